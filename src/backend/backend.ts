@@ -1,0 +1,72 @@
+/**
+ * The backend contract: every kernel a tensor op needs, on plain typed arrays in row-major order.
+ *
+ * Ops (`src/ops`) validate their arguments, compute shapes and geometry once, allocate outputs
+ * and record gradients; a backend only fills output arrays. Two backends implement this:
+ * - `ref`: plain loops that read like the formulas of SPEC.md. It is the specification: any
+ *   other backend must agree with it on the same conformance suite. It handles every dtype.
+ * - a fast backend plugs in behind the same interface (float32 only; float64 always runs on `ref`).
+ *
+ * Kernels write into `out` (zero-filled by the caller) and never keep references to their arguments.
+ */
+import type { TypedArray } from '../tensor/dtype.js';
+import type { Shape } from '../tensor/shape.js';
+import type { ConvGeometry } from '../ops/conv-geometry.js';
+import type { PoolGeometry } from '../ops/pool-geometry.js';
+
+/** Elementwise functions of one tensor; `alpha` is the negative slope of `leakyRelu`, the exponent of `powScalar`. */
+export type UnaryOp = 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'square' | 'relu' | 'leakyRelu' | 'sigmoid' | 'tanh' | 'powScalar';
+
+/** Elementwise functions of two broadcast tensors; comparisons give 1 or 0. */
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum' | 'eq' | 'gt' | 'lt';
+
+/** A tensor's dimensions split around one axis: `outer × size × inner`. */
+export interface AxisSplit {
+  outer: number;
+  size: number;
+  inner: number;
+}
+
+export interface Backend {
+  readonly name: string;
+
+  /** `out[i] = f(x[i])`. */
+  unary(op: UnaryOp, x: TypedArray, out: TypedArray, alpha: number): void;
+  /** `dx[i] = dy[i] · f'(x[i])`, given `y = f(x)` as well (sigmoid and tanh use it). */
+  unaryBackward(op: UnaryOp, x: TypedArray, y: TypedArray, dy: TypedArray, dx: TypedArray, alpha: number): void;
+  /** `out = a ∘ b` with NumPy broadcasting of `aShape` and `bShape` to `outShape`. */
+  binary(op: BinaryOp, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, out: TypedArray, outShape: Shape): void;
+  /** `out[i] = a[i] + alpha · b[i]` (same shapes): gradient accumulation and optimizer steps. */
+  axpy(a: TypedArray, b: TypedArray, alpha: number, out: TypedArray): void;
+
+  /** Sums `x` (shape `xShape`) over `axes`; `out` has `xShape` with those axes set to 1. */
+  sum(x: TypedArray, xShape: Shape, axes: readonly number[], out: TypedArray): void;
+  /** Index of the largest value along the middle axis of `outer × size × inner` (first on ties). */
+  argmax(x: TypedArray, split: AxisSplit, out: Int32Array): void;
+  /** `out = x` with its axes permuted: `out.shape[i] = xShape[perm[i]]`. */
+  permute(x: TypedArray, xShape: Shape, perm: readonly number[], out: TypedArray): void;
+
+  /** Batched matrix product `out[b] = a[b] · b[b]`, `a[b]` is m×k, `b[b]` is k×n, out m×n. */
+  matmul(a: TypedArray, b: TypedArray, out: TypedArray, batch: number, m: number, k: number, n: number): void;
+
+  /** `Y = W ⊗ X + b` (cross-correlation, S1/S6). x `[n,cIn,h,w]`, w `[cOut,cIn/g,kh,kw]`, bias `[cOut]` or null. */
+  conv2d(x: TypedArray, w: TypedArray, bias: TypedArray | null, g: ConvGeometry, out: TypedArray): void;
+  /** `∂L/∂X` from `∂L/∂Y` (S5): dy `[n,cOut,hOut,wOut]` → dx `[n,cIn,h,w]`. Also the transposed convolution. */
+  conv2dBackwardInput(dy: TypedArray, w: TypedArray, g: ConvGeometry, dx: TypedArray): void;
+  /** `∂L/∂W = ∂L/∂Y ⊗ X` (S5, S11): → dw `[cOut,cIn/g,kh,kw]`. */
+  conv2dBackwardWeight(x: TypedArray, dy: TypedArray, g: ConvGeometry, dw: TypedArray): void;
+
+  /** Max pooling (S8); records the flat input index (within its channel plane) of each maximum. */
+  maxPool2d(x: TypedArray, g: PoolGeometry, out: TypedArray, argmax: Int32Array): void;
+  /** Routes each delta to the position of its maximum (S10). */
+  maxPool2dBackward(dy: TypedArray, argmax: Int32Array, g: PoolGeometry, dx: TypedArray): void;
+  /** Average pooling (S8). */
+  avgPool2d(x: TypedArray, g: PoolGeometry, out: TypedArray): void;
+  /** Spreads each delta evenly over its window (S10). */
+  avgPool2dBackward(dy: TypedArray, g: PoolGeometry, dx: TypedArray): void;
+
+  /** `log softmax` along the middle axis: `y_i = x_i − log Σ_j exp x_j`. */
+  logSoftmax(x: TypedArray, split: AxisSplit, out: TypedArray): void;
+  /** `dx = dy − exp(y) · Σ dy` for `y = logSoftmax(x)`. */
+  logSoftmaxBackward(y: TypedArray, dy: TypedArray, split: AxisSplit, dx: TypedArray): void;
+}

@@ -1,0 +1,31 @@
+/**
+ * The reference backend: plain loops that read like SPEC.md's formulas. It runs every dtype and
+ * is the specification every other backend is tested against.
+ */
+import type { Backend } from '../backend.js';
+import { axpy, binary, unary, unaryBackward } from './elementwise.js';
+import { argmax, logSoftmax, logSoftmaxBackward, permute, sum } from './reduce.js';
+import { matmul } from './matmul.js';
+import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
+import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
+
+export const refBackend: Backend = {
+  name: 'ref',
+  unary,
+  unaryBackward,
+  binary,
+  axpy,
+  sum,
+  argmax,
+  permute,
+  matmul,
+  conv2d,
+  conv2dBackwardInput,
+  conv2dBackwardWeight,
+  maxPool2d,
+  maxPool2dBackward,
+  avgPool2d,
+  avgPool2dBackward,
+  logSoftmax,
+  logSoftmaxBackward,
+};

@@ -1,0 +1,44 @@
+/**
+ * convnet-ts: convolutional neural networks in TypeScript.
+ *
+ * - `Tensor` and its creation functions (`tensor`, `zeros`, `randn`, …), float32 by default.
+ * - Autograd: `backward()`, `.grad`, `noGrad`, `gradcheck`.
+ * - `F`: the functional ops of SPEC S1–S19 (convolutions, pooling, activations, losses, …).
+ * - Backends: `setBackend`, `getBackend`.
+ */
+export { Tensor, type NestedArray } from './tensor/tensor.js';
+export type { DType, TypedArray } from './tensor/dtype.js';
+export type { Shape } from './tensor/shape.js';
+export { tensor, zeros, ones, full, zerosLike, onesLike, randn, rand, arange, type TensorOptions, type RandomOptions } from './tensor/creation.js';
+export { Generator, manualSeed, defaultGenerator } from './tensor/random.js';
+export { noGrad, enableGrad, isGradEnabled } from './autograd/engine.js';
+export { gradcheck, type GradcheckOptions } from './autograd/gradcheck.js';
+export { add, sub, mul, div, neg, exp, log, sqrt, abs, square, pow, maximum, minimum, eq, gt, lt, clone, cast, allClose } from './ops/elementwise.js';
+export { sum, mean, argmax } from './ops/reduce.js';
+export { reshape, view, expand, permute, transpose, flatten, squeeze, unsqueeze, flip } from './ops/shape.js';
+export { matmul } from './ops/matmul.js';
+export * as F from './ops/functional.js';
+export {
+  convOutputSize,
+  convTransposeOutputSize,
+  type Conv1dOptions,
+  type Conv2dOptions,
+  type ConvTranspose1dOptions,
+  type ConvTranspose2dOptions,
+  type Padding1d,
+  type Padding2d,
+  type PaddingName,
+  type Size2d,
+} from './ops/conv-geometry.js';
+export { poolOutputSize, type Pool2dOptions } from './ops/pool-geometry.js';
+export type { SubsamplingOptions, SubsamplingActivation } from './ops/subsampling.js';
+export type { LinkTable } from './ops/linked-conv.js';
+export type { DropoutOptions } from './ops/dropout.js';
+export type { Reduction, Labels } from './ops/loss.js';
+export { setBackend, getBackend, listBackends } from './backend/registry.js';
+export type { Backend } from './backend/backend.js';
+
+/** Clears `.grad` of every tensor given (sets it to null). */
+export function zeroGrad(tensors: Iterable<{ grad: unknown }>): void {
+  for (const t of tensors) t.grad = null;
+}

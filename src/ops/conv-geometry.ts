@@ -1,0 +1,340 @@
+/**
+ * Output sizes and paddings of every convolution, computed once and consumed by every op and
+ * backend (SPEC S3, S17–S19). All convolutions are carried out as 2-D ones: a 1-D convolution is
+ * a 2-D one over a height-1 input.
+ *
+ * For one spatial dimension with input length `n`, kernel `m`, stride `s`, dilation `d` and
+ * paddings `pa` (before) and `pb` (after):
+ *
+ *     effective kernel  m' = d·(m − 1) + 1                    (S19)
+ *     output length     ⌊(n + pa + pb − m') / s⌋ + 1           (S3: (n − m + 2p)/s + 1)
+ *
+ * and for the transposed convolution (S17, S18):
+ *
+ *     output length     s·(n − 1) − pa − pb + d·(m − 1) + outputPadding + 1
+ */
+import { type Shape, shapeStr } from '../tensor/shape.js';
+
+/** Padding names of SPEC S3. `valid`=`narrow` (p = 0), `same`=`equal` (output = input), `full`=`wide` (p = m' − 1). */
+export type PaddingName = 'valid' | 'narrow' | 'same' | 'equal' | 'full' | 'wide';
+
+/** A 2-D padding: one number for all sides, `[ph, pw]`, `[top, bottom, left, right]`, or a name. */
+export type Padding2d = number | readonly [number, number] | readonly [number, number, number, number] | PaddingName;
+
+/** A 1-D padding: one number for both sides, `[left, right]`, or a name. */
+export type Padding1d = number | readonly [number] | readonly [number, number] | PaddingName;
+
+/** A 2-D size given as one number or `[h, w]`. */
+export type Size2d = number | readonly [number, number];
+
+/** Options of `conv2d` and `convolve2d`. */
+export interface Conv2dOptions {
+  /** Step between output positions, `s` (default 1). */
+  stride?: Size2d;
+  /** Zero padding (default 0, the narrow convolution). */
+  padding?: Padding2d;
+  /** Spacing between kernel taps, `d` (default 1; `d − 1` holes). */
+  dilation?: Size2d;
+  /** Input and output channels are split into this many independent groups (default 1). */
+  groups?: number;
+}
+
+/** Options of `conv1d` and `convolve1d`. */
+export interface Conv1dOptions {
+  stride?: number | readonly [number];
+  padding?: Padding1d;
+  dilation?: number | readonly [number];
+  groups?: number;
+}
+
+/** Options of `convTranspose2d`. */
+export interface ConvTranspose2dOptions {
+  stride?: Size2d;
+  /** Removes `padding` rows/columns from each side of the full transposed output (default 0). */
+  padding?: number | readonly [number, number] | readonly [number, number, number, number];
+  /** Extra rows/columns added at the bottom/right (default 0); must be < stride or < dilation. */
+  outputPadding?: Size2d;
+  dilation?: Size2d;
+  groups?: number;
+}
+
+/** Options of `convTranspose1d`. */
+export interface ConvTranspose1dOptions {
+  stride?: number | readonly [number];
+  padding?: number | readonly [number] | readonly [number, number];
+  outputPadding?: number | readonly [number];
+  dilation?: number | readonly [number];
+  groups?: number;
+}
+
+/**
+ * Everything a backend needs to run one 2-D convolution `Y = W ⊗ X`:
+ * input `[n, cIn, h, w]`, weight `[cOut, cIn/groups, kh, kw]`, output `[n, cOut, hOut, wOut]`.
+ * For a transposed convolution this describes the forward convolution it is the transpose of
+ * (its input is the transposed conv's output).
+ */
+export interface ConvGeometry {
+  n: number;
+  cIn: number;
+  h: number;
+  w: number;
+  cOut: number;
+  kh: number;
+  kw: number;
+  strideH: number;
+  strideW: number;
+  dilationH: number;
+  dilationW: number;
+  padTop: number;
+  padBottom: number;
+  padLeft: number;
+  padRight: number;
+  groups: number;
+  hOut: number;
+  wOut: number;
+}
+
+/** Output length of a convolution along one dimension (S3, S19). */
+export function convOutputSize(n: number, m: number, stride: number, padBefore: number, padAfter: number, dilation = 1): number {
+  return Math.floor((n + padBefore + padAfter - (dilation * (m - 1) + 1)) / stride) + 1;
+}
+
+/** Output length of a transposed convolution along one dimension (S17, S18): `s·(l − 1) + m` for p = 0, d = 1. */
+export function convTransposeOutputSize(
+  n: number,
+  m: number,
+  stride: number,
+  padBefore: number,
+  padAfter: number,
+  dilation = 1,
+  outputPadding = 0,
+): number {
+  return stride * (n - 1) - padBefore - padAfter + dilation * (m - 1) + outputPadding + 1;
+}
+
+/** Formats spatial sizes for messages: `5x5` in 2-D, `5` in 1-D. */
+function dims(spatial: 1 | 2, h: number, w: number): string {
+  return spatial === 1 ? `${w}` : `${h}x${w}`;
+}
+
+export function checkPositiveInt(op: string, name: string, v: number): void {
+  if (!Number.isInteger(v) || v < 1) throw new Error(`${op}: ${name} must be a positive integer, got ${v}`);
+}
+
+export function checkNonNegativeInt(op: string, name: string, v: number): void {
+  if (!Number.isInteger(v) || v < 0) throw new Error(`${op}: ${name} must be a non-negative integer, got ${v}`);
+}
+
+/** Reads a size option given as a number or a tuple of `spatial` numbers, as `[h, w]`. */
+export function pair(op: string, name: string, v: number | readonly number[] | undefined, dflt: number, spatial: 1 | 2): [number, number] {
+  if (v === undefined) return [spatial === 1 ? 1 : dflt, dflt];
+  if (typeof v === 'number') return [spatial === 1 ? 1 : v, v];
+  if (!Array.isArray(v) || v.length !== spatial) {
+    throw new Error(`${op}: ${name} must be a number or an array of ${spatial} numbers, got ${JSON.stringify(v)}`);
+  }
+  return spatial === 1 ? [1, v[0]] : [v[0], v[1]];
+}
+
+type Pads = [number, number, number, number];
+
+/** Numeric paddings `[top, bottom, left, right]` from a padding option. */
+function numericPadding(op: string, padding: number | readonly number[], spatial: 1 | 2): Pads {
+  let pads: Pads;
+  if (typeof padding === 'number') pads = spatial === 1 ? [0, 0, padding, padding] : [padding, padding, padding, padding];
+  else if (spatial === 1 && padding.length === 1) pads = [0, 0, padding[0], padding[0]];
+  else if (spatial === 1 && padding.length === 2) pads = [0, 0, padding[0], padding[1]];
+  else if (spatial === 2 && padding.length === 2) pads = [padding[0], padding[0], padding[1], padding[1]];
+  else if (spatial === 2 && padding.length === 4) pads = [padding[0], padding[1], padding[2], padding[3]];
+  else {
+    const forms = spatial === 1 ? 'a number, [p] or [left, right]' : 'a number, [ph, pw] or [top, bottom, left, right]';
+    throw new Error(`${op}: padding must be ${forms} or a name, got ${JSON.stringify(padding)}`);
+  }
+  for (const p of pads) checkNonNegativeInt(op, 'padding', p);
+  return pads;
+}
+
+const PADDING_NAMES: readonly string[] = ['valid', 'narrow', 'same', 'equal', 'full', 'wide'];
+
+/**
+ * Paddings `[top, bottom, left, right]` for a named padding (S3), given kernel, dilation and stride.
+ * `same`/`equal` needs stride 1 and an odd effective kernel (so that it is symmetric).
+ */
+function namedPadding(op: string, name: string, kh: number, kw: number, dh: number, dw: number, sh: number, sw: number, spatial: 1 | 2): Pads {
+  const eh = dh * (kh - 1);
+  const ew = dw * (kw - 1);
+  switch (name) {
+    case 'valid':
+    case 'narrow':
+      return [0, 0, 0, 0];
+    case 'full':
+    case 'wide':
+      return [eh, eh, ew, ew];
+    case 'same':
+    case 'equal': {
+      if (sh !== 1 || sw !== 1) {
+        throw new Error(`${op}: padding '${name}' needs stride 1, got stride ${dims(spatial, sh, sw)}`);
+      }
+      if (eh % 2 !== 0 || ew % 2 !== 0) {
+        throw new Error(
+          `${op}: padding '${name}' cannot be symmetric for kernel ${dims(spatial, kh, kw)} ` +
+            `(dilation ${dims(spatial, dh, dw)}): the effective kernel size must be odd`,
+        );
+      }
+      return [eh / 2, eh / 2, ew / 2, ew / 2];
+    }
+    default:
+      throw new Error(`${op}: unknown padding '${name}' (expected one of ${PADDING_NAMES.join(', ')})`);
+  }
+}
+
+/** Checks rank and channel agreement of a convolution's operands. */
+function checkConvOperands(op: string, x: Shape, wt: Shape, spatial: 1 | 2, groups: number, transposed: boolean): void {
+  const rank = spatial + 2;
+  const layout = spatial === 1 ? '(N, C, L)' : '(N, C, H, W)';
+  if (x.length !== rank) throw new Error(`${op}: input must have rank ${rank} ${layout}, got shape ${shapeStr(x)}`);
+  if (wt.length !== rank) {
+    const wl = transposed ? (spatial === 1 ? '(Cin, Cout/groups, m)' : '(Cin, Cout/groups, m, n)') : spatial === 1 ? '(Cout, Cin/groups, m)' : '(Cout, Cin/groups, m, n)';
+    throw new Error(`${op}: weight must have rank ${rank} ${wl}, got shape ${shapeStr(wt)}`);
+  }
+  checkPositiveInt(op, 'groups', groups);
+  const cIn = x[1];
+  if (cIn % groups !== 0) throw new Error(`${op}: input channels ${cIn} are not divisible by groups ${groups}`);
+  if (transposed) {
+    if (wt[0] !== cIn) {
+      throw new Error(`${op}: weight ${shapeStr(wt)} expects ${wt[0]} input channels, but input ${shapeStr(x)} has ${cIn}`);
+    }
+  } else {
+    if (wt[0] % groups !== 0) throw new Error(`${op}: output channels ${wt[0]} (weight ${shapeStr(wt)}) are not divisible by groups ${groups}`);
+    if (wt[1] * groups !== cIn) {
+      throw new Error(
+        `${op}: weight ${shapeStr(wt)} with groups ${groups} expects ${wt[1] * groups} input channels, ` +
+          `but input ${shapeStr(x)} has ${cIn}`,
+      );
+    }
+  }
+  for (let i = 2; i < rank; i++) {
+    if (wt[i] < 1) throw new Error(`${op}: kernel size must be positive, got weight ${shapeStr(wt)}`);
+  }
+}
+
+/**
+ * Geometry of `conv1d`/`conv2d` (and true convolution): validates ranks, channels, options, and
+ * that the effective kernel fits in the padded input.
+ *
+ * @param x input shape `(N, Cin, H, W)` or `(N, Cin, L)`
+ * @param wt weight shape `(Cout, Cin/groups, m, n)` or `(Cout, Cin/groups, m)`
+ */
+export function convGeometry(op: string, x: Shape, wt: Shape, options: Conv2dOptions | Conv1dOptions, spatial: 1 | 2): ConvGeometry {
+  const groups = options.groups ?? 1;
+  checkConvOperands(op, x, wt, spatial, groups, false);
+  const [sh, sw] = pair(op, 'stride', options.stride, 1, spatial);
+  const [dh, dw] = pair(op, 'dilation', options.dilation, 1, spatial);
+  checkPositiveInt(op, 'stride', sh);
+  checkPositiveInt(op, 'stride', sw);
+  checkPositiveInt(op, 'dilation', dh);
+  checkPositiveInt(op, 'dilation', dw);
+  const h = spatial === 1 ? 1 : x[2];
+  const w = x[x.length - 1];
+  const kh = spatial === 1 ? 1 : wt[2];
+  const kw = wt[wt.length - 1];
+  const padding = options.padding ?? 0;
+  const [pt, pb, pl, pr] =
+    typeof padding === 'string' ? namedPadding(op, padding, kh, kw, dh, dw, sh, sw, spatial) : numericPadding(op, padding, spatial);
+  const ekh = dh * (kh - 1) + 1;
+  const ekw = dw * (kw - 1) + 1;
+  if (ekh > h + pt + pb || ekw > w + pl + pr) {
+    throw new Error(
+      `${op}: kernel ${dims(spatial, kh, kw)} (dilation ${dh === dw ? dh : dims(spatial, dh, dw)}) is larger than padded input ` +
+        `${dims(spatial, h + pt + pb, w + pl + pr)}`,
+    );
+  }
+  return {
+    n: x[0],
+    cIn: x[1],
+    h,
+    w,
+    cOut: wt[0],
+    kh,
+    kw,
+    strideH: sh,
+    strideW: sw,
+    dilationH: dh,
+    dilationW: dw,
+    padTop: pt,
+    padBottom: pb,
+    padLeft: pl,
+    padRight: pr,
+    groups,
+    hOut: convOutputSize(h, kh, sh, pt, pb, dh),
+    wOut: convOutputSize(w, kw, sw, pl, pr, dw),
+  };
+}
+
+/**
+ * Geometry of `convTranspose1d`/`convTranspose2d`, expressed as the forward convolution it is
+ * the transpose of: that convolution maps the transposed output `(N, Cout, H', W')` back to the
+ * transposed input `(N, Cin, H, W)` with weight `(Cin, Cout/groups, m, n)`.
+ *
+ * @param x input shape `(N, Cin, H, W)` or `(N, Cin, L)`
+ * @param wt weight shape `(Cin, Cout/groups, m, n)` or `(Cin, Cout/groups, m)`
+ */
+export function convTransposeGeometry(
+  op: string,
+  x: Shape,
+  wt: Shape,
+  options: ConvTranspose2dOptions | ConvTranspose1dOptions,
+  spatial: 1 | 2,
+): ConvGeometry {
+  const groups = options.groups ?? 1;
+  checkConvOperands(op, x, wt, spatial, groups, true);
+  const [sh, sw] = pair(op, 'stride', options.stride, 1, spatial);
+  const [dh, dw] = pair(op, 'dilation', options.dilation, 1, spatial);
+  const [oph, opw] = pair(op, 'outputPadding', options.outputPadding, 0, spatial);
+  checkPositiveInt(op, 'stride', sh);
+  checkPositiveInt(op, 'stride', sw);
+  checkPositiveInt(op, 'dilation', dh);
+  checkPositiveInt(op, 'dilation', dw);
+  checkNonNegativeInt(op, 'outputPadding', oph);
+  checkNonNegativeInt(op, 'outputPadding', opw);
+  const padding = options.padding ?? 0;
+  if (typeof padding === 'string') throw new Error(`${op}: padding must be numeric, got '${padding}'`);
+  const [pt, pb, pl, pr] = numericPadding(op, padding, spatial);
+  if ((oph >= sh && oph >= dh) || (opw >= sw && opw >= dw)) {
+    throw new Error(
+      `${op}: outputPadding ${dims(spatial, oph, opw)} must be smaller than stride ${dims(spatial, sh, sw)} ` +
+        `or dilation ${dims(spatial, dh, dw)}`,
+    );
+  }
+  const h = spatial === 1 ? 1 : x[2];
+  const w = x[x.length - 1];
+  const kh = spatial === 1 ? 1 : wt[2];
+  const kw = wt[wt.length - 1];
+  const hOut = convTransposeOutputSize(h, kh, sh, pt, pb, dh, oph);
+  const wOut = convTransposeOutputSize(w, kw, sw, pl, pr, dw, opw);
+  if (hOut < 1 || wOut < 1) {
+    throw new Error(
+      `${op}: output size ${dims(spatial, hOut, wOut)} is not positive for input ${dims(spatial, h, w)}, ` +
+        `kernel ${dims(spatial, kh, kw)}, stride ${dims(spatial, sh, sw)}, padding ${JSON.stringify(padding)}`,
+    );
+  }
+  return {
+    n: x[0],
+    cIn: wt[1] * groups,
+    h: hOut,
+    w: wOut,
+    cOut: x[1],
+    kh,
+    kw,
+    strideH: sh,
+    strideW: sw,
+    dilationH: dh,
+    dilationW: dw,
+    padTop: pt,
+    padBottom: pb,
+    padLeft: pl,
+    padRight: pr,
+    groups,
+    hOut: h,
+    wOut: w,
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * Transposed ("fractionally strided", "deconvolution") convolution (SPEC S17, S18): the adjoint
+ * of a convolution. If the convolution with geometry `g` is `z = C·x`, the transposed one is
+ * `x = Cᵀ·z` — computed by the convolution's input-gradient kernel. With stride `s` it inserts
+ * `s − 1` zeros between input elements and pads by `m − 1`: output length `s·(l − 1) + m`.
+ *
+ *     input  (N, Cin, H, W)        weight (Cin, Cout/groups, m, n)      bias (Cout)
+ *     output (N, Cout, H_out, W_out),
+ *     H_out = s·(H − 1) − pt − pb + d·(m − 1) + outputPadding + 1
+ */
+import { allocate } from '../tensor/dtype.js';
+import { Tensor } from '../tensor/tensor.js';
+import { record } from '../autograd/engine.js';
+import { backendFor } from '../backend/registry.js';
+import { type ConvTranspose1dOptions, type ConvTranspose2dOptions, convTransposeGeometry } from './conv-geometry.js';
+import { channelSum, checkConvTensors, withBatch } from './conv.js';
+
+function convTransposeNd(
+  op: string,
+  x: Tensor,
+  weight: Tensor,
+  bias: Tensor | null | undefined,
+  options: ConvTranspose2dOptions | ConvTranspose1dOptions,
+  spatial: 1 | 2,
+): Tensor {
+  return withBatch(x, spatial + 1, (xb) => {
+    // g describes the forward convolution (N, Cout, H_out, W_out) -> (N, Cin, H, W)
+    const g = convTransposeGeometry(op, xb.shape, weight.shape, options, spatial);
+    checkConvTensors(op, xb, weight, bias, g.cIn);
+    const dtype = xb.dtype;
+    const backend = backendFor(dtype);
+    const out = allocate(dtype, g.n * g.cIn * g.h * g.w);
+    backend.conv2dBackwardInput(xb.data, weight.data, g, out);
+    if (bias) {
+      const plane = g.h * g.w;
+      for (let n = 0; n < g.n; n++) for (let c = 0; c < g.cIn; c++) for (let i = 0; i < plane; i++) out[(n * g.cIn + c) * plane + i] += bias.data[c];
+    }
+    const outShape = spatial === 1 ? [g.n, g.cIn, g.w] : [g.n, g.cIn, g.h, g.w];
+    const inputs = bias ? [xb, weight, bias] : [xb, weight];
+    return record(new Tensor(out, outShape), op, inputs, (dy) => {
+      let dx: Tensor | null = null;
+      let dw: Tensor | null = null;
+      if (xb.requiresGrad) {
+        // the adjoint of Cᵀ is C: a plain convolution of the output gradient
+        const d = allocate(dtype, xb.size);
+        backendFor(dtype).conv2d(dy.data, weight.data, null, g, d);
+        dx = new Tensor(d, xb.shape);
+      }
+      if (weight.requiresGrad) {
+        const d = allocate(dtype, weight.size);
+        backendFor(dtype).conv2dBackwardWeight(dy.data, xb.data, g, d);
+        dw = new Tensor(d, weight.shape);
+      }
+      return bias ? [dx, dw, bias.requiresGrad ? channelSum(dy) : null] : [dx, dw];
+    });
+  });
+}
+
+/**
+ * 2-D transposed convolution (S17, S18).
+ *
+ * @param x `(N, Cin, H, W)` or `(Cin, H, W)`
+ * @param weight `(Cin, Cout/groups, m, n)`
+ * @param bias `(Cout)` or omitted
+ * @returns `(N, Cout, H_out, W_out)`, `H_out = s·(H − 1) − 2p + d·(m − 1) + outputPadding + 1`
+ */
+export function convTranspose2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvTranspose2dOptions = {}): Tensor {
+  return convTransposeNd('convTranspose2d', x, weight, bias, options, 2);
+}
+
+/**
+ * 1-D transposed convolution (S17, S18): length `s·(L − 1) − 2p + d·(m − 1) + outputPadding + 1`.
+ *
+ * @param x `(N, Cin, L)` or `(Cin, L)`; weight `(Cin, Cout/groups, m)`; bias `(Cout)`
+ */
+export function convTranspose1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvTranspose1dOptions = {}): Tensor {
+  return convTransposeNd('convTranspose1d', x, weight, bias, options, 1);
+}

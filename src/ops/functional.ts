@@ -1,0 +1,13 @@
+/**
+ * The functional API, exported as the namespace `F` (as `torch.nn.functional`): every operation
+ * of SPEC S1–S19 with PyTorch's option names in camelCase.
+ */
+export { conv1d, conv2d, convolve1d, convolve2d, rot180 } from './conv.js';
+export { convTranspose1d, convTranspose2d } from './conv-transpose.js';
+export { maxPool2d, avgPool2d, globalAvgPool2d } from './pool.js';
+export { subsampling } from './subsampling.js';
+export { linkedConv2d, LENET5_C3_TABLE } from './linked-conv.js';
+export { relu, leakyRelu, sigmoid, tanh, softmax, logSoftmax } from './activation.js';
+export { dropout } from './dropout.js';
+export { linear } from './matmul.js';
+export { crossEntropy, nllLoss, mseLoss } from './loss.js';

@@ -1,0 +1,66 @@
+/**
+ * Pooling (SPEC S8) and its backward pass (S10), per channel. Shapes:
+ *
+ *     input (N, C, H, W) or (C, H, W)  →  output (N, C, H_out, W_out),
+ *     H_out = ⌊(H + 2p − k)/s⌋ + 1   (⌈…⌉ with ceilMode)
+ *
+ * The backward pass is `up(δ)`: max pooling routes each delta to its window's maximum, average
+ * pooling spreads it evenly over the window.
+ */
+import { allocate } from '../tensor/dtype.js';
+import { Tensor } from '../tensor/tensor.js';
+import { record } from '../autograd/engine.js';
+import { backendFor } from '../backend/registry.js';
+import { type Pool2dOptions, poolGeometry } from './pool-geometry.js';
+import { withBatch } from './conv.js';
+import { mean } from './reduce.js';
+
+function checkFloat(op: string, x: Tensor): void {
+  if (x.dtype === 'int32') throw new Error(`${op}: input must be a floating-point tensor, got int32`);
+}
+
+/**
+ * Max pooling: `y_{ij} = max_{(u,v) ∈ R_{ij}} x_{uv}` over windows `R_{ij}` of `kernelSize`,
+ * moved by `stride` (default `kernelSize`; smaller strides overlap), with −∞ padding.
+ */
+export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
+  checkFloat('maxPool2d', x);
+  return withBatch(x, 3, (xb) => {
+    const g = poolGeometry('maxPool2d', xb.shape, options);
+    const dtype = xb.dtype;
+    const out = allocate(dtype, g.n * g.c * g.hOut * g.wOut);
+    const argmax = new Int32Array(out.length);
+    backendFor(dtype).maxPool2d(xb.data, g, out, argmax);
+    return record(new Tensor(out, [g.n, g.c, g.hOut, g.wOut]), 'maxPool2d', [xb], (dy) => {
+      const dx = allocate(dtype, xb.size);
+      backendFor(dtype).maxPool2dBackward(dy.data, argmax, g, dx);
+      return [new Tensor(dx, xb.shape)];
+    });
+  });
+}
+
+/**
+ * Average pooling: `y_{ij} = (1/|R_{ij}|) Σ_{(u,v) ∈ R_{ij}} x_{uv}`, zero padding; the divisor
+ * counts padded positions when `countIncludePad` (default true, as PyTorch).
+ */
+export function avgPool2d(x: Tensor, options: Pool2dOptions): Tensor {
+  checkFloat('avgPool2d', x);
+  return withBatch(x, 3, (xb) => {
+    const g = poolGeometry('avgPool2d', xb.shape, options);
+    const dtype = xb.dtype;
+    const out = allocate(dtype, g.n * g.c * g.hOut * g.wOut);
+    backendFor(dtype).avgPool2d(xb.data, g, out);
+    return record(new Tensor(out, [g.n, g.c, g.hOut, g.wOut]), 'avgPool2d', [xb], (dy) => {
+      const dx = allocate(dtype, xb.size);
+      backendFor(dtype).avgPool2dBackward(dy.data, g, dx);
+      return [new Tensor(dx, xb.shape)];
+    });
+  });
+}
+
+/** Global average pooling: the mean of each channel plane. `(N, C, H, W) → (N, C, 1, 1)`. */
+export function globalAvgPool2d(x: Tensor): Tensor {
+  checkFloat('globalAvgPool2d', x);
+  if (x.ndim !== 4 && x.ndim !== 3) throw new Error(`globalAvgPool2d: input must have rank 4 (N, C, H, W) or 3, got shape [${x.shape.join(', ')}]`);
+  return mean(x, [-2, -1], true);
+}

@@ -1,0 +1,239 @@
+/**
+ * `Tensor`: an n-dimensional array with contiguous row-major storage, and a node of the autograd
+ * graph. Methods are thin aliases of the functional ops in `src/ops` (`x.add(y)` is `add(x, y)`).
+ */
+import { type DType, type TypedArray, allocate, dtypeOf, isFloating } from './dtype.js';
+import { type Shape, shapeStr, sizeOf, stridesOf } from './shape.js';
+import { type GradFn, runBackward } from '../autograd/engine.js';
+import * as ew from '../ops/elementwise.js';
+import * as red from '../ops/reduce.js';
+import * as sh from '../ops/shape.js';
+import { matmul } from '../ops/matmul.js';
+import * as act from '../ops/activation.js';
+
+/** A nested array of numbers, as returned by `toArray()` (a plain number for a scalar). */
+export type NestedArray = number | NestedArray[];
+
+export class Tensor {
+  /** The elements, row-major. Writing to it changes the tensor (and every view of it). */
+  readonly data: TypedArray;
+  readonly shape: readonly number[];
+  /** Whether gradients flow to this tensor; set on leaves by the user, on results by ops. */
+  requiresGrad: boolean;
+  /** `∂L/∂this` accumulated by `backward()`; null until then (and after `zeroGrad()`). */
+  grad: Tensor | null = null;
+  /** How this tensor was computed; null for a leaf. */
+  gradFn: GradFn | null = null;
+  /** A non-leaf tensor keeps its gradient too when this is set (`retainGrad()`). */
+  retainsGrad = false;
+
+  /**
+   * Wraps `data` (not copied) with `shape`. Prefer the creation functions (`tensor`, `zeros`, …).
+   */
+  constructor(data: TypedArray, shape: Shape, requiresGrad = false) {
+    if (sizeOf(shape) !== data.length) {
+      throw new Error(`Tensor: shape ${shapeStr(shape)} needs ${sizeOf(shape)} elements, got ${data.length}`);
+    }
+    this.data = data;
+    this.shape = Object.freeze([...shape]);
+    this.requiresGrad = false;
+    if (requiresGrad) this.setRequiresGrad(true);
+  }
+
+  get dtype(): DType {
+    return dtypeOf(this.data);
+  }
+
+  /** Number of dimensions. */
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  /** Number of elements. */
+  get size(): number {
+    return this.data.length;
+  }
+
+  /** Number of elements (PyTorch's name). */
+  numel(): number {
+    return this.data.length;
+  }
+
+  /** Row-major strides of the storage. */
+  get strides(): number[] {
+    return stridesOf(this.shape);
+  }
+
+  /** Whether this tensor was created by the user rather than by an op that records a gradient. */
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+
+  /** Sets `requiresGrad` (only floating-point leaves can require gradients); returns `this`. */
+  setRequiresGrad(flag = true): this {
+    if (flag && !isFloating(this.dtype)) throw new Error(`requiresGrad: only floating-point tensors can require gradients, got ${this.dtype}`);
+    if (!flag && this.gradFn !== null) throw new Error('requiresGrad: cannot turn off gradients of a non-leaf tensor; use detach()');
+    this.requiresGrad = flag;
+    return this;
+  }
+
+  /** Keeps `.grad` on this non-leaf tensor after `backward()`; returns `this`. */
+  retainGrad(): this {
+    this.retainsGrad = true;
+    return this;
+  }
+
+  /**
+   * Computes gradients of this tensor with respect to every leaf that requires one, adding them
+   * into the leaves' `.grad`. A scalar needs no `gradient`; otherwise pass `∂L/∂this` (same shape).
+   */
+  backward(gradient?: Tensor): void {
+    if (!this.requiresGrad) throw new Error('backward: tensor does not require grad and has no grad function');
+    let g: Tensor;
+    if (gradient === undefined) {
+      if (this.size !== 1) {
+        throw new Error(`backward: gradient can be implicit only for a scalar output, got shape ${shapeStr(this.shape)}`);
+      }
+      const one = allocate(this.dtype, 1);
+      one[0] = 1;
+      g = new Tensor(one, this.shape);
+    } else {
+      if (gradient.shape.length !== this.shape.length || gradient.shape.some((d, i) => d !== this.shape[i])) {
+        throw new Error(`backward: gradient shape ${shapeStr(gradient.shape)} does not match tensor shape ${shapeStr(this.shape)}`);
+      }
+      g = gradient.to(this.dtype);
+    }
+    runBackward(this, g, ew.add);
+  }
+
+  /** Clears `.grad` (sets it to null, as PyTorch's `set_to_none`). */
+  zeroGrad(): void {
+    this.grad = null;
+  }
+
+  /** A tensor sharing this one's storage, cut off from the graph. */
+  detach(): Tensor {
+    return new Tensor(this.data, this.shape);
+  }
+
+  /** A copy with its own storage (gradients flow through it). */
+  clone(): Tensor {
+    return ew.clone(this);
+  }
+
+  /** This tensor converted to `dtype` (itself if it already has it). Differentiable. */
+  to(dtype: DType): Tensor {
+    return ew.cast(this, dtype);
+  }
+
+  /** The single value of a one-element tensor. */
+  item(): number {
+    if (this.size !== 1) throw new Error(`item: tensor of shape ${shapeStr(this.shape)} has ${this.size} elements, not 1`);
+    return this.data[0];
+  }
+
+  /** The elements as nested arrays following the shape (a number for a scalar). */
+  toArray(): NestedArray {
+    const build = (dim: number, offset: number): NestedArray => {
+      if (dim === this.shape.length) return this.data[offset];
+      const stride = sizeOf(this.shape.slice(dim + 1));
+      const out: NestedArray[] = [];
+      for (let i = 0; i < this.shape[dim]; i++) out.push(build(dim + 1, offset + i * stride));
+      return out;
+    };
+    return build(0, 0);
+  }
+
+  toString(): string {
+    return `Tensor(${shapeStr(this.shape)}, ${this.dtype}${this.requiresGrad ? ', requiresGrad' : ''})`;
+  }
+
+  // Arithmetic (broadcasting), see ops/elementwise.ts
+  add(other: Tensor | number): Tensor {
+    return ew.add(this, other);
+  }
+  sub(other: Tensor | number): Tensor {
+    return ew.sub(this, other);
+  }
+  mul(other: Tensor | number): Tensor {
+    return ew.mul(this, other);
+  }
+  div(other: Tensor | number): Tensor {
+    return ew.div(this, other);
+  }
+  neg(): Tensor {
+    return ew.neg(this);
+  }
+  exp(): Tensor {
+    return ew.exp(this);
+  }
+  log(): Tensor {
+    return ew.log(this);
+  }
+  sqrt(): Tensor {
+    return ew.sqrt(this);
+  }
+  abs(): Tensor {
+    return ew.abs(this);
+  }
+  square(): Tensor {
+    return ew.square(this);
+  }
+  pow(exponent: number): Tensor {
+    return ew.pow(this, exponent);
+  }
+  matmul(other: Tensor): Tensor {
+    return matmul(this, other);
+  }
+
+  // Reductions, see ops/reduce.ts
+  sum(dim?: number | readonly number[], keepdim = false): Tensor {
+    return red.sum(this, dim, keepdim);
+  }
+  mean(dim?: number | readonly number[], keepdim = false): Tensor {
+    return red.mean(this, dim, keepdim);
+  }
+  argmax(dim?: number, keepdim = false): Tensor {
+    return red.argmax(this, dim, keepdim);
+  }
+
+  // Shape, see ops/shape.ts
+  reshape(...shape: number[]): Tensor {
+    return sh.reshape(this, shape);
+  }
+  view(...shape: number[]): Tensor {
+    return sh.reshape(this, shape);
+  }
+  permute(...dims: number[]): Tensor {
+    return sh.permute(this, dims);
+  }
+  transpose(dim0 = 0, dim1 = 1): Tensor {
+    return sh.transpose(this, dim0, dim1);
+  }
+  flatten(startDim = 0, endDim = -1): Tensor {
+    return sh.flatten(this, startDim, endDim);
+  }
+  squeeze(dim?: number): Tensor {
+    return sh.squeeze(this, dim);
+  }
+  unsqueeze(dim: number): Tensor {
+    return sh.unsqueeze(this, dim);
+  }
+
+  // Activations, see ops/activation.ts
+  relu(): Tensor {
+    return act.relu(this);
+  }
+  sigmoid(): Tensor {
+    return act.sigmoid(this);
+  }
+  tanh(): Tensor {
+    return act.tanh(this);
+  }
+  softmax(dim = -1): Tensor {
+    return act.softmax(this, dim);
+  }
+  logSoftmax(dim = -1): Tensor {
+    return act.logSoftmax(this, dim);
+  }
+}
