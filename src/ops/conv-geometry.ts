@@ -127,12 +127,13 @@ export function checkNonNegativeInt(op: string, name: string, v: number): void {
 
 /** Reads a size option given as a number or a tuple of `spatial` numbers, as `[h, w]`. */
 export function pair(op: string, name: string, v: number | readonly number[] | undefined, dflt: number, spatial: 1 | 2): [number, number] {
-  if (v === undefined) return [spatial === 1 ? 1 : dflt, dflt];
-  if (typeof v === 'number') return [spatial === 1 ? 1 : v, v];
+  // a 1-D op is a 2-D one over height 1, where the height entry keeps the default
+  if (v === undefined) return [dflt, dflt];
+  if (typeof v === 'number') return [spatial === 1 ? dflt : v, v];
   if (!Array.isArray(v) || v.length !== spatial) {
     throw new Error(`${op}: ${name} must be a number or an array of ${spatial} numbers, got ${JSON.stringify(v)}`);
   }
-  return spatial === 1 ? [1, v[0]] : [v[0], v[1]];
+  return spatial === 1 ? [dflt, v[0]] : [v[0], v[1]];
 }
 
 type Pads = [number, number, number, number];
