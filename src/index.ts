@@ -42,3 +42,13 @@ export type { Backend } from './backend/backend.js';
 export function zeroGrad(tensors: Iterable<{ grad: unknown }>): void {
   for (const t of tensors) t.grad = null;
 }
+
+export * as nn from './nn/index.js';
+export * as optim from './optim/index.js';
+export * as data from './data/index.js';
+export { lenet5, type LeNet5Options } from './models/lenet5.js';
+export { ARCHITECTURES, MODEL_PRESETS, buildModel, type Architecture } from './models/registry.js';
+export { encodeSafetensors, decodeSafetensors } from './io/safetensors.js';
+export { encodeModel, decodeModel, type ModelInfo } from './io/model-file.js';
+export { fit, type FitConfig, type FitHooks, type FitResult, type BatchProgress, type EpochResult } from './training/fit.js';
+export { evaluate, predictProbabilities, type Evaluation, type Normalization } from './training/evaluate.js';

@@ -1,0 +1,48 @@
+/** `convnet eval MODEL`: held-out accuracy and a confusion matrix. */
+import { loadModel } from '../io/files.js';
+import { evaluate } from '../training/evaluate.js';
+import { type CommandSpec, numberOption } from './args.js';
+import { CliError } from './errors.js';
+import { loadSplits } from './data.js';
+
+export const evalSpec: CommandSpec = {
+  name: 'eval',
+  brief: 'accuracy and confusion matrix of a model file on held-out data',
+  summary: 'Evaluate a model file on held-out data: the 2,000 held-out bundled digits (default), or the\ntest split (t10k-*) of an IDX directory. Prints the accuracy and the confusion matrix.',
+  positionals: ['MODEL'],
+  options: {
+    data: { type: 'string', short: 'd', value: 'DIR', help: 'directory with MNIST-format IDX files', default: 'the bundled digits' },
+    limit: { type: 'string', value: 'N', help: 'evaluate only the first N held-out images' },
+    'batch-size': { type: 'string', short: 'b', value: 'N', help: 'images per batch', default: '256' },
+  },
+  examples: ['convnet eval lenet5.safetensors', 'convnet eval fashion.safetensors --data /usr/share/datasets/fashion-mnist'],
+};
+
+/** The confusion matrix as a table: rows are true labels, columns predictions. */
+export function confusionTable(confusion: number[][], names: string[]): string {
+  const width = Math.max(5, ...confusion.flat().map((v) => String(v).length + 1));
+  const labels = names.map((n, i) => (n.length <= width - 1 ? n : String(i)));
+  const header = `${'true\\pred'.padEnd(10)}${labels.map((l) => l.padStart(width)).join('')}`;
+  const rows = confusion.map((row, i) => `${(names[i] ?? String(i)).slice(0, 9).padEnd(10)}${row.map((v) => String(v).padStart(width)).join('')}`);
+  return [header, ...rows].join('\n');
+}
+
+export function runEval(positionals: string[], values: Record<string, string | boolean | undefined>): number {
+  const [path] = positionals;
+  const { model, info } = loadModel(path);
+  const limit = values.limit === undefined ? undefined : numberOption('eval', 'limit', values.limit, 0, { min: 1, integer: true });
+  const batchSize = numberOption('eval', 'batch-size', values['batch-size'], 256, { min: 1, integer: true });
+  const data = loadSplits(typeof values.data === 'string' ? values.data : undefined, limit);
+  const ds = data.heldOut;
+  const [c, h, w] = info.inputShape;
+  if (ds.channels !== c || ds.height !== h || ds.width !== w) {
+    throw new CliError(`eval: the images are ${ds.channels}x${ds.height}x${ds.width}, but the model expects ${c}x${h}x${w}`);
+  }
+  const result = evaluate(model, ds, info.normalization, batchSize);
+  const out = process.stdout;
+  out.write(`${path}: ${info.architecture} ${JSON.stringify(info.options)} on ${ds.n} held-out images of ${data.source}\n\n`);
+  out.write(`${confusionTable(result.confusion, info.classNames)}\n\n`);
+  out.write(`loss: ${result.loss.toFixed(4)}\n`);
+  out.write(`accuracy: ${(result.accuracy * 100).toFixed(2)}% (${Math.round(result.accuracy * ds.n)}/${ds.n})\n`);
+  return 0;
+}

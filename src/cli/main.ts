@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+/**
+ * `convnet`: train, evaluate and use convolutional networks from the command line.
+ * Errors are printed as one line (no stack trace) with a non-zero exit code.
+ */
+import { readFileSync } from 'node:fs';
+import { type CommandSpec, helpText, parseCommand } from './args.js';
+import { CliError, usageError } from './errors.js';
+import { runTrain, trainSpec } from './train.js';
+import { evalSpec, runEval } from './eval.js';
+import { predictSpec, runPredict } from './predict.js';
+import { runSummary, summarySpec } from './summary.js';
+
+const COMMANDS: [CommandSpec, (positionals: string[], values: Record<string, string | boolean | undefined>) => number | Promise<number>][] = [
+  [trainSpec, (_p, v) => runTrain(v)],
+  [evalSpec, runEval],
+  [predictSpec, runPredict],
+  [summarySpec, (p) => runSummary(p)],
+];
+
+function mainHelp(): string {
+  const width = Math.max(...COMMANDS.map(([s]) => s.name.length));
+  return [
+    'Usage: convnet <command> [options]',
+    '',
+    'Commands:',
+    ...COMMANDS.map(([s]) => `  ${s.name.padEnd(width)}  ${s.brief}`),
+    '',
+    "Run 'convnet <command> --help' for a command's options.",
+  ].join('\n');
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Runs the CLI on `argv` (without `node` and the script); resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${mainHelp()}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`${version()}\n`);
+    return 0;
+  }
+  const entry = COMMANDS.find(([s]) => s.name === name);
+  if (entry === undefined) throw usageError(`unknown command '${name}' (commands: ${COMMANDS.map(([s]) => s.name).join(', ')})`);
+  const [spec, run] = entry;
+  const args = parseCommand(spec, rest);
+  if (args.help) {
+    process.stdout.write(`${helpText(spec)}\n`);
+    return 0;
+  }
+  return run(args.positionals, args.values);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    const message = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`convnet: ${message}\n`);
+    process.exitCode = e instanceof CliError ? e.exitCode : 1;
+  },
+);

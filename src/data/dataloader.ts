@@ -1,0 +1,92 @@
+/**
+ * `DataLoader`: mini-batches of an in-memory `ImageDataset` as tensors, optionally shuffled and
+ * transformed, reproducibly from a seeded generator. Browser-safe.
+ */
+import { Tensor } from '../tensor/tensor.js';
+import { type Generator, defaultGenerator } from '../tensor/random.js';
+import { type ImageDataset, checkDataset } from './dataset.js';
+import type { Transform } from './transforms.js';
+
+/** Options of `DataLoader` (PyTorch's names, in camelCase). */
+export interface DataLoaderOptions {
+  /** Images per batch (the last batch may be smaller unless `dropLast`). */
+  batchSize: number;
+  /** Draw a new permutation of the dataset at the start of every pass. Default false. */
+  shuffle?: boolean;
+  /** Source of the shuffling and of random transforms. Default: the global `defaultGenerator`. */
+  generator?: Generator;
+  /** Skip the last batch if it is smaller than `batchSize`. Default false. */
+  dropLast?: boolean;
+  /** Applied in place to the images of each batch (a copy; the dataset is never modified). */
+  transform?: Transform;
+}
+
+/** One mini-batch. */
+export interface Batch {
+  /** Images `(B, C, H, W)`, float32. */
+  x: Tensor;
+  /** Labels `(B)`, int32. */
+  y: Tensor;
+  /** The dataset indices of the batch's images, in order. */
+  indices: Int32Array;
+}
+
+/**
+ * Iterates over `ds` in batches: `for (const { x, y } of loader) …`. Each pass (each
+ * `for … of`) with `shuffle` draws one permutation from the generator when it starts, then the
+ * batches' transforms draw from it too, so a loader built with `new Generator(seed)` gives the
+ * same sequence of batches for the same seed.
+ */
+export class DataLoader implements Iterable<Batch> {
+  readonly dataset: ImageDataset;
+  readonly batchSize: number;
+  readonly shuffle: boolean;
+  readonly dropLast: boolean;
+  readonly generator: Generator;
+  readonly transform: Transform | undefined;
+
+  constructor(ds: ImageDataset, options: DataLoaderOptions) {
+    checkDataset(ds, 'DataLoader');
+    const { batchSize, shuffle = false, dropLast = false, generator = defaultGenerator, transform } = options;
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);
+    this.dataset = ds;
+    this.batchSize = batchSize;
+    this.shuffle = shuffle;
+    this.dropLast = dropLast;
+    this.generator = generator;
+    this.transform = transform;
+  }
+
+  /** Number of batches in one pass. */
+  get length(): number {
+    const n = this.dataset.n;
+    return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
+  }
+
+  *[Symbol.iterator](): Iterator<Batch> {
+    const ds = this.dataset;
+    const { channels: c, height: h, width: w } = ds;
+    const per = c * h * w;
+    let order: Int32Array;
+    if (this.shuffle) {
+      order = this.generator.permutation(ds.n);
+    } else {
+      order = new Int32Array(ds.n);
+      for (let i = 0; i < ds.n; i++) order[i] = i;
+    }
+    const batches = this.length;
+    for (let k = 0; k < batches; k++) {
+      const indices = order.slice(k * this.batchSize, Math.min((k + 1) * this.batchSize, ds.n));
+      const b = indices.length;
+      const images = new Float32Array(b * per);
+      const labels = new Int32Array(b);
+      for (let j = 0; j < b; j++) {
+        const i = indices[j];
+        images.set(ds.images.subarray(i * per, (i + 1) * per), j * per);
+        labels[j] = ds.labels[i];
+      }
+      if (this.transform !== undefined) this.transform(images, b, c, h, w, this.generator);
+      yield { x: new Tensor(images, [b, c, h, w]), y: new Tensor(labels, [b]), indices };
+    }
+  }
+}

@@ -1,0 +1,8 @@
+/**
+ * Data, browser-safe parts: in-memory image datasets, the IDX format, the data loader and batch
+ * transforms. The Node-only loaders (files, the bundled MNIST digits, PNG) are in `./node.js`.
+ */
+export { type ImageDataset, checkDataset, randomSplit, subset } from './dataset.js';
+export { type IdxArray, type IdxData, parseIdx } from './idx.js';
+export { type Batch, DataLoader, type DataLoaderOptions } from './dataloader.js';
+export { MNIST_MEAN, MNIST_STD, type Transform, compose, normalize, randomShift } from './transforms.js';

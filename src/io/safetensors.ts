@@ -1,0 +1,306 @@
+/**
+ * The safetensors format (Hugging Face), encoded and decoded in memory; browser-safe.
+ *
+ * Layout: an 8-byte little-endian u64 `N`, then `N` bytes of UTF-8 JSON header, then the data
+ * buffer. The header maps each tensor name to `{"dtype", "shape", "data_offsets": [begin, end]}`
+ * (offsets relative to the start of the data buffer) and may hold a `"__metadata__"` map of
+ * strings; it may be padded with trailing spaces. Tensor data is row-major and little-endian.
+ *
+ * Writing follows `safetensors.torch.save_file` byte for byte: tensors sorted by dtype alignment
+ * (F64, then F32, then I32) and then by name, laid out contiguously from offset 0,
+ * `__metadata__` first in the header, the header padded with spaces to a multiple of 8 bytes.
+ * Reading is as strict as the reference reader: the tensors must tile the data buffer exactly
+ * (no overlaps, no holes, no trailing bytes).
+ */
+import { type DType, type TypedArray, allocate } from '../tensor/dtype.js';
+import { shapeStr } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+
+/** The largest header accepted, as in the reference implementation (100 MB). */
+export const SAFETENSORS_MAX_HEADER_BYTES = 100_000_000;
+
+/** The key of the free-form string map in the header; no tensor may have this name. */
+const METADATA_KEY = '__metadata__';
+
+/** safetensors dtype names of the dtypes a `Tensor` can hold. */
+const DTYPE_TO_SAFETENSORS: Record<DType, string> = { float64: 'F64', float32: 'F32', int32: 'I32' };
+
+/** Element size in bytes, and the dtype of the decoded tensor, of each supported dtype name. */
+const SAFETENSORS_DTYPES: Record<string, { dtype: DType; bytes: number } | undefined> = {
+  F64: { dtype: 'float64', bytes: 8 },
+  F32: { dtype: 'float32', bytes: 4 },
+  I32: { dtype: 'int32', bytes: 4 },
+};
+
+/** dtypes of the format that a `Tensor` cannot hold (rejected by name rather than as unknown). */
+const UNSUPPORTED_DTYPES = new Set([
+  'BOOL', 'U8', 'I8', 'F8_E5M2', 'F8_E4M3', 'F8_E8M0', 'F4', 'F6_E2M3', 'F6_E3M2',
+  'I16', 'U16', 'F16', 'BF16', 'U32', 'I64', 'U64', 'C64',
+]);
+
+const SUPPORTED_LIST = 'F32, F64, I32';
+
+/** Whether this platform stores typed-array elements little-endian (every mainstream one does). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * Serializes `tensors` (and optional string `metadata`) to the bytes of a `.safetensors` file.
+ * float32, float64 and int32 tensors are stored as F32, F64 and I32; the values are copied bit for
+ * bit (NaN payloads and -0 included). An empty `metadata` map is omitted from the header.
+ */
+export function encodeSafetensors(tensors: Record<string, Tensor>, metadata?: Record<string, string>): Uint8Array {
+  const names = Object.keys(tensors);
+  for (const name of names) {
+    if (name === METADATA_KEY) throw new Error(`safetensors: '${METADATA_KEY}' is reserved for metadata and cannot name a tensor`);
+    if (!(tensors[name] instanceof Tensor)) {
+      throw new Error(`safetensors: ${quote(name)} is not a Tensor (got ${describe(tensors[name])})`);
+    }
+  }
+  names.sort((a, b) => dtypeRank(tensors[b].dtype) - dtypeRank(tensors[a].dtype) || compareCodePoints(a, b));
+
+  const header: Record<string, unknown> = {};
+  if (metadata !== undefined) {
+    const keys = Object.keys(metadata).sort(compareCodePoints);
+    for (const k of keys) {
+      if (typeof metadata[k] !== 'string') {
+        throw new Error(`safetensors: metadata value for key ${quote(k)} must be a string, got ${describe(metadata[k])}`);
+      }
+    }
+    if (keys.length > 0) header[METADATA_KEY] = Object.fromEntries(keys.map((k) => [k, metadata[k]]));
+  }
+  let offset = 0;
+  for (const name of names) {
+    const t = tensors[name];
+    const end = offset + t.data.byteLength;
+    Object.defineProperty(header, name, {
+      value: { dtype: DTYPE_TO_SAFETENSORS[t.dtype], shape: [...t.shape], data_offsets: [offset, end] },
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+    offset = end;
+  }
+
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const headerLength = Math.ceil(json.length / 8) * 8;
+  const out = new Uint8Array(8 + headerLength + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(headerLength), true);
+  out.set(json, 8);
+  out.fill(0x20, 8 + json.length, 8 + headerLength);
+  let pos = 8 + headerLength;
+  for (const name of names) {
+    const data = tensors[name].data;
+    out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), pos);
+    if (!LITTLE_ENDIAN) swapBytes(out.subarray(pos, pos + data.byteLength), data.BYTES_PER_ELEMENT);
+    pos += data.byteLength;
+  }
+  return out;
+}
+
+/**
+ * Parses the bytes of a `.safetensors` file. Every field is validated, and anything malformed
+ * (truncation, an oversized or non-JSON header, an unsupported dtype such as F16 or BF16, a bad
+ * shape, offsets out of range, overlapping or leaving holes, a byte length that does not match
+ * the shape) throws an `Error` whose message starts with `safetensors: `. The tensor data is
+ * copied into fresh, aligned typed arrays; `bytes` is not retained. A missing `__metadata__`
+ * decodes as `{}`.
+ */
+export function decodeSafetensors(bytes: Uint8Array): { tensors: Record<string, Tensor>; metadata: Record<string, string> } {
+  if (bytes.length < 8) {
+    throw new Error(`safetensors: file is ${bytes.length} bytes, shorter than the 8-byte header length`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = view.getBigUint64(0, true);
+  if (n > BigInt(SAFETENSORS_MAX_HEADER_BYTES)) {
+    throw new Error(`safetensors: header length ${n} exceeds the ${SAFETENSORS_MAX_HEADER_BYTES}-byte limit`);
+  }
+  const headerLength = Number(n);
+  if (8 + headerLength > bytes.length) {
+    throw new Error(
+      `safetensors: header length ${headerLength} exceeds file size ${bytes.length} ` +
+        `(the header would end at byte ${8 + headerLength})`,
+    );
+  }
+
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(8, 8 + headerLength));
+  } catch {
+    throw new Error('safetensors: header is not valid UTF-8');
+  }
+  let header: unknown;
+  try {
+    header = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`safetensors: header is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (!isPlainObject(header)) {
+    throw new Error(`safetensors: header must be a JSON object, got ${describe(header)}`);
+  }
+
+  const data = bytes.subarray(8 + headerLength);
+  const metadata = parseMetadata(header[METADATA_KEY]);
+  const entries = Object.keys(header)
+    .filter((name) => name !== METADATA_KEY)
+    .map((name) => parseEntry(name, header[name], data.length));
+
+  // The tensors must tile the data buffer: sorted by offsets, each begins where the last ended.
+  const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let covered = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    const e = sorted[i];
+    if (e.begin < covered) {
+      const prev = sorted[i - 1];
+      throw new Error(
+        `safetensors: tensors ${quote(prev.name)} data_offsets [${prev.begin}, ${prev.end}] and ` +
+          `${quote(e.name)} data_offsets [${e.begin}, ${e.end}] overlap`,
+      );
+    }
+    if (e.begin > covered) {
+      throw new Error(`safetensors: data buffer bytes [${covered}, ${e.begin}) are not covered by any tensor`);
+    }
+    covered = e.end;
+  }
+  if (covered !== data.length) {
+    throw new Error(`safetensors: data buffer bytes [${covered}, ${data.length}) are not covered by any tensor`);
+  }
+
+  const tensors = Object.fromEntries(
+    entries.map((e) => [e.name, new Tensor(copyOut(data.subarray(e.begin, e.end), e.dtype), e.shape)]),
+  );
+  return { tensors, metadata };
+}
+
+/** One validated header entry. */
+interface Entry {
+  name: string;
+  dtype: DType;
+  shape: number[];
+  begin: number;
+  end: number;
+}
+
+/** Validates the header entry of tensor `name` against a data buffer of `dataLength` bytes. */
+function parseEntry(name: string, raw: unknown, dataLength: number): Entry {
+  if (!isPlainObject(raw)) {
+    throw new Error(`safetensors: tensor ${quote(name)} must be an object with dtype, shape and data_offsets, got ${describe(raw)}`);
+  }
+  const { dtype: rawDtype, shape, data_offsets: offsets } = raw;
+  if (typeof rawDtype !== 'string') {
+    throw new Error(`safetensors: tensor ${quote(name)} dtype must be a string, got ${describe(rawDtype)}`);
+  }
+  const info = Object.hasOwn(SAFETENSORS_DTYPES, rawDtype) ? SAFETENSORS_DTYPES[rawDtype] : undefined;
+  if (info === undefined) {
+    throw new Error(
+      UNSUPPORTED_DTYPES.has(rawDtype)
+        ? `safetensors: tensor ${quote(name)} has dtype ${rawDtype}, which is not supported (supported: ${SUPPORTED_LIST})`
+        : `safetensors: tensor ${quote(name)} has unknown dtype ${JSON.stringify(rawDtype)} (supported: ${SUPPORTED_LIST})`,
+    );
+  }
+  if (!isIntegerArray(shape)) {
+    throw new Error(`safetensors: tensor ${quote(name)} shape must be an array of non-negative integers, got ${describe(shape)}`);
+  }
+  if (!isIntegerArray(offsets) || offsets.length !== 2 || offsets[0] > offsets[1]) {
+    throw new Error(
+      `safetensors: tensor ${quote(name)} data_offsets must be two non-negative integers [begin, end] ` +
+        `with begin <= end, got ${describe(offsets)}`,
+    );
+  }
+  const [begin, end] = offsets;
+  if (end > dataLength) {
+    throw new Error(`safetensors: tensor ${quote(name)} data_offsets [${begin}, ${end}] exceed the ${dataLength}-byte data buffer`);
+  }
+  let count = 1;
+  for (const d of shape) count *= d;
+  const needed = count * info.bytes;
+  if (needed !== end - begin) {
+    throw new Error(
+      `safetensors: tensor ${quote(name)} of shape ${shapeStr(shape)} and dtype ${rawDtype} needs ${needed} bytes, ` +
+        `but data_offsets [${begin}, ${end}] hold ${end - begin}`,
+    );
+  }
+  return { name, dtype: info.dtype, shape, begin, end };
+}
+
+/** Validates the `__metadata__` entry (absent: `{}`). */
+function parseMetadata(raw: unknown): Record<string, string> {
+  if (raw === undefined) return {};
+  if (!isPlainObject(raw)) {
+    throw new Error(`safetensors: ${METADATA_KEY} must be an object of strings, got ${describe(raw)}`);
+  }
+  const entries: [string, string][] = [];
+  for (const [k, v] of Object.entries(raw)) {
+    if (typeof v !== 'string') {
+      throw new Error(`safetensors: ${METADATA_KEY} value for key ${quote(k)} must be a string, got ${describe(v)}`);
+    }
+    entries.push([k, v]);
+  }
+  return Object.fromEntries(entries);
+}
+
+/** Copies little-endian `bytes` into a new, aligned storage of `dtype`. */
+function copyOut(bytes: Uint8Array, dtype: DType): TypedArray {
+  const out = allocate(dtype, bytes.length / elementBytes(dtype));
+  const raw = new Uint8Array(out.buffer);
+  raw.set(bytes);
+  if (!LITTLE_ENDIAN) swapBytes(raw, out.BYTES_PER_ELEMENT);
+  return out;
+}
+
+/** Reverses the bytes of each `width`-byte element in place (little- ↔ big-endian). */
+function swapBytes(bytes: Uint8Array, width: number): void {
+  for (let i = 0; i < bytes.length; i += width) bytes.subarray(i, i + width).reverse();
+}
+
+function elementBytes(dtype: DType): number {
+  return dtype === 'float64' ? 8 : 4;
+}
+
+/**
+ * The reference writer's dtype order, by which tensors are sorted descending: F64 > F32 > I32
+ * (its dtype enum is ordered by alignment, and F32 comes after I32 among the 4-byte types).
+ */
+function dtypeRank(dtype: DType): number {
+  return dtype === 'float64' ? 2 : dtype === 'float32' ? 1 : 0;
+}
+
+/** Orders strings by Unicode code point (= UTF-8 byte order, as Rust and Python sort). */
+function compareCodePoints(a: string, b: string): number {
+  const ia = a[Symbol.iterator]();
+  const ib = b[Symbol.iterator]();
+  for (;;) {
+    const ca = ia.next();
+    const cb = ib.next();
+    if (ca.done === true || cb.done === true) return (ca.done === true ? 0 : 1) - (cb.done === true ? 0 : 1);
+    const d = ca.value.codePointAt(0)! - cb.value.codePointAt(0)!;
+    if (d !== 0) return d;
+  }
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Whether `v` is an array of non-negative (safe) integers. */
+function isIntegerArray(v: unknown): v is number[] {
+  return Array.isArray(v) && v.every((d: unknown) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 0);
+}
+
+/** A tensor name or key in quotes for an error message (JSON-escaped if it has odd characters). */
+function quote(name: string): string {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029 || name[i] === "'" || name[i] === '\\') {
+      return JSON.stringify(name);
+    }
+  }
+  return `'${name}'`;
+}
+
+/** A short, one-line rendering of a JSON value for an error message. */
+function describe(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v instanceof Tensor) return v.toString();
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}

@@ -1,0 +1,38 @@
+/** Activation layers (S14): `ReLU`, `LeakyReLU`, `Tanh`, `Sigmoid`. Any shape in, same shape out. */
+import type { Tensor } from '../tensor/tensor.js';
+import { leakyRelu, relu, sigmoid, tanh } from '../ops/activation.js';
+import { Module } from './module.js';
+
+/** `max(0, x)`. */
+export class ReLU extends Module {
+  forward(x: Tensor): Tensor {
+    return relu(x);
+  }
+}
+
+/** `max(0, x) + negativeSlope·min(0, x)` (default slope 0.01). */
+export class LeakyReLU extends Module {
+  constructor(readonly negativeSlope = 0.01) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return leakyRelu(x, this.negativeSlope);
+  }
+  override describe(): string {
+    return `LeakyReLU(negativeSlope=${this.negativeSlope})`;
+  }
+}
+
+/** `tanh(x)`. */
+export class Tanh extends Module {
+  forward(x: Tensor): Tensor {
+    return tanh(x);
+  }
+}
+
+/** `1/(1 + e^(−x))`. */
+export class Sigmoid extends Module {
+  forward(x: Tensor): Tensor {
+    return sigmoid(x);
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * Convolution layers: thin modules over `F.conv2d`, `F.convTranspose2d` and `F.linkedConv2d`.
+ *
+ * Shape (S3, S6): input `(N, Cin, H, W)` → output `(N, Cout, H_out, W_out)` with
+ * `H_out = ⌊(H + pt + pb − d·(m − 1) − 1)/s⌋ + 1`; parameters `P·D·m·n + P` for a plain layer
+ * (P = Cout, D = Cin/groups).
+ */
+import type { Tensor } from '../tensor/tensor.js';
+import { conv2d } from '../ops/conv.js';
+import { convTranspose2d } from '../ops/conv-transpose.js';
+import { type LinkTable, linkCount, linkMask, linkedConv2d } from '../ops/linked-conv.js';
+import { type Conv2dOptions, type ConvTranspose2dOptions, type Size2d, checkPositiveInt, pair } from '../ops/conv-geometry.js';
+import { Module } from './module.js';
+import { type InitOptions, uniformFanIn } from './init.js';
+
+export interface Conv2dLayerOptions extends Conv2dOptions, InitOptions {
+  /** Learn an additive bias per output channel (default true). */
+  bias?: boolean;
+}
+
+function describeOptions(options: object): string {
+  return Object.entries(options)
+    .filter(([k, v]) => v !== undefined && k !== 'generator' && k !== 'dtype' && k !== 'table')
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(', ');
+}
+
+/** 2-D convolution layer (S6): `Y^p = Σ_d W^{p,d} ⊗ X^d + b^p`. Weight `(Cout, Cin/groups, m, n)`. */
+export class Conv2d extends Module {
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+  readonly options: Conv2dOptions;
+
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    readonly kernelSize: Size2d,
+    options: Conv2dLayerOptions = {},
+  ) {
+    super();
+    checkPositiveInt('Conv2d', 'inChannels', inChannels);
+    checkPositiveInt('Conv2d', 'outChannels', outChannels);
+    const [kh, kw] = pair('Conv2d', 'kernelSize', kernelSize, 1, 2);
+    const groups = options.groups ?? 1;
+    checkPositiveInt('Conv2d', 'groups', groups);
+    if (inChannels % groups !== 0 || outChannels % groups !== 0) {
+      throw new Error(`Conv2d: inChannels ${inChannels} and outChannels ${outChannels} must be divisible by groups ${groups}`);
+    }
+    const fanIn = (inChannels / groups) * kh * kw;
+    this.weight = this.registerParameter('weight', uniformFanIn([outChannels, inChannels / groups, kh, kw], fanIn, options));
+    this.bias = options.bias === false ? null : this.registerParameter('bias', uniformFanIn([outChannels], fanIn, options));
+    this.options = { stride: options.stride, padding: options.padding, dilation: options.dilation, groups: options.groups };
+  }
+
+  forward(x: Tensor): Tensor {
+    return conv2d(x, this.weight, this.bias, this.options);
+  }
+
+  override describe(): string {
+    const extra = describeOptions(this.options);
+    return `Conv2d(${this.inChannels}, ${this.outChannels}, kernelSize=${JSON.stringify(this.kernelSize)}${extra ? `, ${extra}` : ''})`;
+  }
+}
+
+export interface ConvTranspose2dLayerOptions extends ConvTranspose2dOptions, InitOptions {
+  bias?: boolean;
+}
+
+/**
+ * 2-D transposed convolution layer (S17, S18). Weight `(Cin, Cout/groups, m, n)`;
+ * `H_out = s·(H − 1) − 2p + d·(m − 1) + outputPadding + 1`.
+ */
+export class ConvTranspose2d extends Module {
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+  readonly options: ConvTranspose2dOptions;
+
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    readonly kernelSize: Size2d,
+    options: ConvTranspose2dLayerOptions = {},
+  ) {
+    super();
+    checkPositiveInt('ConvTranspose2d', 'inChannels', inChannels);
+    checkPositiveInt('ConvTranspose2d', 'outChannels', outChannels);
+    const [kh, kw] = pair('ConvTranspose2d', 'kernelSize', kernelSize, 1, 2);
+    const groups = options.groups ?? 1;
+    checkPositiveInt('ConvTranspose2d', 'groups', groups);
+    if (inChannels % groups !== 0 || outChannels % groups !== 0) {
+      throw new Error(`ConvTranspose2d: inChannels ${inChannels} and outChannels ${outChannels} must be divisible by groups ${groups}`);
+    }
+    // PyTorch computes fan-in from weight.size(1) · m · n for transposed convolutions
+    const fanIn = (outChannels / groups) * kh * kw;
+    this.weight = this.registerParameter('weight', uniformFanIn([inChannels, outChannels / groups, kh, kw], fanIn, options));
+    this.bias = options.bias === false ? null : this.registerParameter('bias', uniformFanIn([outChannels], fanIn, options));
+    this.options = { stride: options.stride, padding: options.padding, outputPadding: options.outputPadding, dilation: options.dilation, groups: options.groups };
+  }
+
+  forward(x: Tensor): Tensor {
+    return convTranspose2d(x, this.weight, this.bias, this.options);
+  }
+
+  override describe(): string {
+    const extra = describeOptions(this.options);
+    return `ConvTranspose2d(${this.inChannels}, ${this.outChannels}, kernelSize=${JSON.stringify(this.kernelSize)}${extra ? `, ${extra}` : ''})`;
+  }
+}
+
+export interface LinkedConv2dLayerOptions extends Omit<Conv2dOptions, 'groups'>, InitOptions {
+  /** The link table `T[P][D]` (S7): 1 where output map p sees input map d. */
+  table: LinkTable;
+  bias?: boolean;
+}
+
+/**
+ * Convolution restricted by a link table (S7): `Y^p = Σ_{d: T[p][d]=1} W^{p,d} ⊗ X^d + b^p`.
+ * The weight is stored dense `(P, D, m, n)`; masked entries are zero, get zero gradient and are
+ * not counted in `numParameters()` (`links·m·n + P`).
+ */
+export class LinkedConv2d extends Module {
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+  readonly table: LinkTable;
+  readonly options: Conv2dOptions;
+
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    readonly kernelSize: Size2d,
+    options: LinkedConv2dLayerOptions,
+  ) {
+    super();
+    const [kh, kw] = pair('LinkedConv2d', 'kernelSize', kernelSize, 1, 2);
+    const shape = [outChannels, inChannels, kh, kw];
+    const mask = linkMask('LinkedConv2d', options.table, shape, options.dtype ?? 'float32');
+    this.table = options.table;
+    // PyTorch's U(−1/√fanIn, 1/√fanIn), where output map p's fan-in counts only its linked maps:
+    // draw U(−1, 1), then scale row p by 1/√(links_p·m·n) and zero the masked entries
+    const weight = uniformFanIn(shape, 1, options);
+    const bias = uniformFanIn([outChannels], 1, options);
+    const rowSize = inChannels * kh * kw;
+    for (let p = 0; p < outChannels; p++) {
+      const links = options.table[p].filter((v) => v === 1 || v === true).length;
+      const bound = links > 0 ? 1 / Math.sqrt(links * kh * kw) : 0;
+      for (let i = p * rowSize; i < (p + 1) * rowSize; i++) weight.data[i] *= bound * mask.data[i];
+      bias.data[p] *= bound;
+    }
+    this.weight = this.registerParameter('weight', weight);
+    this.bias = options.bias === false ? null : this.registerParameter('bias', bias);
+    this.options = { stride: options.stride, padding: options.padding, dilation: options.dilation };
+  }
+
+  forward(x: Tensor): Tensor {
+    return linkedConv2d(x, this.weight, this.bias, { ...this.options, table: this.table });
+  }
+
+  override numParameters(): number {
+    return linkCount(this.table) * this.weight.shape[2] * this.weight.shape[3] + (this.bias?.size ?? 0);
+  }
+
+  override describe(): string {
+    const extra = describeOptions(this.options);
+    return `LinkedConv2d(${this.inChannels}, ${this.outChannels}, kernelSize=${JSON.stringify(this.kernelSize)}, links=${linkCount(this.table)}${extra ? `, ${extra}` : ''})`;
+  }
+}

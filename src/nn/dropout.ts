@@ -1,0 +1,25 @@
+/**
+ * Dropout layer (S13): active in training mode, a deterministic scaling (or none) in
+ * evaluation mode. `mode: 'inverted'` (default) scales by `1/(1 − p)` in training;
+ * `'classic'` multiplies by the keep probability `1 − p` at prediction, as in the notes.
+ */
+import type { Tensor } from '../tensor/tensor.js';
+import type { Generator } from '../tensor/random.js';
+import { dropout } from '../ops/dropout.js';
+import { Module } from './module.js';
+
+export class Dropout extends Module {
+  constructor(
+    readonly p = 0.5,
+    readonly options: { mode?: 'inverted' | 'classic'; generator?: Generator } = {},
+  ) {
+    super();
+    if (!(p >= 0 && p <= 1)) throw new Error(`Dropout: p must be a probability in [0, 1], got ${p}`);
+  }
+  forward(x: Tensor): Tensor {
+    return dropout(x, { p: this.p, training: this.training, mode: this.options.mode, generator: this.options.generator });
+  }
+  override describe(): string {
+    return `Dropout(p=${this.p}, mode=${this.options.mode ?? 'inverted'})`;
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Pooling layers (S8, S9): `MaxPool2d`, `AvgPool2d`, and LeNet-5's trainable `Subsampling`.
+ * Shape: `(N, C, H, W)` → `(N, C, H_out, W_out)`, `H_out = ⌊(H + 2p − k)/s⌋ + 1`.
+ */
+import { ones, zeros } from '../tensor/creation.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { avgPool2d, maxPool2d } from '../ops/pool.js';
+import type { Pool2dOptions } from '../ops/pool-geometry.js';
+import { type SubsamplingOptions, subsampling } from '../ops/subsampling.js';
+import { checkPositiveInt } from '../ops/conv-geometry.js';
+import { Module } from './module.js';
+
+function describePool(name: string, options: Pool2dOptions): string {
+  const parts = Object.entries(options).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+  return `${name}(${parts.join(', ')})`;
+}
+
+/** Max pooling over windows of `kernelSize` (stride defaults to the window: no overlap). */
+export class MaxPool2d extends Module {
+  readonly options: Pool2dOptions;
+  constructor(kernelSize: Pool2dOptions['kernelSize'], options: Omit<Pool2dOptions, 'kernelSize' | 'countIncludePad'> = {}) {
+    super();
+    this.options = { kernelSize, ...options };
+  }
+  forward(x: Tensor): Tensor {
+    return maxPool2d(x, this.options);
+  }
+  override describe(): string {
+    return describePool('MaxPool2d', this.options);
+  }
+}
+
+/** Average pooling over windows of `kernelSize`. */
+export class AvgPool2d extends Module {
+  readonly options: Pool2dOptions;
+  constructor(kernelSize: Pool2dOptions['kernelSize'], options: Omit<Pool2dOptions, 'kernelSize'> = {}) {
+    super();
+    this.options = { kernelSize, ...options };
+  }
+  forward(x: Tensor): Tensor {
+    return avgPool2d(x, this.options);
+  }
+  override describe(): string {
+    return describePool('AvgPool2d', this.options);
+  }
+}
+
+/**
+ * LeNet-5's trainable subsampling (S9): `Y'^d = f(w^d · pool(X^d) + b^d)`, one learnable
+ * coefficient and bias per channel (`2·C` parameters). Starts as plain pooling: w = 1, b = 0.
+ */
+export class Subsampling extends Module {
+  readonly weight: Tensor;
+  readonly bias: Tensor;
+  readonly options: SubsamplingOptions;
+  constructor(
+    readonly channels: number,
+    options: SubsamplingOptions & { dtype?: 'float32' | 'float64' } = {},
+  ) {
+    super();
+    checkPositiveInt('Subsampling', 'channels', channels);
+    const { dtype, ...rest } = options;
+    this.options = rest;
+    this.weight = this.registerParameter('weight', ones([channels], { dtype }));
+    this.bias = this.registerParameter('bias', zeros([channels], { dtype }));
+  }
+  forward(x: Tensor): Tensor {
+    return subsampling(x, this.weight, this.bias, this.options);
+  }
+  override describe(): string {
+    const o = this.options;
+    return `Subsampling(${this.channels}, kernelSize=${JSON.stringify(o.kernelSize ?? 2)}, pool=${o.pool ?? 'avg'}, activation=${o.activation ?? 'sigmoid'})`;
+  }
+}
+

@@ -1,0 +1,8 @@
+/**
+ * The Node.js-only parts of convnet-ts (`import … from 'convnet-ts/node'`): files and the bundled
+ * data. Everything else is in the main entry point, which also runs in the browser.
+ */
+export { saveSafetensors, loadSafetensors, saveModel, loadModel, writeFileAtomic } from './io/files.js';
+export { loadBundledDigits } from './data/mnist.js';
+export { readIdxFile, loadIdxDataset, FASHION_MNIST_DIR, FASHION_MNIST_CLASSES, type LoadIdxOptions } from './data/idx-files.js';
+export { readImageForModel, writeGrayPng } from './data/png.js';

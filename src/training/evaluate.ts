@@ -1,0 +1,72 @@
+/** Evaluation of a classifier on a dataset: accuracy, mean loss, confusion matrix, probabilities. */
+import { noGrad } from '../autograd/engine.js';
+import { Tensor } from '../tensor/tensor.js';
+import type { Module } from '../nn/module.js';
+import { crossEntropy } from '../ops/loss.js';
+import { softmax } from '../ops/activation.js';
+import type { ImageDataset } from '../data/dataset.js';
+
+/** Per-pixel normalization `(x − mean)/std` applied to every input. */
+export interface Normalization {
+  mean: number;
+  std: number;
+}
+
+export interface Evaluation {
+  /** Fraction of samples whose arg-max prediction equals the label, in [0, 1]. */
+  accuracy: number;
+  /** Mean cross-entropy. */
+  loss: number;
+  /** `confusion[label][predicted]` counts. */
+  confusion: number[][];
+  n: number;
+}
+
+/** Copies images `[start, end)` of `ds`, normalized, into a `(B, C, H, W)` float32 tensor. */
+export function batchTensor(ds: ImageDataset, start: number, end: number, norm: Normalization): Tensor {
+  const size = ds.channels * ds.height * ds.width;
+  const data = ds.images.slice(start * size, end * size);
+  for (let i = 0; i < data.length; i++) data[i] = (data[i] - norm.mean) / norm.std;
+  return new Tensor(data, [end - start, ds.channels, ds.height, ds.width]);
+}
+
+/**
+ * Runs `model` in evaluation mode over `ds` in batches, without gradients, and restores the
+ * model's mode afterwards.
+ */
+export function evaluate(model: Module, ds: ImageDataset, norm: Normalization, batchSize = 256): Evaluation {
+  const confusion = Array.from({ length: ds.classes }, () => new Array<number>(ds.classes).fill(0));
+  let correct = 0;
+  let lossSum = 0;
+  const wasTraining = model.training;
+  model.eval();
+  try {
+    noGrad(() => {
+      for (let start = 0; start < ds.n; start += batchSize) {
+        const end = Math.min(ds.n, start + batchSize);
+        const logits = model.forward(batchTensor(ds, start, end, norm));
+        const labels = ds.labels.subarray(start, end);
+        lossSum += crossEntropy(logits, labels, { reduction: 'sum' }).item();
+        const predicted = logits.argmax(1).data;
+        for (let i = 0; i < end - start; i++) {
+          confusion[labels[i]][predicted[i]]++;
+          if (predicted[i] === labels[i]) correct++;
+        }
+      }
+    });
+  } finally {
+    model.train(wasTraining);
+  }
+  return { accuracy: ds.n > 0 ? correct / ds.n : 0, loss: ds.n > 0 ? lossSum / ds.n : 0, confusion, n: ds.n };
+}
+
+/** Class probabilities `softmax(model(x))` for a `(N, C, H, W)` batch of raw (unnormalized) images. */
+export function predictProbabilities(model: Module, images: Tensor, norm: Normalization): Tensor {
+  const wasTraining = model.training;
+  model.eval();
+  try {
+    return noGrad(() => softmax(model.forward(images.sub(norm.mean).div(norm.std)), 1));
+  } finally {
+    model.train(wasTraining);
+  }
+}
