@@ -1,0 +1,64 @@
+/** The training loop learns real digits, and is bit-for-bit deterministic for a seed. */
+import { describe, expect, it } from 'vitest';
+import { Generator, lenet5 } from '../../src/index.js';
+import { fit, type FitConfig } from '../../src/training/fit.js';
+import { evaluate } from '../../src/training/evaluate.js';
+import { loadSplits, pixelStatistics } from '../../src/cli/data.js';
+
+const { train, heldOut } = loadSplits(undefined);
+const small = loadSplits(undefined, 512);
+const config = (overrides: Partial<FitConfig> = {}): FitConfig => ({
+  epochs: 3,
+  batchSize: 32,
+  lr: 0.05,
+  momentum: 0.9,
+  weightDecay: 5e-4,
+  optimizer: 'sgd',
+  schedule: 'cosine',
+  augmentShift: 1,
+  seed: 1,
+  normalization: pixelStatistics(train),
+  ...overrides,
+});
+
+describe('fit', () => {
+  it('the bundled split is 8,000 / 2,000 digits with every class in both parts', () => {
+    expect([train.n, heldOut.n]).toEqual([8000, 2000]);
+    expect(new Set(heldOut.labels).size).toBe(10);
+  });
+
+  it('training on 512 digits drives the loss down and beats chance (10%) by far', async () => {
+    const model = lenet5({ modern: true, generator: new Generator(1) });
+    const before = evaluate(model, small.heldOut, config().normalization);
+    const losses: number[] = [];
+    const result = await fit(model, small.train, small.heldOut, config(), { onEpoch: (e) => losses.push(e.trainLoss) });
+    expect(result.stopped).toBe(false);
+    expect(losses[2]).toBeLessThan(losses[0] * 0.6);
+    const after = result.epochs[2].heldOut!;
+    expect(after.loss).toBeLessThan(before.loss * 0.6);
+    expect(after.accuracy).toBeGreaterThan(0.6);
+  }, 120_000);
+
+  it('the same seed and data give bit-identical weights and metrics; another seed differs', async () => {
+    const run = async (seed: number) => {
+      const model = lenet5({ generator: new Generator(seed) });
+      const result = await fit(model, small.train, small.heldOut, config({ epochs: 1, seed }));
+      return { weights: model.parameters().map((p) => Array.from(p.data)), metrics: result.epochs.map((e) => [e.trainLoss, e.heldOut!.loss, e.heldOut!.accuracy]) };
+    };
+    const a = await run(7);
+    const b = await run(7);
+    expect(b.metrics).toEqual(a.metrics);
+    a.weights.forEach((w, i) => expect(b.weights[i].every((v, j) => Object.is(v, w[j])), `parameter ${i}`).toBe(true));
+    const c = await run(8);
+    expect(c.weights[0]).not.toEqual(a.weights[0]);
+  }, 120_000);
+
+  it('stops after the current batch when asked (Ctrl-C)', async () => {
+    const model = lenet5({ modern: true, generator: new Generator(2) });
+    let batches = 0;
+    const result = await fit(model, small.train, null, config(), { onBatch: () => batches++, shouldStop: () => batches >= 3 });
+    expect(result.stopped).toBe(true);
+    expect(batches).toBe(3);
+    expect(result.epochs).toEqual([]);
+  });
+});
