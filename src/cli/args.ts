@@ -52,7 +52,7 @@ export function parseCommand(spec: CommandSpec, argv: string[]): ParsedArgs {
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (e) {
-    throw usageError((e as Error).message.replace(/\. To specify a positional argument.*$/s, ''), spec.name);
+    throw usageError((e as Error).message.replace(/\. To specify a positional argument.*$/s, '').replace(/\s*\n\s*/g, ' '), spec.name);
   }
   const help = parsed.values.help === true;
   if (!help && parsed.positionals.length !== spec.positionals.length) {

@@ -10,5 +10,5 @@ export class CliError extends Error {
 
 /** A usage error (bad option, missing argument): exit code 2. */
 export function usageError(message: string, command?: string): CliError {
-  return new CliError(`${message}\nRun 'convnet ${command ? `${command} ` : ''}--help' for usage.`, 2);
+  return new CliError(`${message} (see 'convnet ${command ? `${command} ` : ''}--help')`, 2);
 }
