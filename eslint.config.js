@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'build/', 'node_modules/', 'scripts/'] },
+  { ignores: ['dist/', 'build/', 'node_modules/', 'scripts/', 'src/backend/wasm/assembly/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

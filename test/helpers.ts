@@ -1,17 +1,22 @@
 /** Shared test utilities: the backend loop, seeded inputs, and closeness assertions. */
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { Generator, Tensor, listBackends, randn, setBackend, tensor } from '../src/index.js';
+import { Generator, Tensor, getBackend, listBackends, randn, setBackend, tensor } from '../src/index.js';
 import type { DType } from '../src/index.js';
 
 /**
  * Runs `body` once per available backend (one test body for every backend): `ref` always, and
- * every fast backend that loads on this machine.
+ * every fast backend that loads on this machine (`wasm`); the previously selected backend is
+ * restored afterwards.
  */
 export function describeEachBackend(title: string, body: (backend: string) => void): void {
   for (const name of listBackends()) {
     describe(`${title} [${name}]`, () => {
-      beforeAll(() => setBackend(name));
-      afterAll(() => setBackend('ref'));
+      let previous = 'ref';
+      beforeAll(() => {
+        previous = getBackend();
+        setBackend(name);
+      });
+      afterAll(() => setBackend(previous));
       body(name);
     });
   }

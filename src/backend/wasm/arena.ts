@@ -1,0 +1,96 @@
+/**
+ * The JS side's allocator over the kernels' linear memory: a bump allocator whose allocations
+ * live for one kernel call. `scope` runs a call and then releases everything it allocated, so
+ * memory use stays at the high-water mark of the largest call while tensors themselves remain
+ * plain JS typed arrays (freed by the garbage collector).
+ */
+
+/** Alignment of every allocation (a cache line). */
+const ALIGN = 64;
+const PAGE = 65536;
+
+/** The bump allocator of one kernels instance's memory (see the file comment). */
+export class Arena {
+  private top: number;
+  private f32View: Float32Array;
+  private i32View: Int32Array;
+  private readonly memory: WebAssembly.Memory;
+  private readonly base: number;
+
+  /** An arena over `memory` from byte `base` (the kernels' heap base) on. */
+  constructor(memory: WebAssembly.Memory, base: number) {
+    this.memory = memory;
+    this.base = Math.ceil(base / ALIGN) * ALIGN;
+    this.top = this.base;
+    this.f32View = new Float32Array(memory.buffer);
+    this.i32View = new Int32Array(memory.buffer);
+  }
+
+  /** The memory as floats (valid until the next allocation may grow it). */
+  get f32(): Float32Array {
+    return this.f32View;
+  }
+
+  /** The memory as 32-bit integers (valid until the next allocation may grow it). */
+  get i32(): Int32Array {
+    return this.i32View;
+  }
+
+  /** Runs `fn` and frees every allocation it made. */
+  scope<T>(fn: () => T): T {
+    const mark = this.top;
+    try {
+      return fn();
+    } finally {
+      this.top = mark;
+    }
+  }
+
+  /** `bytes` of uninitialized memory, 64-byte aligned; grows the memory when needed. */
+  alloc(bytes: number): number {
+    const at = this.top;
+    const end = at + Math.ceil(bytes / ALIGN) * ALIGN;
+    const size = this.memory.buffer.byteLength;
+    if (end > size) {
+      // grow by at least a quarter so that a slowly growing workload does not grow every call
+      const pages = Math.max(Math.ceil((end - size) / PAGE), Math.ceil(size / PAGE / 4));
+      try {
+        this.memory.grow(pages);
+      } catch {
+        throw new Error(`wasm backend: cannot grow the memory to ${Math.ceil(end / 2 ** 20)} MiB`);
+      }
+      this.f32View = new Float32Array(this.memory.buffer);
+      this.i32View = new Int32Array(this.memory.buffer);
+    }
+    this.top = end;
+    return at;
+  }
+
+  /** `bytes` of zeros. */
+  zeros(bytes: number): number {
+    const at = this.alloc(bytes);
+    this.i32View.fill(0, at >> 2, (at + bytes + 3) >> 2);
+    return at;
+  }
+
+  /** A copy of `x` in linear memory. */
+  put(x: Float32Array | Int32Array): number {
+    const at = this.alloc(x.length * 4);
+    if (x instanceof Float32Array) this.f32View.set(x, at >> 2);
+    else this.i32View.set(x, at >> 2);
+    return at;
+  }
+
+  /** The i32 `values` in linear memory (descriptors, shapes, strides). */
+  ints(values: readonly number[]): number {
+    const at = this.alloc(values.length * 4);
+    for (let i = 0; i < values.length; i++) this.i32View[(at >> 2) + i] = values[i];
+    return at;
+  }
+
+  /** Copies `out.length` values at byte offset `at` into `out`. */
+  take(at: number, out: Float32Array | Int32Array): void {
+    const view = out instanceof Float32Array ? this.f32View : this.i32View;
+    out.set(view.subarray(at >> 2, (at >> 2) + out.length));
+  }
+}

@@ -1,0 +1,356 @@
+/**
+ * The convolution kernels as GEMMs over implicit im2col panels (see im2col.ts), each a task run
+ * by every thread on its own fixed share of the work:
+ *
+ *   forward          Y_g = W_g · col_g        columns run over the positions of all images, so
+ *                                             that small outputs still fill whole panels;
+ *                                             units (group, column panel)
+ *   backward-input   dX += col2im(W_gᵀ · dY_g) units (group, image) — for strided convolutions;
+ *                                             stride 1 runs as a forward convolution instead
+ *   backward-weight  dW_g = Σ dY_g · col_gᵀ    K runs over blocks of images' positions;
+ *                                             units: images (partial sums per thread) or
+ *                                             (group, weight column panel)
+ *
+ * with W_g `[cOutG × Kc]`, `Kc = cInG·kh·kw`, P = hOut·wOut output positions per image.
+ */
+import { INIT_ACCUMULATE, INIT_BIAS, INIT_ZERO, MR, NR, microKernel, packA, packAStrided, packBPanel, packedABytes } from './gemm';
+import {
+  CONTIGUOUS_IN, ONE_IMAGE, addInterior, columnLanes, packColPanel, packColTPanel, padPlanes, scatterTile, storeTile, tapOffsets,
+} from './im2col';
+import {
+  C_BIAS_OR_DY, C_BLOCK, C_CIN, C_COUT, C_DH, C_DW, C_GROUPS, C_H, C_HOUT, C_KH, C_KW, C_MODE, C_N, C_OUT, C_PACKED, C_PADDED,
+  C_PARTIALS, C_PB, C_PL, C_PR, C_PT, C_SCRATCH, C_SCRATCH_STRIDE, C_SH, C_SW, C_TAPS, C_W, C_WOUT, C_X, field, ptr, shareStart,
+} from './desc';
+
+/** Bytes of a buffer of NR i32 lane offsets. */
+const LANES_BYTES: usize = 64;
+
+/** Padded plane height and width. */
+// @ts-ignore: decorator
+@inline
+function paddedH(desc: usize): i32 {
+  return field(desc, C_H) + field(desc, C_PT) + field(desc, C_PB);
+}
+
+// @ts-ignore: decorator
+@inline
+function paddedW(desc: usize): i32 {
+  return field(desc, C_W) + field(desc, C_PL) + field(desc, C_PR);
+}
+
+/** Whether the convolution has any padding (then images are read from zero-padded copies). */
+// @ts-ignore: decorator
+@inline
+function isPadded(desc: usize): bool {
+  return (field(desc, C_PT) | field(desc, C_PB) | field(desc, C_PL) | field(desc, C_PR)) != 0;
+}
+
+/** Pads `planes` planes of the descriptor's h × w at `src` into `dst`. */
+function pad(desc: usize, dst: usize, src: usize, planes: i32): void {
+  padPlanes(dst, src, planes, field(desc, C_H), field(desc, C_W), field(desc, C_PT), field(desc, C_PB), field(desc, C_PL), field(desc, C_PR));
+}
+
+/**
+ * Prepares a convolution on the calling thread: fills the tap table for the padded image and
+ * packs the weights `[cOut, Kc]` group by group as the A operand into `dst` (unless 0): `W_g`
+ * for forward (`transposed` = 0), `W_gᵀ` for backward-input (1).
+ */
+export function convPrepare(desc: usize, w: usize, dst: usize, transposed: i32): void {
+  const groups = field(desc, C_GROUPS);
+  const cOut = field(desc, C_COUT);
+  const cInG = field(desc, C_CIN) / groups;
+  const cOutG = cOut / groups;
+  const kh = field(desc, C_KH);
+  const kw = field(desc, C_KW);
+  const kc = cInG * kh * kw;
+  tapOffsets(ptr(desc, C_TAPS), cInG, kh, kw, field(desc, C_DH), field(desc, C_DW), paddedH(desc), paddedW(desc));
+  if (dst == 0) return;
+  const groupBytes = transposed ? packedABytes(kc, cOutG) : packedABytes(cOutG, kc);
+  for (let g = 0; g < groups; g++) {
+    const wg = w + (<usize>(g * cOutG) * <usize>kc << 2);
+    if (transposed) packA(dst + <usize>g * groupBytes, wg, 1, kc, kc, cOutG);
+    else packA(dst + <usize>g * groupBytes, wg, kc, 1, cOutG, kc);
+  }
+}
+
+/**
+ * `dst[g·cInG + c, o, u, v] = w[g·cOutG + o, c, kh−1−u, kw−1−v]`: the weights of the forward
+ * convolution that computes a stride-1 convolution's input gradient.
+ */
+export function flipWeights(dst: usize, w: usize, cOut: i32, cInG: i32, kh: i32, kw: i32, groups: i32): void {
+  const cOutG = cOut / groups;
+  const taps = kh * kw;
+  for (let g = 0; g < groups; g++) {
+    for (let c = 0; c < cInG; c++) {
+      for (let o = 0; o < cOutG; o++) {
+        const src = w + (<usize>(((g * cOutG + o) * cInG + c) * taps) << 2);
+        const d = dst + (<usize>(((g * cInG + c) * cOutG + o) * taps) << 2);
+        for (let t = 0; t < taps; t++) store<f32>(d + (<usize>t << 2), load<f32>(src + (<usize>(taps - 1 - t) << 2)));
+      }
+    }
+  }
+}
+
+/** Pads the input batch (units: images) into `C_PADDED`, thread `tid` of `threads`. */
+export function convPadTask(desc: usize, tid: i32, threads: i32): void {
+  const cIn = field(desc, C_CIN);
+  const image = <usize>cIn * <usize>field(desc, C_H) * <usize>field(desc, C_W) << 2;
+  const paddedImage = <usize>cIn * <usize>paddedH(desc) * <usize>paddedW(desc) << 2;
+  const n = field(desc, C_N);
+  const end = shareStart(n, tid + 1, threads);
+  for (let i = shareStart(n, tid, threads); i < end; i++) {
+    pad(desc, ptr(desc, C_PADDED) + <usize>i * paddedImage, ptr(desc, C_X) + <usize>i * image, cIn);
+  }
+}
+
+/**
+ * Forward convolution, thread `tid` of `threads`. Reads the padded batch (C_PADDED) when padded.
+ * Scratch: one Kc × NR panel, one MR × NR tile, two lane buffers.
+ */
+export function convForwardTask(desc: usize, tid: i32, threads: i32): void {
+  const cIn = field(desc, C_CIN);
+  const cOut = field(desc, C_COUT);
+  const groups = field(desc, C_GROUPS);
+  const wOut = field(desc, C_WOUT);
+  const cInG = cIn / groups;
+  const cOutG = cOut / groups;
+  const kc = cInG * field(desc, C_KH) * field(desc, C_KW);
+  const p = field(desc, C_HOUT) * wOut;
+  const hp = paddedH(desc);
+  const wp = paddedW(desc);
+  const plane = hp * wp;
+  const sh = field(desc, C_SH);
+  const sw = field(desc, C_SW);
+  const x = isPadded(desc) ? ptr(desc, C_PADDED) : ptr(desc, C_X);
+  const packed = ptr(desc, C_PACKED);
+  const bias = ptr(desc, C_BIAS_OR_DY);
+  const out = ptr(desc, C_OUT);
+  const table = ptr(desc, C_TAPS);
+  const accumulate = field(desc, C_MODE) == 1;
+  const init = accumulate ? INIT_ACCUMULATE : bias ? INIT_BIAS : INIT_ZERO;
+  const bPanel = ptr(desc, C_SCRATCH) + <usize>tid * ptr(desc, C_SCRATCH_STRIDE);
+  const tile = bPanel + (<usize>kc * NR << 2);
+  const laneIn = tile + (<usize>(MR * NR) << 2);
+  const laneOut = laneIn + LANES_BYTES;
+  const groupBytes = packedABytes(cOutG, kc);
+  const columns = field(desc, C_N) * p;
+  const panels = (columns + NR - 1) / NR;
+  const units = groups * panels;
+  const end = shareStart(units, tid + 1, threads);
+  for (let u = shareStart(units, tid, threads); u < end; u++) {
+    const g = u / panels;
+    const j0 = (u - g * panels) * NR;
+    const cols = min(NR, columns - j0);
+    const flags = columnLanes(laneIn, laneOut, j0, cols, p, wOut, sh, sw, wp, cIn * plane, cOut * p);
+    packColPanel(bPanel, x + (<usize>(g * cInG * plane) << 2), table, laneIn, (flags & CONTIGUOUS_IN) != 0, kc);
+    const ag = packed + <usize>g * groupBytes;
+    for (let i0 = 0; i0 < cOutG; i0 += MR) {
+      const rows = min(MR, cOutG - i0);
+      const a = ag + (<usize>(i0 * kc) << 2);
+      const rowBase = out + (<usize>((g * cOutG + i0) * p) << 2);
+      const b = bias + (<usize>(g * cOutG + i0) << 2);
+      if (flags & ONE_IMAGE) {
+        microKernel(a, bPanel, kc, rowBase + (<usize>load<i32>(laneOut) << 2), <usize>p << 2, rows, cols, init, b);
+      } else {
+        microKernel(a, bPanel, kc, tile, NR << 2, rows, NR, accumulate ? INIT_ZERO : init, b);
+        storeTile(tile, rowBase, laneOut, rows, cols, p, accumulate);
+      }
+    }
+  }
+}
+
+/**
+ * Backward-input by scattering (adds into dx): `dX += col2im(W_gᵀ · dY_g)`, thread `tid` of
+ * `threads`. Units (group, image), taken in runs: the columns of a run of images of one group
+ * form the panels, and each run's input gradient is disjoint from every other thread's. When
+ * padded, gradients are scattered into the zero-padded batch C_PADDED and then added to dx.
+ * Scratch: one cOutG × NR panel of dy, one MR × NR tile, two lane buffers.
+ */
+export function convBackwardInputTask(desc: usize, tid: i32, threads: i32): void {
+  const batch = field(desc, C_N);
+  const cIn = field(desc, C_CIN);
+  const h = field(desc, C_H);
+  const w = field(desc, C_W);
+  const cOut = field(desc, C_COUT);
+  const groups = field(desc, C_GROUPS);
+  const wOut = field(desc, C_WOUT);
+  const cInG = cIn / groups;
+  const cOutG = cOut / groups;
+  const kc = cInG * field(desc, C_KH) * field(desc, C_KW);
+  const p = field(desc, C_HOUT) * wOut;
+  const hp = paddedH(desc);
+  const wp = paddedW(desc);
+  const plane = hp * wp;
+  const sh = field(desc, C_SH);
+  const sw = field(desc, C_SW);
+  const packed = ptr(desc, C_PACKED);
+  const dy = ptr(desc, C_BIAS_OR_DY);
+  const dx = ptr(desc, C_OUT);
+  const table = ptr(desc, C_TAPS);
+  const padded = isPadded(desc);
+  const target = padded ? ptr(desc, C_PADDED) : dx;
+  const bPanel = ptr(desc, C_SCRATCH) + <usize>tid * ptr(desc, C_SCRATCH_STRIDE);
+  const tile = bPanel + (<usize>cOutG * NR << 2);
+  const laneIn = tile + (<usize>(MR * NR) << 2);
+  const laneOut = laneIn + LANES_BYTES;
+  const groupBytes = packedABytes(kc, cOutG);
+  const units = groups * batch;
+  const u0 = shareStart(units, tid, threads);
+  const u1 = shareStart(units, tid + 1, threads);
+  for (let g = u0 / batch; g * batch < u1; g++) {
+    const n0 = max(u0 - g * batch, 0);
+    const n1 = min(u1 - g * batch, batch);
+    const ag = packed + <usize>g * groupBytes;
+    const tg = target + (<usize>(g * cInG * plane) << 2);
+    const dyg = dy + (<usize>(g * cOutG * p) << 2);
+    if (padded) {
+      for (let n = n0; n < n1; n++) memory.fill(tg + (<usize>(n * cIn * plane) << 2), 0, <usize>(cInG * plane) << 2);
+    }
+    for (let j0 = n0 * p; j0 < n1 * p; j0 += NR) {
+      const cols = min(NR, n1 * p - j0);
+      const flags = columnLanes(laneIn, laneOut, j0, cols, p, wOut, sh, sw, wp, cIn * plane, cOut * p);
+      if (flags & ONE_IMAGE) {
+        packBPanel(bPanel, dyg + (<usize>load<i32>(laneOut) << 2), p, 1, cols, cOutG);
+      } else {
+        gatherPanel(bPanel, dyg, laneOut, cOutG, p);
+      }
+      for (let t0 = 0; t0 < kc; t0 += MR) {
+        microKernel(ag + (<usize>(t0 * cOutG) << 2), bPanel, cOutG, tile, NR << 2, MR, NR, INIT_ZERO, 0);
+        scatterTile(tile, min(MR, kc - t0), cols, tg, table, t0, laneIn, (flags & CONTIGUOUS_IN) != 0);
+      }
+    }
+    if (padded) {
+      for (let n = n0; n < n1; n++) {
+        const first = (n * cIn + g * cInG);
+        addInterior(
+          dx + ((<usize>first * <usize>h * <usize>w) << 2), target + (<usize>(first * plane) << 2), cInG, h, w,
+          field(desc, C_PT), field(desc, C_PB), field(desc, C_PL), field(desc, C_PR),
+        );
+      }
+    }
+  }
+}
+
+/** A k × NR panel whose lane l reads `src[laneOut[l] + k·rowStride]` (columns across images). */
+function gatherPanel(dst: usize, src: usize, laneOut: usize, k: i32, rowStride: i32): void {
+  const o0 = src + (<usize>load<i32>(laneOut) << 2);
+  const o1 = src + (<usize>load<i32>(laneOut, 4) << 2);
+  const o2 = src + (<usize>load<i32>(laneOut, 8) << 2);
+  const o3 = src + (<usize>load<i32>(laneOut, 12) << 2);
+  const o4 = src + (<usize>load<i32>(laneOut, 16) << 2);
+  const o5 = src + (<usize>load<i32>(laneOut, 20) << 2);
+  const o6 = src + (<usize>load<i32>(laneOut, 24) << 2);
+  const o7 = src + (<usize>load<i32>(laneOut, 28) << 2);
+  const step = <usize>rowStride << 2;
+  let off: usize = 0;
+  for (let i = 0; i < k; i++) {
+    let v = v128.load32_zero(o0 + off);
+    v = v128.load32_lane(o1 + off, v, 1);
+    v = v128.load32_lane(o2 + off, v, 2);
+    v = v128.load32_lane(o3 + off, v, 3);
+    let u = v128.load32_zero(o4 + off);
+    u = v128.load32_lane(o5 + off, u, 1);
+    u = v128.load32_lane(o6 + off, u, 2);
+    u = v128.load32_lane(o7 + off, u, 3);
+    v128.store(dst, v);
+    v128.store(dst, u, 16);
+    dst += NR << 2;
+    off += step;
+  }
+}
+
+/**
+ * Backward-weight, thread `tid` of `threads`. Images are taken in blocks of C_BLOCK whose
+ * positions form one GEMM's K. Mode 0: the thread sums its images into its own partial dw
+ * (then `sumPartials`); mode 1: it computes its weight columns over all images straight into dw
+ * (zeroed by the caller). Scratch: the block's padded group images (if padded), dy packed as A
+ * (cOutG × block·P), one block·P × NR panel, a lane buffer.
+ */
+export function convBackwardWeightTask(desc: usize, tid: i32, threads: i32): void {
+  const batch = field(desc, C_N);
+  const cIn = field(desc, C_CIN);
+  const h = field(desc, C_H);
+  const w = field(desc, C_W);
+  const cOut = field(desc, C_COUT);
+  const groups = field(desc, C_GROUPS);
+  const hOut = field(desc, C_HOUT);
+  const wOut = field(desc, C_WOUT);
+  const cInG = cIn / groups;
+  const cOutG = cOut / groups;
+  const kc = cInG * field(desc, C_KH) * field(desc, C_KW);
+  const p = hOut * wOut;
+  const wp = paddedW(desc);
+  const sh = field(desc, C_SH);
+  const sw = field(desc, C_SW);
+  const x = ptr(desc, C_X);
+  const dy = ptr(desc, C_BIAS_OR_DY);
+  const table = ptr(desc, C_TAPS);
+  const block = field(desc, C_BLOCK);
+  const padded = isPadded(desc);
+  const padBytes = padded ? <usize>cInG * <usize>paddedH(desc) * <usize>wp << 2 : 0;
+  const scratch = ptr(desc, C_SCRATCH) + <usize>tid * ptr(desc, C_SCRATCH_STRIDE);
+  const aPacked = scratch + <usize>block * padBytes;
+  const bPanel = aPacked + packedABytes(cOutG, block * p);
+  const tapLanes = bPanel + (<usize>(block * p) * NR << 2);
+  const panels = (kc + NR - 1) / NR;
+  let target = ptr(desc, C_OUT);
+  let n0 = 0;
+  let n1 = batch;
+  let u0 = 0;
+  let u1 = groups * panels;
+  if (field(desc, C_MODE) == 0) {
+    n0 = shareStart(batch, tid, threads);
+    n1 = shareStart(batch, tid + 1, threads);
+    target = ptr(desc, C_PARTIALS) + (<usize>tid * <usize>cOut * <usize>kc << 2);
+    memory.fill(target, 0, <usize>cOut * <usize>kc << 2);
+  } else {
+    u0 = shareStart(u1, tid, threads);
+    u1 = shareStart(u1, tid + 1, threads);
+  }
+  for (let b0 = n0; b0 < n1; b0 += block) {
+    const count = min(block, n1 - b0);
+    const k = count * p;
+    const panelStride = <usize>(k * MR) << 2;
+    for (let g = 0; g < groups; g++) {
+      const first = max(u0, g * panels);
+      const last = min(u1, (g + 1) * panels);
+      if (first >= last) continue;
+      for (let i = 0; i < count; i++) {
+        const n = b0 + i;
+        packAStrided(aPacked + (<usize>(i * p * MR) << 2), dy + (<usize>(n * cOut + g * cOutG) * <usize>p << 2), p, 1, cOutG, p, panelStride);
+        if (padded) pad(desc, scratch + <usize>i * padBytes, x + ((<usize>(n * cIn + g * cInG) * <usize>h * <usize>w) << 2), cInG);
+      }
+      for (let u = first; u < last; u++) {
+        const t0 = (u - g * panels) * NR;
+        const cols = min(NR, kc - t0);
+        for (let i = 0; i < count; i++) {
+          const n = b0 + i;
+          const xp = padded ? scratch + <usize>i * padBytes : x + ((<usize>(n * cIn + g * cInG) * <usize>h * <usize>w) << 2);
+          packColTPanel(bPanel + (<usize>(i * p * NR) << 2), xp, table, t0, cols, tapLanes, hOut, wOut, sh, sw, wp);
+        }
+        const c = target + ((<usize>(g * cOutG) * <usize>kc + <usize>t0) << 2);
+        for (let i0 = 0; i0 < cOutG; i0 += MR) {
+          microKernel(aPacked + <usize>(i0 / MR) * panelStride, bPanel, k, c + (<usize>(i0 * kc) << 2), <usize>kc << 2, min(MR, cOutG - i0), cols, INIT_ACCUMULATE, 0);
+        }
+      }
+    }
+  }
+}
+
+/** `dst[i] = Σ_t src[t·len + i]` for `count` partial sums of `len` floats. */
+export function sumPartials(dst: usize, src: usize, count: i32, len: i32): void {
+  const stride = <usize>len << 2;
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const off = <usize>i << 2;
+    let s = v128.load(src + off);
+    for (let t = 1; t < count; t++) s = f32x4.add(s, v128.load(src + <usize>t * stride + off));
+    v128.store(dst + off, s);
+  }
+  for (; i < len; i++) {
+    const off = <usize>i << 2;
+    let s = load<f32>(src + off);
+    for (let t = 1; t < count; t++) s += load<f32>(src + <usize>t * stride + off);
+    store<f32>(dst + off, s);
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * Work descriptors: the JS side writes a kernel's arguments as consecutive i32 values into linear
+ * memory and passes their address, so that every thread of a parallel kernel reads the same
+ * arguments. Field indices of each descriptor are listed here and mirrored in `../layout.ts`.
+ */
+
+/** The i32 field `i` of the descriptor at `desc`. */
+// @ts-ignore: decorator
+@inline
+export function field(desc: usize, i: i32): i32 {
+  return load<i32>(desc + (<usize>i << 2));
+}
+
+/** A pointer field. */
+// @ts-ignore: decorator
+@inline
+export function ptr(desc: usize, i: i32): usize {
+  return <usize>load<u32>(desc + (<usize>i << 2));
+}
+
+/** First unit of thread `tid`'s contiguous share of `units` work units. */
+// @ts-ignore: decorator
+@inline
+export function shareStart(units: i32, tid: i32, threads: i32): i32 {
+  return <i32>((<i64>units * <i64>tid) / <i64>threads);
+}
+
+// Convolution descriptor (conv2d, conv2dBackwardInput, conv2dBackwardWeight).
+export const C_N = 0;
+export const C_CIN = 1;
+export const C_H = 2;
+export const C_W = 3;
+export const C_COUT = 4;
+export const C_KH = 5;
+export const C_KW = 6;
+export const C_SH = 7;
+export const C_SW = 8;
+export const C_DH = 9;
+export const C_DW = 10;
+export const C_PT = 11;
+export const C_PL = 12;
+export const C_GROUPS = 13;
+export const C_HOUT = 14;
+export const C_WOUT = 15;
+/** Input x (forward, backward-weight). */
+export const C_X = 16;
+/** Packed weights (forward, backward-input). */
+export const C_PACKED = 17;
+/** Bias or 0 (forward); dy (backward). */
+export const C_BIAS_OR_DY = 18;
+/** Output: y, dx or dw. */
+export const C_OUT = 19;
+/** Per-thread scratch: thread t uses `scratch + t·stride`. */
+export const C_SCRATCH = 20;
+export const C_SCRATCH_STRIDE = 21;
+/**
+ * Forward: 0 = overwrite the output (with bias if given), 1 = add to it. Backward-weight: 0 =
+ * threads split the images into partial sums, 1 = threads split the weight columns.
+ */
+export const C_MODE = 22;
+/** Backward-weight, mode 0: thread t's partial dw is at `partials + t·cOut·Kc·4`. */
+export const C_PARTIALS = 23;
+export const C_PB = 24;
+export const C_PR = 25;
+/** Tap offset table (Kc i32, see im2col.ts tapOffsets) in the padded image. */
+export const C_TAPS = 26;
+/** The zero-padded input batch (forward), 0 without padding. */
+export const C_PADDED = 27;
+/** Backward-weight: images per K block (their positions are concatenated into one GEMM's K). */
+export const C_BLOCK = 28;
+export const C_FIELDS = 29;
+
+// Matrix product descriptor.
+export const M_BATCH = 0;
+export const M_M = 1;
+export const M_K = 2;
+export const M_N = 3;
+export const M_A = 4;
+export const M_B = 5;
+export const M_OUT = 6;
+export const M_SCRATCH = 7;
+export const M_SCRATCH_STRIDE = 8;
+export const M_FIELDS = 9;

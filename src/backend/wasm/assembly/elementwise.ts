@@ -1,0 +1,247 @@
+/**
+ * Elementwise kernels over `n` floats. Each result is computed in the precision the reference
+ * backend uses (f32 where that is exact, f64 and one rounding otherwise), so they agree with it
+ * to the last bit wherever the math functions do.
+ *
+ * Unary op codes (mirrored in ../ops.ts): 0 neg, 1 exp, 2 log, 3 sqrt, 4 abs, 5 square, 6 relu,
+ * 7 leakyRelu, 8 sigmoid, 9 tanh, 10 powScalar. Binary: 0 add, 1 sub, 2 mul, 3 div, 4 maximum,
+ * 5 minimum, 6 eq, 7 gt, 8 lt.
+ */
+import { hi, lo, narrow } from './f64x4';
+
+/** `f(v)` of unary op `op` in f64 (the scalar path). */
+function unaryScalar(op: i32, v: f64, alpha: f64): f64 {
+  switch (op) {
+    case 0: return -v;
+    case 1: return Math.exp(v);
+    case 2: return Math.log(v);
+    case 3: return Math.sqrt(v);
+    case 4: return Math.abs(v);
+    case 5: return v * v;
+    case 6: return v > 0 ? v : 0;
+    case 7: return v > 0 ? v : alpha * v;
+    case 8: return 1 / (1 + Math.exp(-v));
+    case 9: return Math.tanh(v);
+    default: return Math.pow(v, alpha);
+  }
+}
+
+/** `f(v)` on four lanes, for the ops with an exact SIMD form. */
+// @ts-ignore: decorator
+@inline
+function unaryVector(op: i32, v: v128, alpha: v128): v128 {
+  switch (op) {
+    case 0: return f32x4.neg(v);
+    case 3: return f32x4.sqrt(v);
+    case 4: return f32x4.abs(v);
+    case 5: return f32x4.mul(v, v);
+    case 6: return v128.and(v, f32x4.gt(v, f32x4.splat(0)));
+    default: {
+      // leakyRelu: alpha·v in f64, rounded once
+      const neg = narrow(f64x2.mul(lo(v), alpha), f64x2.mul(hi(v), alpha));
+      return v128.bitselect(v, neg, f32x4.gt(v, f32x4.splat(0)));
+    }
+  }
+}
+
+/** `out[i] = f(x[i])`. */
+export function unary(op: i32, x: usize, out: usize, n: i32, alpha: f64): void {
+  let i = 0;
+  if (op == 0 || op == 3 || op == 4 || op == 5 || op == 6 || op == 7) {
+    const a = f64x2.splat(alpha);
+    for (; i + 4 <= n; i += 4) {
+      const off = <usize>i << 2;
+      v128.store(out + off, unaryVector(op, v128.load(x + off), a));
+    }
+  }
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    store<f32>(out + off, <f32>unaryScalar(op, <f64>load<f32>(x + off), alpha));
+  }
+}
+
+/** `dy · f'(x)` in f64, given `y = f(x)`. */
+function derivativeScalar(op: i32, x: f64, y: f64, dy: f64, alpha: f64): f64 {
+  switch (op) {
+    case 0: return dy * -1;
+    case 1: return dy * y;
+    case 2: return dy * (1 / x);
+    case 3: return dy * (0.5 / y);
+    case 4: return dy * (x > 0 ? 1 : x < 0 ? -1 : 0);
+    case 5: return dy * (2 * x);
+    case 6: return dy * (x > 0 ? 1 : 0);
+    case 7: return dy * (x > 0 ? 1 : alpha);
+    case 8: return dy * (y * (1 - y));
+    case 9: return dy * (1 - y * y);
+    default: return dy * (alpha * Math.pow(x, alpha - 1));
+  }
+}
+
+/** `dy · f'(x)` of one f64x2 half, for the ops without transcendental functions. */
+// @ts-ignore: decorator
+@inline
+function derivativeHalf(op: i32, x: v128, y: v128, dy: v128, alpha: v128): v128 {
+  const one = f64x2.splat(1);
+  switch (op) {
+    case 1: return f64x2.mul(dy, y);
+    case 2: return f64x2.mul(dy, f64x2.div(one, x));
+    case 3: return f64x2.mul(dy, f64x2.div(f64x2.splat(0.5), y));
+    case 5: return f64x2.mul(dy, f64x2.add(x, x));
+    case 7: return f64x2.mul(dy, v128.bitselect(one, alpha, f64x2.gt(x, f64x2.splat(0))));
+    case 8: return f64x2.mul(dy, f64x2.mul(y, f64x2.sub(one, y)));
+    default: return f64x2.mul(dy, f64x2.sub(one, f64x2.mul(y, y))); // tanh
+  }
+}
+
+/** `dx[i] = dy[i] · f'(x[i])`, given `y = f(x)`. */
+export function unaryBackward(op: i32, x: usize, y: usize, dy: usize, dx: usize, n: i32, alpha: f64): void {
+  let i = 0;
+  if (op == 0 || op == 4 || op == 6) {
+    // the factor is exactly 0, ±1: one f32 product is the f64 product rounded
+    const zero = f32x4.splat(0);
+    for (; i + 4 <= n; i += 4) {
+      const off = <usize>i << 2;
+      const xv = v128.load(x + off);
+      const g = v128.load(dy + off);
+      let factor: v128;
+      if (op == 0) factor = f32x4.splat(-1);
+      else if (op == 6) factor = v128.and(f32x4.splat(1), f32x4.gt(xv, zero));
+      else factor = v128.or(v128.and(f32x4.splat(1), f32x4.gt(xv, zero)), v128.and(f32x4.splat(-1), f32x4.lt(xv, zero)));
+      v128.store(dx + off, f32x4.mul(g, factor));
+    }
+  } else if (op != 10) {
+    // the rest but powScalar: the reference's f64 expression, rounded once
+    const a = f64x2.splat(alpha);
+    for (; i + 4 <= n; i += 4) {
+      const off = <usize>i << 2;
+      const xv = v128.load(x + off);
+      const yv = v128.load(y + off);
+      const g = v128.load(dy + off);
+      v128.store(dx + off, narrow(derivativeHalf(op, lo(xv), lo(yv), lo(g), a), derivativeHalf(op, hi(xv), hi(yv), hi(g), a)));
+    }
+  }
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    store<f32>(dx + off, <f32>derivativeScalar(op, <f64>load<f32>(x + off), <f64>load<f32>(y + off), <f64>load<f32>(dy + off), alpha));
+  }
+}
+
+/** `out[i] = a[i] + alpha · b[i]`, in f64 and rounded once. */
+export function axpy(a: usize, b: usize, alpha: f64, out: usize, n: i32): void {
+  const s = f64x2.splat(alpha);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const off = <usize>i << 2;
+    const av = v128.load(a + off);
+    const bv = v128.load(b + off);
+    v128.store(out + off, narrow(f64x2.add(lo(av), f64x2.mul(s, lo(bv))), f64x2.add(hi(av), f64x2.mul(s, hi(bv)))));
+  }
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    store<f32>(out + off, <f32>(<f64>load<f32>(a + off) + alpha * <f64>load<f32>(b + off)));
+  }
+}
+
+/** `a ∘ b` on four lanes (exact in f32: one correctly rounded operation or a selection). */
+// @ts-ignore: decorator
+@inline
+function binaryVector(op: i32, a: v128, b: v128): v128 {
+  const one = f32x4.splat(1);
+  switch (op) {
+    case 0: return f32x4.add(a, b);
+    case 1: return f32x4.sub(a, b);
+    case 2: return f32x4.mul(a, b);
+    case 3: return f32x4.div(a, b);
+    case 4: return v128.bitselect(a, b, f32x4.ge(a, b));
+    case 5: return v128.bitselect(a, b, f32x4.le(a, b));
+    case 6: return v128.and(one, f32x4.eq(a, b));
+    case 7: return v128.and(one, f32x4.gt(a, b));
+    default: return v128.and(one, f32x4.lt(a, b));
+  }
+}
+
+/** `a ∘ b` on one lane. */
+// @ts-ignore: decorator
+@inline
+function binaryScalar(op: i32, a: f32, b: f32): f32 {
+  switch (op) {
+    case 0: return a + b;
+    case 1: return a - b;
+    case 2: return a * b;
+    case 3: return a / b;
+    case 4: return a >= b ? a : b;
+    case 5: return a <= b ? a : b;
+    case 6: return a == b ? 1 : 0;
+    case 7: return a > b ? 1 : 0;
+    default: return a < b ? 1 : 0;
+  }
+}
+
+/**
+ * One contiguous run of `n` outputs: `out[i] = a[i·sa] ∘ b[i·sb]` where each of `sa`, `sb` is 1
+ * (contiguous) or 0 (the same element repeated).
+ */
+function binaryRun(op: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void {
+  let i = 0;
+  if (sa == 1 && sb == 1) {
+    for (; i + 4 <= n; i += 4) {
+      const off = <usize>i << 2;
+      v128.store(out + off, binaryVector(op, v128.load(a + off), v128.load(b + off)));
+    }
+  } else if (sa == 1 && sb == 0) {
+    const bv = v128.load32_splat(b);
+    for (; i + 4 <= n; i += 4) {
+      const off = <usize>i << 2;
+      v128.store(out + off, binaryVector(op, v128.load(a + off), bv));
+    }
+  } else if (sa == 0 && sb == 1) {
+    const av = v128.load32_splat(a);
+    for (; i + 4 <= n; i += 4) {
+      const off = <usize>i << 2;
+      v128.store(out + off, binaryVector(op, av, v128.load(b + off)));
+    }
+  }
+  for (; i < n; i++) {
+    store<f32>(out + (<usize>i << 2), binaryScalar(op, load<f32>(a + (<usize>(i * sa) << 2)), load<f32>(b + (<usize>(i * sb) << 2))));
+  }
+}
+
+/**
+ * `out = a ∘ b` broadcast over `rank` (collapsed) dimensions `dims`, with element strides
+ * `stridesA`, `stridesB` (0 along broadcast dimensions; the innermost is 0 or 1); out is
+ * contiguous. `index` is scratch for `rank` i32 counters. All arrays are i32 at the given pointers.
+ */
+export function binary(op: i32, a: usize, b: usize, out: usize, rank: i32, dims: usize, stridesA: usize, stridesB: usize, index: usize): void {
+  const last = <usize>(rank - 1) << 2;
+  const inner = load<i32>(dims + last);
+  const sa = load<i32>(stridesA + last);
+  const sb = load<i32>(stridesB + last);
+  let outer = 1;
+  for (let d = 0; d < rank - 1; d++) {
+    outer *= load<i32>(dims + (<usize>d << 2));
+    store<i32>(index + (<usize>d << 2), 0);
+  }
+  let ia: usize = a;
+  let ib: usize = b;
+  let o: usize = out;
+  for (let t = 0; t < outer; t++) {
+    binaryRun(op, ia, sa, ib, sb, o, inner);
+    o += <usize>inner << 2;
+    for (let d = rank - 2; d >= 0; d--) {
+      const dp = <usize>d << 2;
+      const size = load<i32>(dims + dp);
+      const k = load<i32>(index + dp) + 1;
+      const stepA = <usize>load<i32>(stridesA + dp) << 2;
+      const stepB = <usize>load<i32>(stridesB + dp) << 2;
+      if (k < size) {
+        store<i32>(index + dp, k);
+        ia += stepA;
+        ib += stepB;
+        break;
+      }
+      store<i32>(index + dp, 0);
+      ia -= stepA * <usize>(size - 1);
+      ib -= stepB * <usize>(size - 1);
+    }
+  }
+}

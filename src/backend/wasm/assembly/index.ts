@@ -1,0 +1,14 @@
+/**
+ * The wasm backend's kernels, compiled by scripts/build-wasm.mjs. Memory is imported and owned
+ * by the JS side: every kernel takes byte offsets into it and allocates nothing.
+ */
+export { convPrepare, flipWeights, convPadTask, convForwardTask, convBackwardInputTask, convBackwardWeightTask, sumPartials } from './conv';
+export { matmulTask } from './matmul';
+export { unary, unaryBackward, binary, axpy } from './elementwise';
+export { sumInto, roundSums, permute, argmax, logSoftmax, logSoftmaxBackward } from './reduce';
+export { maxPool, maxPoolBackward, avgPool, avgPoolBackward } from './pool';
+
+/** First free byte after the module's static data: where the JS side's arena may start. */
+export function heapBase(): usize {
+  return __heap_base;
+}

@@ -1,0 +1,156 @@
+/**
+ * Max and average pooling over `planes = n·c` channel planes of h × w, windows kh × kw with
+ * stride (sh, sw) and padding (ph, pw), output hOut × wOut (see pool-geometry.ts). Sums and
+ * divisions are in f64 as in the reference backend.
+ */
+
+/**
+ * One output row of 2×2, stride-2 max pooling without padding, four outputs at a time: the
+ * candidates are visited in the reference's order (row by row), and a candidate replaces the
+ * best when it is larger or NaN, exactly as `maxPool` does. Returns the first column not done.
+ */
+function maxPool2x2Row(row0: usize, row1: usize, firstAt: i32, w: i32, out: usize, argmax: usize, wOut: i32): i32 {
+  let j = 0;
+  for (; j + 4 <= wOut && 2 * j + 8 <= w; j += 4) {
+    const off = <usize>(2 * j) << 2;
+    const a0 = v128.load(row0 + off);
+    const a1 = v128.load(row0 + off, 16);
+    const b0 = v128.load(row1 + off);
+    const b1 = v128.load(row1 + off, 16);
+    let best = f32x4.shuffle(a0, a1, 0, 2, 4, 6);
+    let at = i32x4.add(i32x4.splat(firstAt + 2 * j), i32x4(0, 2, 4, 6));
+    let c = f32x4.shuffle(a0, a1, 1, 3, 5, 7);
+    let take = v128.or(f32x4.gt(c, best), f32x4.ne(c, c));
+    best = v128.bitselect(c, best, take);
+    at = v128.bitselect(i32x4.add(at, i32x4.splat(1)), at, take);
+    const base = i32x4.add(i32x4.splat(firstAt + w + 2 * j), i32x4(0, 2, 4, 6));
+    c = f32x4.shuffle(b0, b1, 0, 2, 4, 6);
+    take = v128.or(f32x4.gt(c, best), f32x4.ne(c, c));
+    best = v128.bitselect(c, best, take);
+    at = v128.bitselect(base, at, take);
+    c = f32x4.shuffle(b0, b1, 1, 3, 5, 7);
+    take = v128.or(f32x4.gt(c, best), f32x4.ne(c, c));
+    best = v128.bitselect(c, best, take);
+    at = v128.bitselect(i32x4.add(base, i32x4.splat(1)), at, take);
+    v128.store(out + (<usize>j << 2), best);
+    v128.store(argmax + (<usize>j << 2), at);
+  }
+  return j;
+}
+
+/** Max pooling; `argmax` gets each maximum's flat index within its plane (NaN wins, first on ties). */
+export function maxPool(
+  x: usize, out: usize, argmax: usize, planes: i32, h: i32, w: i32,
+  kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, hOut: i32, wOut: i32,
+): void {
+  const fast2x2 = kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0;
+  let o: usize = 0;
+  for (let plane = 0; plane < planes; plane++) {
+    const xo = x + (<usize>plane * <usize>h * <usize>w << 2);
+    for (let i = 0; i < hOut; i++) {
+      const y0 = i * sh - ph;
+      const yStart = max(y0, 0);
+      const yEnd = min(y0 + kh, h);
+      let j = 0;
+      if (fast2x2 && y0 + 2 <= h) {
+        const row0 = xo + (<usize>(y0 * w) << 2);
+        j = maxPool2x2Row(row0, row0 + (<usize>w << 2), y0 * w, w, out + (o << 2), argmax + (o << 2), wOut);
+        o += <usize>j;
+      }
+      for (; j < wOut; j++) {
+        const x0 = j * sw - pw;
+        const xStart = max(x0, 0);
+        const xEnd = min(x0 + kw, w);
+        let best: f32 = -Infinity;
+        let bestAt = -1;
+        for (let y = yStart; y < yEnd; y++) {
+          for (let xx = xStart; xx < xEnd; xx++) {
+            const at = y * w + xx;
+            const value = load<f32>(xo + (<usize>at << 2));
+            if (value > best || bestAt < 0 || isNaN(value)) {
+              best = value;
+              bestAt = at;
+            }
+          }
+        }
+        store<f32>(out + (o << 2), best);
+        store<i32>(argmax + (o << 2), bestAt);
+        o++;
+      }
+    }
+  }
+}
+
+/** `dx[plane, argmax] += dy` for every output. */
+export function maxPoolBackward(dy: usize, argmax: usize, dx: usize, planes: i32, h: i32, w: i32, hOut: i32, wOut: i32): void {
+  const per = hOut * wOut;
+  let o: usize = 0;
+  for (let plane = 0; plane < planes; plane++) {
+    const dxo = dx + (<usize>plane * <usize>h * <usize>w << 2);
+    for (let k = 0; k < per; k++) {
+      const d = dxo + (<usize>load<i32>(argmax + (o << 2)) << 2);
+      store<f32>(d, load<f32>(d) + load<f32>(dy + (o << 2)));
+      o++;
+    }
+  }
+}
+
+/** Average pooling; `countIncludePad` counts the padded window (clipped to the padded input) in the divisor. */
+export function avgPool(
+  x: usize, out: usize, planes: i32, h: i32, w: i32,
+  kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, hOut: i32, wOut: i32, countIncludePad: i32,
+): void {
+  let o: usize = 0;
+  for (let plane = 0; plane < planes; plane++) {
+    const xo = x + (<usize>plane * <usize>h * <usize>w << 2);
+    for (let i = 0; i < hOut; i++) {
+      const y0 = i * sh - ph;
+      const yStart = max(y0, 0);
+      const yEnd = min(y0 + kh, h);
+      const spanH = countIncludePad ? min(y0 + kh, h + ph) - y0 : yEnd - yStart;
+      for (let j = 0; j < wOut; j++) {
+        const x0 = j * sw - pw;
+        const xStart = max(x0, 0);
+        const xEnd = min(x0 + kw, w);
+        const spanW = countIncludePad ? min(x0 + kw, w + pw) - x0 : xEnd - xStart;
+        let s: f64 = 0;
+        for (let y = yStart; y < yEnd; y++) {
+          for (let xx = xStart; xx < xEnd; xx++) s += <f64>load<f32>(xo + (<usize>(y * w + xx) << 2));
+        }
+        store<f32>(out + (o << 2), <f32>(s / <f64>(spanH * spanW)));
+        o++;
+      }
+    }
+  }
+}
+
+/** Spreads each delta evenly over its window: `dx += dy / divisor`. */
+export function avgPoolBackward(
+  dy: usize, dx: usize, planes: i32, h: i32, w: i32,
+  kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, hOut: i32, wOut: i32, countIncludePad: i32,
+): void {
+  let o: usize = 0;
+  for (let plane = 0; plane < planes; plane++) {
+    const dxo = dx + (<usize>plane * <usize>h * <usize>w << 2);
+    for (let i = 0; i < hOut; i++) {
+      const y0 = i * sh - ph;
+      const yStart = max(y0, 0);
+      const yEnd = min(y0 + kh, h);
+      const spanH = countIncludePad ? min(y0 + kh, h + ph) - y0 : yEnd - yStart;
+      for (let j = 0; j < wOut; j++) {
+        const x0 = j * sw - pw;
+        const xStart = max(x0, 0);
+        const xEnd = min(x0 + kw, w);
+        const spanW = countIncludePad ? min(x0 + kw, w + pw) - x0 : xEnd - xStart;
+        const share = <f64>load<f32>(dy + (o << 2)) / <f64>(spanH * spanW);
+        for (let y = yStart; y < yEnd; y++) {
+          for (let xx = xStart; xx < xEnd; xx++) {
+            const d = dxo + (<usize>(y * w + xx) << 2);
+            store<f32>(d, <f32>(<f64>load<f32>(d) + share));
+          }
+        }
+        o++;
+      }
+    }
+  }
+}

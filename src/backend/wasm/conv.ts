@@ -1,0 +1,185 @@
+/**
+ * Convolution on the wasm kernels: copies the operands into linear memory, tabulates the taps and
+ * packs the weights once, pads the batch, runs the task on the thread pool, copies the result
+ * back. See assembly/conv.ts and assembly/im2col.ts.
+ */
+import type { ConvGeometry } from '../../ops/conv-geometry.js';
+import { type WasmContext, threadsFor } from './context.js';
+import { CONV_FIELDS, LANES_BYTES, NR, TILE_BYTES, packedABytes, panelBytes } from './layout.js';
+
+/** Where a convolution's operands are in linear memory (0 where unused). */
+interface Operands {
+  x: number;
+  packed: number;
+  biasOrDy: number;
+  out: number;
+  scratch: number;
+  stride: number;
+  mode: number;
+  partials: number;
+  taps: number;
+  padded: number;
+  block: number;
+}
+
+/** The descriptor fields of assembly/desc.ts C_*, in order. */
+function descriptor(g: ConvGeometry, o: Operands): number[] {
+  const d = [
+    g.n, g.cIn, g.h, g.w, g.cOut, g.kh, g.kw, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.groups, g.hOut, g.wOut,
+    o.x, o.packed, o.biasOrDy, o.out, o.scratch, o.stride, o.mode, o.partials, g.padBottom, g.padRight, o.taps, o.padded, o.block,
+  ];
+  if (d.length !== CONV_FIELDS) throw new Error('wasm backend: convolution descriptor layout mismatch');
+  return d;
+}
+
+const NONE: Operands = { x: 0, packed: 0, biasOrDy: 0, out: 0, scratch: 0, stride: 0, mode: 0, partials: 0, taps: 0, padded: 0, block: 1 };
+
+/** Sizes shared by the kernels. */
+function sizes(g: ConvGeometry): { cInG: number; cOutG: number; kc: number; p: number; macs: number; padded: boolean; planeBytes: number } {
+  const cInG = g.cIn / g.groups;
+  const kc = cInG * g.kh * g.kw;
+  const p = g.hOut * g.wOut;
+  const padded = g.padTop + g.padBottom + g.padLeft + g.padRight > 0;
+  const planeBytes = (g.h + g.padTop + g.padBottom) * (g.w + g.padLeft + g.padRight) * 4;
+  return { cInG, cOutG: g.cOut / g.groups, kc, p, macs: g.n * g.cOut * kc * p, padded, planeBytes };
+}
+
+/**
+ * The forward convolution on operands already in memory: `out (+)= W ⊗ x (+ bias)`, with `w`
+ * the raw weights `[cOut, cIn/g, kh, kw]`.
+ */
+function forward(ctx: WasmContext, x: number, w: number, bias: number, g: ConvGeometry, out: number, accumulate: boolean): void {
+  const { arena, kernels } = ctx;
+  const { cOutG, kc, p, macs, padded, planeBytes } = sizes(g);
+  const threads = threadsFor(ctx, 2 * macs, g.groups * Math.ceil((g.n * p) / NR));
+  const stride = panelBytes(kc) + TILE_BYTES + 2 * LANES_BYTES;
+  const o: Operands = {
+    ...NONE,
+    x,
+    packed: arena.alloc(g.groups * packedABytes(cOutG, kc)),
+    biasOrDy: bias,
+    out,
+    scratch: arena.alloc(stride * threads),
+    stride,
+    mode: accumulate ? 1 : 0,
+    taps: arena.alloc(kc * 4),
+    padded: padded ? arena.alloc(g.n * g.cIn * planeBytes) : 0,
+  };
+  const desc = arena.ints(descriptor(g, o));
+  kernels.convPrepare(desc, w, o.packed, 0);
+  if (padded) ctx.pool.run('convPadTask', desc, Math.min(threads, g.n));
+  ctx.pool.run('convForwardTask', desc, threads);
+}
+
+/** `out = W ⊗ x + bias`: x `[n,cIn,h,w]`, w `[cOut,cIn/g,kh,kw]`, out `[n,cOut,hOut,wOut]`. */
+export function conv2dForward(ctx: WasmContext, x: Float32Array, w: Float32Array, bias: Float32Array | null, g: ConvGeometry, out: Float32Array): void {
+  const { arena } = ctx;
+  arena.scope(() => {
+    const outp = arena.alloc(out.length * 4);
+    forward(ctx, arena.put(x), arena.put(w), bias === null ? 0 : arena.put(bias), g, outp, false);
+    arena.take(outp, out);
+  });
+}
+
+/**
+ * The forward convolution whose output is a stride-1 convolution's input gradient: dy padded by
+ * `d·(k − 1) − p` on each side, convolved with the weights flipped and transposed. It runs over
+ * the whole input, h·w positions per tap instead of the hOut·wOut of scattering, so it is used
+ * only where those are about equal ('same'-like padding). Null otherwise, or for strides > 1.
+ */
+function gradientAsConvolution(g: ConvGeometry): ConvGeometry | null {
+  if (g.strideH !== 1 || g.strideW !== 1 || g.h * g.w > 1.25 * g.hOut * g.wOut) return null;
+  const eh = g.dilationH * (g.kh - 1);
+  const ew = g.dilationW * (g.kw - 1);
+  const pads = [eh - g.padTop, eh - g.padBottom, ew - g.padLeft, ew - g.padRight];
+  if (pads.some((q) => q < 0)) return null;
+  return {
+    ...g,
+    cIn: g.cOut,
+    h: g.hOut,
+    w: g.wOut,
+    cOut: g.cIn,
+    padTop: pads[0],
+    padBottom: pads[1],
+    padLeft: pads[2],
+    padRight: pads[3],
+    hOut: g.h,
+    wOut: g.w,
+  };
+}
+
+/** `dx += ∂L/∂x` from dy `[n,cOut,hOut,wOut]` and w: dx `[n,cIn,h,w]` (accumulates, as the reference). */
+export function conv2dBackwardInput(ctx: WasmContext, dy: Float32Array, w: Float32Array, g: ConvGeometry, dx: Float32Array): void {
+  const { arena, kernels } = ctx;
+  const { cInG, cOutG, kc, macs, padded, planeBytes } = sizes(g);
+  const asConvolution = gradientAsConvolution(g);
+  arena.scope(() => {
+    const dyp = arena.put(dy);
+    const wp = arena.put(w);
+    const dxp = arena.put(dx);
+    if (asConvolution !== null) {
+      const flipped = arena.alloc(w.length * 4);
+      kernels.flipWeights(flipped, wp, g.cOut, cInG, g.kh, g.kw, g.groups);
+      forward(ctx, dyp, flipped, 0, asConvolution, dxp, true);
+    } else {
+      const threads = threadsFor(ctx, 2 * macs, g.n * g.groups);
+      const stride = panelBytes(cOutG) + TILE_BYTES + 2 * LANES_BYTES;
+      const o: Operands = {
+        ...NONE,
+        packed: arena.alloc(g.groups * packedABytes(kc, cOutG)),
+        biasOrDy: dyp,
+        out: dxp,
+        scratch: arena.alloc(stride * threads),
+        stride,
+        taps: arena.alloc(kc * 4),
+        padded: padded ? arena.alloc(g.n * g.cIn * planeBytes) : 0,
+      };
+      const desc = arena.ints(descriptor(g, o));
+      kernels.convPrepare(desc, wp, o.packed, 1);
+      ctx.pool.run('convBackwardInputTask', desc, threads);
+    }
+    arena.take(dxp, dx);
+  });
+}
+
+/** Target K of one backward-weight GEMM: images are grouped until their positions reach it. */
+const WEIGHT_GRADIENT_K = 512;
+
+/** `dw = ∂L/∂W` from x and dy: dw `[cOut,cIn/g,kh,kw]` (overwritten, as the reference). */
+export function conv2dBackwardWeight(ctx: WasmContext, x: Float32Array, dy: Float32Array, g: ConvGeometry, dw: Float32Array): void {
+  const { arena, kernels } = ctx;
+  const { cInG, cOutG, kc, p, macs, padded, planeBytes } = sizes(g);
+  arena.scope(() => {
+    const block = Math.max(1, Math.min(g.n, Math.ceil(WEIGHT_GRADIENT_K / p)));
+    const threads = threadsFor(ctx, 2 * macs, Math.max(Math.ceil(g.n / block), g.groups * Math.ceil(kc / NR)));
+    const stride = (padded ? block * cInG * planeBytes : 0) + packedABytes(cOutG, block * p) + panelBytes(block * p) + LANES_BYTES;
+    const len = g.cOut * kc;
+    // mode 0: threads split the images, each summing into its own partial dw;
+    // mode 1: threads split the weight columns, each summing over all images
+    const mode = g.n >= threads * block ? 0 : 1;
+    const o: Operands = {
+      ...NONE,
+      x: arena.put(x),
+      biasOrDy: arena.put(dy),
+      out: mode === 1 ? arena.zeros(len * 4) : 0,
+      scratch: arena.alloc(stride * threads),
+      stride,
+      mode,
+      partials: mode === 0 ? arena.alloc(len * 4 * threads) : 0,
+      taps: arena.alloc(kc * 4),
+      block,
+    };
+    const desc = arena.ints(descriptor(g, o));
+    kernels.convPrepare(desc, 0, 0, 0);
+    ctx.pool.run('convBackwardWeightTask', desc, threads);
+    if (mode === 1) {
+      arena.take(o.out, dw);
+    } else if (threads === 1) {
+      arena.take(o.partials, dw);
+    } else {
+      const sum = arena.alloc(len * 4);
+      kernels.sumPartials(sum, o.partials, threads, len);
+      arena.take(sum, dw);
+    }
+  });
+}

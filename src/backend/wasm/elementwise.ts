@@ -1,0 +1,68 @@
+/**
+ * Elementwise kernels on wasm (assembly/elementwise.ts). Results are computed in place in linear
+ * memory (each element is read before it is written).
+ */
+import type { BinaryOp, UnaryOp } from '../backend.js';
+import type { Shape } from '../../tensor/shape.js';
+import type { WasmContext } from './context.js';
+import { broadcastStrides, collapse } from './collapse.js';
+
+const UNARY_CODES: Record<UnaryOp, number> = {
+  neg: 0, exp: 1, log: 2, sqrt: 3, abs: 4, square: 5, relu: 6, leakyRelu: 7, sigmoid: 8, tanh: 9, powScalar: 10,
+};
+
+const BINARY_CODES: Record<BinaryOp, number> = {
+  add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, eq: 6, gt: 7, lt: 8,
+};
+
+/** `out[i] = f(x[i])`. */
+export function unary(ctx: WasmContext, op: UnaryOp, x: Float32Array, out: Float32Array, alpha: number): void {
+  const { arena, kernels } = ctx;
+  arena.scope(() => {
+    const xp = arena.put(x);
+    kernels.unary(UNARY_CODES[op], xp, xp, x.length, alpha);
+    arena.take(xp, out);
+  });
+}
+
+/** `dx[i] = dy[i] · f'(x[i])`, given `y = f(x)`. */
+export function unaryBackward(ctx: WasmContext, op: UnaryOp, x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array, alpha: number): void {
+  const { arena, kernels } = ctx;
+  arena.scope(() => {
+    const xp = arena.put(x);
+    const yp = arena.put(y);
+    const dyp = arena.put(dy);
+    kernels.unaryBackward(UNARY_CODES[op], xp, yp, dyp, dyp, x.length, alpha);
+    arena.take(dyp, dx);
+  });
+}
+
+/** `out = a ∘ b` with broadcasting of `aShape` and `bShape` to `outShape`. */
+export function binary(ctx: WasmContext, op: BinaryOp, a: Float32Array, aShape: Shape, b: Float32Array, bShape: Shape, out: Float32Array, outShape: Shape): void {
+  if (out.length === 0) return;
+  const { arena, kernels } = ctx;
+  const { dims, strides } = collapse(outShape, [broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)]);
+  arena.scope(() => {
+    const ap = arena.put(a);
+    const bp = arena.put(b);
+    // in place over a when a has out's size, else a new buffer
+    const outp = a.length === out.length ? ap : arena.alloc(out.length * 4);
+    const dimsp = arena.ints(dims);
+    const sa = arena.ints(strides[0]);
+    const sb = arena.ints(strides[1]);
+    const index = arena.alloc(dims.length * 4);
+    kernels.binary(BINARY_CODES[op], ap, bp, outp, dims.length, dimsp, sa, sb, index);
+    arena.take(outp, out);
+  });
+}
+
+/** `out[i] = a[i] + alpha · b[i]`. */
+export function axpy(ctx: WasmContext, a: Float32Array, b: Float32Array, alpha: number, out: Float32Array): void {
+  const { arena, kernels } = ctx;
+  arena.scope(() => {
+    const ap = arena.put(a);
+    const bp = arena.put(b);
+    kernels.axpy(ap, bp, alpha, ap, a.length);
+    arena.take(ap, out);
+  });
+}

@@ -1,0 +1,169 @@
+/**
+ * The `wasm` backend: the kernels of the Backend contract in WebAssembly with 128-bit SIMD,
+ * written in AssemblyScript (./assembly), with the heavy ones (convolutions, matmul) split across
+ * threads.
+ *
+ * - Memory: tensors stay plain JS typed arrays. Each call copies its operands into the kernels'
+ *   linear memory (an arena reset after the call, grown when a call needs more), runs the
+ *   kernel on byte offsets, and copies the result into the caller's `out`.
+ * - Threads: a pool of worker threads sharing the memory (Node's worker_threads, see
+ *   node-thread-pool.ts); default `os.availableParallelism()`. Each output element is computed
+ *   by one thread in a fixed order, so results do not depend on the thread count, except
+ *   conv2dBackwardWeight's sum over images, which threads split and add up at the end.
+ * - dtypes: the registry routes float32 work here. Operands that are not Float32Array (an
+ *   int32 operand of a mixed binary op or matmul, say) are handed to the reference kernel for
+ *   that call, so mixed-type results are exactly the reference's.
+ * - Precision: elementwise ops, pooling, sums and log-softmax evaluate the reference's formulas
+ *   in the same precision (f64 where it uses doubles), so they agree with it to the last bit up
+ *   to the math library; convolutions and matmul accumulate in f32 (as PyTorch on CPU does).
+ */
+import type { Backend } from '../backend.js';
+import { refBackend } from '../ref/index.js';
+import { Arena } from './arena.js';
+import type { WasmContext } from './context.js';
+import { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward } from './conv.js';
+import { axpy, binary, unary, unaryBackward } from './elementwise.js';
+import { matmul } from './matmul.js';
+import { loadWasmRuntime } from './module.js';
+import { nodeParallelism, nodeWorkerThreads } from './node-thread-pool.js';
+import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
+import { argmax, logSoftmax, logSoftmaxBackward, permute, sum } from './reduce.js';
+import { createThreadPool } from './thread-pool.js';
+
+/** Options of `createWasmBackend`. */
+export interface WasmBackendOptions {
+  /** Threads for convolutions and matmul (default: the available parallelism; 1 without worker threads). */
+  threads?: number;
+  /**
+   * A kernel is split across no more threads than it has multiples of this many flops
+   * (default 2·10⁶: smaller shares cost more to hand over than they save). 0 splits every kernel
+   * as far as its work units allow, which tests use to exercise the threads on small shapes.
+   */
+  minFlopsPerThread?: number;
+}
+
+/** The wasm backend, with its thread count adjustable. */
+export interface WasmBackend extends Backend {
+  /** Threads the heavy kernels use (the calling thread included). */
+  readonly threads: number;
+  /** Changes the thread count (≥ 1); starts or stops worker threads. */
+  setThreads(threads: number): void;
+  /**
+   * Blocks until the worker threads have started (they start in the background; until then their
+   * shares run on the calling thread) or `timeoutMs` passed; returns the threads ready.
+   */
+  waitForThreads(timeoutMs?: number): number;
+}
+
+/** Default thread count: every available core where worker threads exist, else 1. */
+export function defaultThreads(): number {
+  return nodeWorkerThreads() === null ? 1 : Math.max(1, nodeParallelism() ?? 1);
+}
+
+function checkThreads(threads: number): void {
+  if (!Number.isInteger(threads) || threads < 1) throw new Error(`wasm backend: threads must be a positive integer, got ${threads}`);
+}
+
+/**
+ * Compiles and instantiates the kernels (synchronously) and returns the backend. Throws where
+ * WebAssembly with SIMD cannot be instantiated synchronously. With `threads` > 1 (the default
+ * on a multi-core Node) it starts `threads − 1` worker threads, which do not keep the process
+ * alive.
+ */
+export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend {
+  const threads = options.threads ?? defaultThreads();
+  checkThreads(threads);
+  // the shared variant wherever threads are possible, so the thread count can change later
+  const runtime = loadWasmRuntime(nodeWorkerThreads() !== null);
+  const ctx: WasmContext = {
+    kernels: runtime.kernels,
+    arena: new Arena(runtime.memory, runtime.kernels.heapBase()),
+    pool: createThreadPool(runtime, threads),
+    minFlopsPerThread: options.minFlopsPerThread ?? 2e6,
+  };
+  return {
+    name: 'wasm',
+    get threads() {
+      return ctx.pool.size;
+    },
+    setThreads(n: number): void {
+      checkThreads(n);
+      if (n === ctx.pool.size) return;
+      ctx.pool.close();
+      ctx.pool = createThreadPool(runtime, n);
+    },
+    waitForThreads(timeoutMs = 10_000): number {
+      return ctx.pool.waitUntilReady(timeoutMs);
+    },
+    unary(op, x, out, alpha) {
+      if (x instanceof Float32Array && out instanceof Float32Array) unary(ctx, op, x, out, alpha);
+      else refBackend.unary(op, x, out, alpha);
+    },
+    unaryBackward(op, x, y, dy, dx, alpha) {
+      if (x instanceof Float32Array && y instanceof Float32Array && dy instanceof Float32Array && dx instanceof Float32Array) {
+        unaryBackward(ctx, op, x, y, dy, dx, alpha);
+      } else refBackend.unaryBackward(op, x, y, dy, dx, alpha);
+    },
+    binary(op, a, aShape, b, bShape, out, outShape) {
+      if (a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array) binary(ctx, op, a, aShape, b, bShape, out, outShape);
+      else refBackend.binary(op, a, aShape, b, bShape, out, outShape);
+    },
+    axpy(a, b, alpha, out) {
+      if (a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array) axpy(ctx, a, b, alpha, out);
+      else refBackend.axpy(a, b, alpha, out);
+    },
+    sum(x, xShape, axes, out) {
+      if (x instanceof Float32Array && out instanceof Float32Array) sum(ctx, x, xShape, axes, out);
+      else refBackend.sum(x, xShape, axes, out);
+    },
+    argmax(x, split, out) {
+      if (x instanceof Float32Array) argmax(ctx, x, split, out);
+      else refBackend.argmax(x, split, out);
+    },
+    permute(x, xShape, perm, out) {
+      if (x instanceof Float32Array && out instanceof Float32Array) permute(ctx, x, xShape, perm, out);
+      else refBackend.permute(x, xShape, perm, out);
+    },
+    matmul(a, b, out, batch, m, k, n) {
+      if (a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array) matmul(ctx, a, b, out, batch, m, k, n);
+      else refBackend.matmul(a, b, out, batch, m, k, n);
+    },
+    conv2d(x, w, bias, g, out) {
+      if (x instanceof Float32Array && w instanceof Float32Array && out instanceof Float32Array && (bias === null || bias instanceof Float32Array)) {
+        conv2dForward(ctx, x, w, bias, g, out);
+      } else refBackend.conv2d(x, w, bias, g, out);
+    },
+    conv2dBackwardInput(dy, w, g, dx) {
+      if (dy instanceof Float32Array && w instanceof Float32Array && dx instanceof Float32Array) conv2dBackwardInput(ctx, dy, w, g, dx);
+      else refBackend.conv2dBackwardInput(dy, w, g, dx);
+    },
+    conv2dBackwardWeight(x, dy, g, dw) {
+      if (x instanceof Float32Array && dy instanceof Float32Array && dw instanceof Float32Array) conv2dBackwardWeight(ctx, x, dy, g, dw);
+      else refBackend.conv2dBackwardWeight(x, dy, g, dw);
+    },
+    maxPool2d(x, g, out, am) {
+      if (x instanceof Float32Array && out instanceof Float32Array) maxPool2d(ctx, x, g, out, am);
+      else refBackend.maxPool2d(x, g, out, am);
+    },
+    maxPool2dBackward(dy, am, g, dx) {
+      if (dy instanceof Float32Array && dx instanceof Float32Array) maxPool2dBackward(ctx, dy, am, g, dx);
+      else refBackend.maxPool2dBackward(dy, am, g, dx);
+    },
+    avgPool2d(x, g, out) {
+      if (x instanceof Float32Array && out instanceof Float32Array) avgPool2d(ctx, x, g, out);
+      else refBackend.avgPool2d(x, g, out);
+    },
+    avgPool2dBackward(dy, g, dx) {
+      if (dy instanceof Float32Array && dx instanceof Float32Array) avgPool2dBackward(ctx, dy, g, dx);
+      else refBackend.avgPool2dBackward(dy, g, dx);
+    },
+    logSoftmax(x, split, out) {
+      if (x instanceof Float32Array && out instanceof Float32Array) logSoftmax(ctx, x, split, out);
+      else refBackend.logSoftmax(x, split, out);
+    },
+    logSoftmaxBackward(y, dy, split, dx) {
+      if (y instanceof Float32Array && dy instanceof Float32Array && dx instanceof Float32Array) logSoftmaxBackward(ctx, y, dy, split, dx);
+      else refBackend.logSoftmaxBackward(y, dy, split, dx);
+    },
+  };
+}

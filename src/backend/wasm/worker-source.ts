@@ -1,0 +1,70 @@
+/**
+ * The source of a Node worker thread of the wasm backend, evaluated by `new Worker(…, { eval: true })`
+ * so that no file path has to be resolved (it works from dist/, from TypeScript sources under a
+ * test runner, and after bundling).
+ *
+ * Protocol, on an Int32Array over a SharedArrayBuffer, one slot of SLOT_INTS per worker:
+ * [state, task, desc, tid, threads, ready]. The worker instantiates the module on the shared
+ * memory, sets `ready`, then loops: wait until state is RUN (posted), claim the share by
+ * compare-exchanging RUN → BUSY, run `tasks[task](desc, tid, threads)`, set state DONE (or FAILED)
+ * and notify. The main thread may claim a posted share back (RUN → IDLE) when the worker has not
+ * started it by the time the main thread is done with its own: a descheduled worker then costs
+ * nothing, and since shares are fixed, results do not depend on who ran them.
+ */
+
+/** Int32 fields per worker slot. */
+export const SLOT_INTS = 16;
+/** Field indices within a worker's slot. */
+export const STATE = 0;
+export const TASK = 1;
+export const DESC = 2;
+export const TID = 3;
+export const THREADS = 4;
+export const READY = 5;
+
+/** Values of a slot's STATE field. */
+export const IDLE = 0;
+export const RUN = 1;
+export const BUSY = 2;
+export const DONE = 3;
+export const FAILED = 4;
+
+/** Polls before sleeping in Atomics.wait: back-to-back kernels then skip the wake-up latency. */
+const SPINS = 20000;
+
+/** The worker's JavaScript (CommonJS, for `new Worker(WORKER_SOURCE, { eval: true, workerData })`). */
+export const WORKER_SOURCE: string = `
+'use strict';
+const { workerData } = require('node:worker_threads');
+const { module, memory, control, slot, tasks } = workerData;
+const ctrl = new Int32Array(control);
+const base = slot * ${SLOT_INTS};
+const STATE = base + ${STATE};
+let fns;
+try {
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  fns = tasks.map((name) => instance.exports[name]);
+  Atomics.store(ctrl, base + ${READY}, 1);
+} catch (e) {
+  Atomics.store(ctrl, base + ${READY}, -1);
+  throw e;
+} finally {
+  Atomics.notify(ctrl, base + ${READY});
+}
+for (;;) {
+  let spins = 0;
+  let s;
+  while ((s = Atomics.load(ctrl, STATE)) !== ${RUN}) {
+    if (++spins > ${SPINS}) Atomics.wait(ctrl, STATE, s);
+  }
+  if (Atomics.compareExchange(ctrl, STATE, ${RUN}, ${BUSY}) !== ${RUN}) continue;
+  let result = ${DONE};
+  try {
+    fns[ctrl[base + ${TASK}]](ctrl[base + ${DESC}], ctrl[base + ${TID}], ctrl[base + ${THREADS}]);
+  } catch (e) {
+    result = ${FAILED};
+  }
+  Atomics.store(ctrl, STATE, result);
+  Atomics.notify(ctrl, STATE);
+}
+`;
