@@ -1,0 +1,171 @@
+/**
+ * Benchmark worker for convnet-ts: runs one workload on one backend and prints a result line.
+ *
+ *   node build/bench/convnet_worker.js --backend ref|wasm [--threads N] --workload W1 --budget 20 [--data DIR]
+ *
+ * Uses only the public API (`convnet-ts`, resolved to dist/ through the package's own exports).
+ */
+import * as ct from 'convnet-ts';
+import { F, Generator, Tensor, data, nn, noGrad, optim, randn } from 'convnet-ts';
+import {
+  LEARNING_RATE,
+  MOMENTUM,
+  W1_BATCH,
+  W2_BATCH,
+  W3,
+  W4_BATCH,
+  type WorkerResult,
+  type Workload,
+  asWorkload,
+  emit,
+  errorMessage,
+  measure,
+  measureEpoch,
+  parseArgs,
+  readEpochData,
+  requireArg,
+} from './common.js';
+
+/** The W1 network: LeNet-5 with ReLU, max pooling and a full C3, linear 400→120→84→10. */
+function lenet(generator: Generator): nn.Sequential {
+  const init = { generator };
+  return new nn.Sequential(
+    new nn.Conv2d(1, 6, 5, { padding: 2, ...init }),
+    new nn.ReLU(),
+    new nn.MaxPool2d(2),
+    new nn.Conv2d(6, 16, 5, init),
+    new nn.ReLU(),
+    new nn.MaxPool2d(2),
+    new nn.Flatten(),
+    new nn.Linear(400, 120, init),
+    new nn.ReLU(),
+    new nn.Linear(120, 84, init),
+    new nn.ReLU(),
+    new nn.Linear(84, 10, init),
+  );
+}
+
+function labels(n: number): Int32Array {
+  return Int32Array.from({ length: n }, (_, i) => (i * 7) % 10);
+}
+
+/**
+ * Selects `name` for float32 work, with `threads` threads where the backend takes a thread
+ * count: `setNumThreads(n)` (src/backend/registry.ts) before `setBackend(name)`. The API is
+ * looked up by name, so this compiles against a convnet-ts without it too; a package that has no
+ * `setNumThreads` gets `setBackend(name, { threads })` instead.
+ */
+async function selectBackend(name: string, threads: number | undefined): Promise<Record<string, string | number | boolean>> {
+  const api = ct as unknown as Record<string, unknown>;
+  const info: Record<string, string | number | boolean> = {};
+  const setNumThreads = api.setNumThreads;
+  const setBackend = api.setBackend as (name: string, options?: { threads: number }) => unknown;
+  if (threads !== undefined && name !== 'ref') {
+    if (typeof setNumThreads === 'function') {
+      await (setNumThreads as (n: number) => unknown)(threads);
+      await setBackend(name);
+      info.threadsVia = 'setNumThreads';
+    } else {
+      await setBackend(name, { threads });
+      info.threadsVia = 'setBackend options';
+    }
+    info.threadsRequested = threads;
+  } else {
+    await setBackend(name);
+  }
+  const getNumThreads = api.getNumThreads;
+  if (name === 'ref') {
+    info.threads = 1; // plain JavaScript loops on the calling thread
+  } else if (typeof getNumThreads === 'function') {
+    const n: unknown = await (getNumThreads as () => unknown)();
+    if (typeof n === 'number') info.threads = n;
+  }
+  info.backend = ct.getBackend();
+  if (ct.getBackend() !== name) throw new Error(`backend '${name}' requested but '${ct.getBackend()}' is selected`);
+  return info;
+}
+
+async function run(workload: Workload, budget: number, dataDir: string | undefined): Promise<Omit<WorkerResult, 'engine' | 'config' | 'workload' | 'status' | 'info'>> {
+  const g = new Generator(1234);
+  switch (workload) {
+    case 'W1': {
+      const model = lenet(g);
+      const opt = new optim.SGD(model.parameters(), { lr: LEARNING_RATE, momentum: MOMENTUM });
+      const x = randn([W1_BATCH, 1, 28, 28], { generator: g });
+      const y = labels(W1_BATCH);
+      return measure(() => {
+        opt.zeroGrad();
+        const loss = F.crossEntropy(model.forward(x), y);
+        loss.backward();
+        opt.step();
+        return loss.item();
+      }, budget);
+    }
+    case 'W2': {
+      const model = lenet(g).eval();
+      const x = randn([W2_BATCH, 1, 28, 28], { generator: g });
+      return measure(() => noGrad(() => model.forward(x)).data[0], budget);
+    }
+    case 'W3f':
+    case 'W3fb': {
+      const x = randn([W3.n, W3.c, W3.h, W3.w], { generator: g, requiresGrad: workload === 'W3fb' });
+      const w = randn([W3.c, W3.c, W3.k, W3.k], { generator: g, requiresGrad: workload === 'W3fb' });
+      const opts = { padding: (W3.k - 1) / 2 };
+      if (workload === 'W3f') return measure(() => noGrad(() => F.conv2d(x, w, null, opts)).data[0], budget);
+      const dy = randn([W3.n, W3.c, W3.h, W3.w], { generator: g });
+      return measure(() => {
+        x.grad = null;
+        w.grad = null;
+        F.conv2d(x, w, null, opts).backward(dy);
+        return x.grad!.data[0] + w.grad!.data[0];
+      }, budget);
+    }
+    case 'W4': {
+      if (dataDir === undefined) throw new Error('W4 needs --data');
+      const d = readEpochData(dataDir);
+      const ds: data.ImageDataset = { images: d.images, labels: d.labels, n: d.n, channels: 1, height: 28, width: 28, classes: 10 };
+      const model = lenet(g);
+      const opt = new optim.SGD(model.parameters(), { lr: LEARNING_RATE, momentum: MOMENTUM });
+      const loader = new data.DataLoader(ds, { batchSize: W4_BATCH, shuffle: true, generator: new Generator(7) });
+      const step = (x: Tensor, y: Tensor): number => {
+        opt.zeroGrad();
+        const loss = F.crossEntropy(model.forward(x), y);
+        loss.backward();
+        opt.step();
+        return loss.item();
+      };
+      // Warm-up steps draw from one pass; the timed epoch is a fresh pass (a new permutation).
+      let it = loader[Symbol.iterator]();
+      let warm = 2;
+      return measureEpoch((k) => {
+        if (k === 0 && warm === 0) it = loader[Symbol.iterator]();
+        if (warm > 0) warm--;
+        const next = it.next();
+        if (next.done === true) throw new Error('DataLoader ended early');
+        return step(next.value.x, next.value.y);
+      }, loader.length, budget);
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const backend = requireArg(args, 'backend');
+  const threadsArg = args.get('threads');
+  const threads = threadsArg === undefined ? undefined : Number(threadsArg);
+  const workload = asWorkload(requireArg(args, 'workload'));
+  const budget = Number(requireArg(args, 'budget'));
+  const config = args.get('config') ?? backend;
+  const base = { engine: 'convnet-ts', config, workload };
+  let info: Record<string, string | number | boolean> = {};
+  try {
+    info = await selectBackend(backend, threads);
+    const r = await run(workload, budget, args.get('data'));
+    emit({ ...base, status: 'ok', ...r, info });
+  } catch (e) {
+    emit({ ...base, status: 'error', reason: errorMessage(e), info });
+  }
+}
+
+await main();
+process.exit(0);

@@ -1,0 +1,261 @@
+/**
+ * `npm run bench`: convnet-ts beside TensorFlow.js and PyTorch, in one run.
+ *
+ *   node build/bench/run.js [--budget 20] [--engines ref,wasm-1t,wasm-all,tfjs-cpu,tfjs-wasm,pytorch]
+ *                           [--workloads W1,W2,W3f,W3fb,W4] [--out BENCHMARKS.md]
+ *
+ * Detects the engines, exports the 8,000 training digits once (for W4), then runs every
+ * engine/config × workload pair in its own child process, one at a time, and writes the report
+ * (BENCHMARKS.md at the repository root, atomically) and prints it.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { availableParallelism, cpus, loadavg, release, tmpdir, totalmem, type as osType } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { listBackends } from 'convnet-ts';
+import { RESULT_MARKER, STARTED_MARKER, WORKLOADS, type WorkerResult, type Workload, asWorkload, encodeNpy, errorMessage, parseArgs } from './common.js';
+import { type EngineRow, fmt, headline, renderMarkdown, resultKey } from './report.js';
+
+type CliData = typeof import('../dist/cli/data.js');
+
+/** The repository root (this file runs as build/bench/run.js). */
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const PYTHON = '/usr/bin/python3';
+const TORCH_THREADS = 2;
+const TORCH_HINT = 'install with apt-get install python3-torch libopenblas0';
+
+interface Engine extends EngineRow {
+  /** The command that runs one workload: argv without `--workload/--budget/--data`. */
+  command: string[];
+}
+
+function log(msg: string): void {
+  process.stderr.write(`${msg}\n`);
+}
+
+function probeTorch(): { version: string } | { error: string } {
+  const r = spawnSync(PYTHON, [join(ROOT, 'bench', 'torch_bench.py'), '--probe'], { encoding: 'utf8', timeout: 60_000 });
+  if (r.error !== undefined) return { error: `${PYTHON} not runnable (${r.error.message})` };
+  if (r.status !== 0) {
+    const last = (r.stderr || '').trim().split('\n').pop() ?? '';
+    return { error: `${PYTHON} cannot import torch${last ? ` (${last})` : ''}` };
+  }
+  return { version: r.stdout.trim() };
+}
+
+function tfjsInstalled(): string | null {
+  const require = createRequire(import.meta.url);
+  try {
+    for (const p of ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-wasm']) require.resolve(p);
+    return (JSON.parse(readFileSync(require.resolve('@tensorflow/tfjs-core/package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return null;
+  }
+}
+
+function gitCommit(): string {
+  const r = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : 'unknown';
+}
+
+/** The engines/configs, in report order, each runnable or marked skipped with the reason. */
+function engines(threadsAll: number, torch: { version: string } | { error: string }, tfjs: string | null): Engine[] {
+  const node = process.execPath;
+  const ctWorker = join(ROOT, 'build', 'bench', 'convnet_worker.js');
+  const tfWorker = join(ROOT, 'build', 'bench', 'tfjs_worker.js');
+  const backends = listBackends();
+  const hasWasm = backends.includes('wasm');
+  const noWasm = `convnet-ts has no 'wasm' backend yet (listBackends(): ${backends.join(', ')})`;
+  const out: Engine[] = [
+    { id: 'ref', label: 'convnet-ts ref', family: 'convnet-ts', command: [node, ctWorker, '--backend', 'ref', '--config', 'ref'] },
+    {
+      id: 'wasm-1t',
+      label: 'convnet-ts wasm, 1 thread',
+      family: 'convnet-ts',
+      command: [node, ctWorker, '--backend', 'wasm', '--threads', '1', '--config', 'wasm-1t'],
+      ...(hasWasm ? {} : { skipped: noWasm }),
+    },
+  ];
+  if (threadsAll > 1) {
+    out.push({
+      id: 'wasm-all',
+      label: `convnet-ts wasm, ${threadsAll} threads`,
+      family: 'convnet-ts',
+      command: [node, ctWorker, '--backend', 'wasm', '--threads', String(threadsAll), '--config', 'wasm-all'],
+      ...(hasWasm ? {} : { skipped: noWasm }),
+    });
+  }
+  const noTfjs = tfjs === null ? { skipped: 'the @tensorflow/tfjs-* devDependencies are not installed (npm ci)' } : {};
+  out.push(
+    { id: 'tfjs-cpu', label: 'tfjs-backend-cpu', family: 'tfjs', command: [node, tfWorker, '--backend', 'cpu'], ...noTfjs },
+    { id: 'tfjs-wasm', label: 'tfjs-backend-wasm', family: 'tfjs', command: [node, tfWorker, '--backend', 'wasm'], ...noTfjs },
+  );
+  out.push({
+    id: 'pytorch',
+    label: 'version' in torch ? `PyTorch ${torch.version}, ${TORCH_THREADS} threads` : 'PyTorch',
+    family: 'pytorch',
+    command: [PYTHON, join(ROOT, 'bench', 'torch_bench.py'), '--threads', String(TORCH_THREADS)],
+    ...('error' in torch ? { skipped: `${torch.error}; ${TORCH_HINT}` } : {}),
+  });
+  return out;
+}
+
+/** Exports the CLI's training split (normalized as the CLI does) as .npy files; returns the directory. */
+async function exportEpochData(): Promise<{ dir: string; n: number }> {
+  const cli = (await import(new URL('../../dist/cli/data.js', import.meta.url).href)) as CliData;
+  const { train } = cli.loadSplits(undefined);
+  const { mean, std } = cli.pixelStatistics(train);
+  const images = new Float32Array(train.images.length);
+  for (let i = 0; i < images.length; i++) images[i] = (train.images[i] - mean) / std;
+  const dir = mkdtempSync(join(tmpdir(), 'convnet-bench-'));
+  writeFileSync(join(dir, 'train_x.npy'), encodeNpy(images, [train.n, train.channels, train.height, train.width]));
+  writeFileSync(join(dir, 'train_y.npy'), encodeNpy(Int32Array.from(train.labels), [train.n]));
+  return { dir, n: train.n };
+}
+
+/** Runs one worker; resolves to its result (an error result when it crashed or timed out). */
+function runWorker(engine: Engine, workload: Workload, budget: number, dataDir: string | undefined, timeoutS: number): Promise<WorkerResult> {
+  const args = [...engine.command.slice(1), '--workload', workload, '--budget', String(budget)];
+  if (dataDir !== undefined) args.push('--data', dataDir);
+  const fail = (reason: string): WorkerResult => ({ engine: engine.family, config: engine.id, workload, status: 'error', reason });
+  return new Promise((done) => {
+    const child = spawn(engine.command[0], args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    let startedAt: number | null = null;
+    child.stdout.on('data', (b: Buffer) => {
+      stdout += b.toString();
+      if (startedAt === null && stdout.includes(`\n${STARTED_MARKER}\n`)) startedAt = performance.now();
+    });
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutS * 1000);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      done(fail(`could not start: ${e.message}`));
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (timedOut) {
+        if (startedAt === null) return done(fail(`timed out after ${timeoutS} s before its first run`));
+        const atLeastSeconds = (performance.now() - startedAt) / 1000;
+        return done({ engine: engine.family, config: engine.id, workload, status: 'timeout', atLeastSeconds, reason: `one run did not finish in ${atLeastSeconds.toFixed(0)} s (stopped)` });
+      }
+      const line = stdout.split('\n').reverse().find((l) => l.startsWith(RESULT_MARKER));
+      if (line === undefined) {
+        const last = stderr.trim().split('\n').slice(-3).join(' ');
+        return done(fail(`exited with code ${String(code)} and no result${last ? `: ${last}` : ''}`));
+      }
+      try {
+        done(JSON.parse(line.slice(RESULT_MARKER.length)) as WorkerResult);
+      } catch (e) {
+        done(fail(`unreadable result: ${errorMessage(e)}`));
+      }
+    });
+  });
+}
+
+/** What tfjs-backend-wasm reported about itself: SIMD, threads. */
+function wasmFacts(info: Record<string, unknown>): string {
+  if (Object.keys(info).length === 0) return '';
+  const simd = info.simd === true ? 'the SIMD binary' : 'the non-SIMD binary';
+  const threads = info.multithread === true ? `multithreaded, ${String(info.threads)} threads` : `${String(info.threads)} thread (tfjs turns wasm multithreading off under Node: tensorflow/tfjs#3830)`;
+  return `: ${simd}, ${threads}`;
+}
+
+function summarize(r: WorkerResult): string {
+  if (r.status !== 'ok') return `${r.status}: ${r.reason ?? ''}`;
+  const h = headline(r);
+  if (h === null) return 'no samples';
+  const unit = r.workload === 'W4' ? 's/epoch' : r.workload.startsWith('W3') ? 'GFLOP/s' : 'images/s';
+  const extra = r.workload === 'W4' && r.batchesDone !== r.batchesTotal ? ` (extrapolated from ${r.batchesDone}/${r.batchesTotal} batches)` : '';
+  return `${fmt(h)} ${unit}${extra}`;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const budget = Number(args.get('budget') ?? process.env.BENCH_BUDGET ?? 20);
+  if (!(budget > 0)) throw new Error(`--budget must be a positive number of seconds, got ${args.get('budget')}`);
+  const workloads = (args.get('workloads')?.split(',') ?? [...WORKLOADS]).map(asWorkload);
+  const only = args.get('engines')?.split(',');
+  const outPath = resolve(ROOT, args.get('out') ?? 'BENCHMARKS.md');
+  const threadsAll = availableParallelism();
+  const epochBudget = budget * 1.5;
+
+  const torch = probeTorch();
+  const tfjs = tfjsInstalled();
+  const all = engines(threadsAll, torch, tfjs);
+  const unknown = only?.filter((id) => !all.some((e) => e.id === id)) ?? [];
+  if (unknown.length > 0) throw new Error(`unknown engine(s) ${unknown.join(', ')} (one of ${all.map((e) => e.id).join(', ')})`);
+  const list = only === undefined ? all : all.filter((e) => only.includes(e.id));
+  for (const e of list) if (e.skipped !== undefined) log(`skip ${e.label}: ${e.skipped}`);
+
+  const started = Date.now();
+  const loadAtStart = loadavg();
+  const data = workloads.includes('W4') ? await exportEpochData() : undefined;
+  const results = new Map<string, WorkerResult>();
+  try {
+    const runnable = list.filter((e) => e.skipped === undefined);
+    const total = runnable.length * workloads.length;
+    let k = 0;
+    for (const e of runnable) {
+      for (const w of workloads) {
+        k++;
+        const b = w === 'W4' ? epochBudget : budget;
+        const t = Date.now();
+        process.stderr.write(`[${k}/${total}] ${e.label} ${w} … `);
+        const r = await runWorker(e, w, b, data?.dir, 1.5 * b + 30);
+        results.set(resultKey(e.id, w), r);
+        log(`${summarize(r)} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+      }
+    }
+  } finally {
+    if (data !== undefined) rmSync(data.dir, { recursive: true, force: true });
+  }
+
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  const info = (id: string): Record<string, unknown> => {
+    for (const w of workloads) {
+      const i = results.get(resultKey(id, w))?.info;
+      if (i !== undefined && Object.keys(i).length > 0) return i;
+    }
+    return {};
+  };
+  const tfw = info('tfjs-wasm');
+  const cpuModel = cpus()[0]?.model ?? 'unknown';
+  const machine: [string, string][] = [
+    ['CPU', `${cpuModel}, ${threadsAll} logical CPU${threadsAll === 1 ? '' : 's'} available to Node`],
+    ['memory', `${(totalmem() / 2 ** 30).toFixed(0)} GiB`],
+    [
+      'load average at start',
+      `${loadAtStart.map((x) => x.toFixed(2)).join(', ')} (1, 5, 15 min)${loadAtStart[0] > 0.25 * threadsAll ? ' — **the machine was busy with other work: expect noisy, pessimistic numbers**' : ''}`,
+    ],
+    ['OS', `${osType()} ${release()} ${process.arch}`],
+    ['Node.js', `${process.version} (V8 ${process.versions.v8})`],
+    ['convnet-ts', `${pkg.version} at ${gitCommit()}; backends: ${listBackends().join(', ')}`],
+    ['TensorFlow.js', tfjs === null ? 'not installed' : `tfjs-core / tfjs-backend-cpu / tfjs-backend-wasm ${tfjs}`],
+    ['PyTorch', 'version' in torch ? `${torch.version} (${PYTHON}), torch.set_num_threads(${TORCH_THREADS})` : `not available: ${torch.error}; ${TORCH_HINT}`],
+  ];
+  const settings: [string, string][] = [
+    ['time budget', `${budget} s per engine and workload (W4: ${epochBudget} s for the timed epoch); \`npm run bench -- --budget N\``],
+    ['repeats', 'one warm-up (two when affordable), then up to 50 repeats, stopping after 10 repeats and 3 s or when the next repeat would overrun the budget; at least one'],
+    ['W4 data', `the CLI's 8,000 training digits (loadSplits(undefined)), normalized by their pixel mean/std, exported once to a temporary .npy file for every engine; a fresh shuffle for the timed epoch`],
+    ['convnet-ts', 'the public API from dist/ (nn.Sequential, nn.Conv2d, optim.SGD, data.DataLoader for W4)'],
+    ['tfjs', `tf ops in NHWC + tf.train.momentum, kernel gradients from tfjs-core's dist/register_all_gradients.js, tf.enableProdMode(); tfjs-backend-wasm loads its .wasm files from node_modules (no network)${wasmFacts(tfw)}`],
+    ['PyTorch', 'eager mode, torch.nn + torch.optim.SGD, CPU float32; W4 batches by indexing the in-memory tensors'],
+    ['total time', `${((Date.now() - started) / 1000).toFixed(0)} s`],
+  ];
+  const md = renderMarkdown({ date: new Date(), machine, settings, engines: list, workloads, results });
+  const tmp = `${outPath}.${process.pid}.tmp`;
+  writeFileSync(tmp, md);
+  renameSync(tmp, outPath);
+  process.stdout.write(md);
+  log(`wrote ${outPath}`);
+}
+
+await main();

@@ -1,0 +1,202 @@
+#!/usr/bin/env python3
+"""PyTorch benchmark worker for `npm run bench`: runs one workload, prints a result line.
+
+    /usr/bin/python3 bench/torch_bench.py --workload W1 --budget 20 [--data DIR] [--threads 2]
+    /usr/bin/python3 bench/torch_bench.py --probe        # prints the torch version and exits
+
+The same workloads and timing protocol as bench/common.ts (keep the two in step). CPU only,
+float32, eager mode, torch.set_num_threads(2) unless --threads says otherwise. W4 reads the
+training digits that the orchestrator exported once as .npy files.
+"""
+import argparse
+import json
+import math
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+RESULT_MARKER = 'BENCH_RESULT '
+STARTED_MARKER = 'BENCH_STARTED'
+W1_BATCH, W2_BATCH, W4_BATCH = 64, 256, 64
+LR, MOMENTUM = 0.01, 0.9
+W3 = dict(n=32, c=64, h=32, w=32, k=3)
+ENOUGH_REPEATS, ENOUGH_SECONDS, MAX_REPEATS = 10, 3, 50
+
+
+def now_ms():
+    return time.perf_counter() * 1000.0
+
+
+def median(values):
+    s = sorted(values)
+    pos = (len(s) - 1) * 0.5
+    lo = math.floor(pos)
+    hi = min(lo + 1, len(s) - 1)
+    return s[lo] + (s[hi] - s[lo]) * (pos - lo)
+
+
+def mark_started():
+    print('\n' + STARTED_MARKER, flush=True)
+
+
+def measure(fn, budget):
+    """bench/common.ts measure(), in Python."""
+    mark_started()
+    deadline = now_ms() + budget * 1000
+
+    def time_once():
+        t = now_ms()
+        fn()
+        return now_ms() - t
+
+    warmup = [time_once()]
+    samples = []
+    first_counted = False
+    if warmup[0] > budget * 1000 / 3:
+        samples.append(warmup[0])
+        first_counted = True
+    elif now_ms() + warmup[0] <= deadline:
+        warmup.append(time_once())
+    start = now_ms()
+    while len(samples) < MAX_REPEATS:
+        estimate = median(samples if samples else warmup)
+        t = now_ms()
+        if samples and t + estimate > deadline:
+            break
+        if len(samples) >= ENOUGH_REPEATS and t - start >= ENOUGH_SECONDS * 1000:
+            break
+        samples.append(time_once())
+    return dict(samplesMs=samples, warmupMs=warmup, firstRunCounted=first_counted)
+
+
+def measure_epoch(step, batches, budget):
+    """bench/common.ts measureEpoch(), in Python."""
+    mark_started()
+    warmup = []
+    for k in range(min(2, batches)):
+        t = now_ms()
+        step(k)
+        warmup.append(now_ms() - t)
+        if warmup[0] > budget * 1000 / 10:
+            break
+    start = now_ms()
+    deadline = start + budget * 1000
+    samples = []
+    losses = []
+    for k in range(batches):
+        t = now_ms()
+        losses.append(step(k))
+        samples.append(now_ms() - t)
+        if now_ms() > deadline:
+            break
+    elapsed = (now_ms() - start) / 1000
+    done = len(samples)
+    last = losses[-10:]
+    return dict(samplesMs=samples, warmupMs=warmup, epochSeconds=elapsed if done == batches else elapsed / done * batches,
+                batchesDone=done, batchesTotal=batches, lossEnd=sum(last) / len(last))
+
+
+def lenet():
+    return nn.Sequential(
+        nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(400, 120), nn.ReLU(),
+        nn.Linear(120, 84), nn.ReLU(),
+        nn.Linear(84, 10),
+    )
+
+
+def trainer(model):
+    opt = torch.optim.SGD(model.parameters(), lr=LR, momentum=MOMENTUM)
+
+    def step(x, y):
+        opt.zero_grad(set_to_none=True)
+        loss = F.cross_entropy(model(x), y)
+        loss.backward()
+        opt.step()
+        return loss.item()
+    return step
+
+
+def run(workload, budget, data_dir):
+    if workload == 'W1':
+        step = trainer(lenet())
+        x = torch.randn(W1_BATCH, 1, 28, 28)
+        y = torch.arange(W1_BATCH) * 7 % 10
+        return measure(lambda: step(x, y), budget)
+    if workload == 'W2':
+        model = lenet().eval()
+        x = torch.randn(W2_BATCH, 1, 28, 28)
+
+        def infer():
+            with torch.no_grad():
+                return model(x)
+        return measure(infer, budget)
+    if workload in ('W3f', 'W3fb'):
+        n, c, h, w, k = W3['n'], W3['c'], W3['h'], W3['w'], W3['k']
+        grad = workload == 'W3fb'
+        x = torch.randn(n, c, h, w, requires_grad=grad)
+        wt = torch.randn(c, c, k, k, requires_grad=grad)
+        if not grad:
+            def fwd():
+                with torch.no_grad():
+                    return F.conv2d(x, wt, None, padding=k // 2)
+            return measure(fwd, budget)
+        dy = torch.randn(n, c, h, w)
+
+        def fwd_bwd():
+            x.grad = None
+            wt.grad = None
+            F.conv2d(x, wt, None, padding=k // 2).backward(dy)
+        return measure(fwd_bwd, budget)
+    if workload == 'W4':
+        if data_dir is None:
+            raise ValueError('W4 needs --data')
+        images = torch.from_numpy(np.load(f'{data_dir}/train_x.npy'))
+        labels = torch.from_numpy(np.load(f'{data_dir}/train_y.npy').astype(np.int64))
+        n = labels.shape[0]
+        step = trainer(lenet())
+        batches = (n + W4_BATCH - 1) // W4_BATCH
+        g = torch.Generator().manual_seed(7)
+        state = dict(order=torch.randperm(n, generator=g), calls=0)
+
+        def epoch_step(k):
+            if state['calls'] == 2:
+                state['order'] = torch.randperm(n, generator=g)  # the timed epoch: a fresh shuffle
+            state['calls'] += 1
+            idx = state['order'][k * W4_BATCH:(k + 1) * W4_BATCH]
+            return step(images[idx], labels[idx])
+        return measure_epoch(epoch_step, batches, budget)
+    raise ValueError(f'unknown workload {workload}')
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument('--probe', action='store_true')
+    p.add_argument('--workload')
+    p.add_argument('--budget', type=float, default=20)
+    p.add_argument('--data')
+    p.add_argument('--threads', type=int, default=2)
+    p.add_argument('--config', default='pytorch')
+    a = p.parse_args()
+    if a.probe:
+        print(torch.__version__)
+        return
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(1234)
+    info = dict(torch=torch.__version__, threads=torch.get_num_threads(), numpy=np.__version__)
+    base = dict(engine='pytorch', config=a.config, workload=a.workload)
+    try:
+        r = run(a.workload, a.budget, a.data)
+        out = dict(base, status='ok', info=info, **r)
+    except Exception as e:  # reported, not raised: the orchestrator prints it in the table
+        out = dict(base, status='error', reason=f'{type(e).__name__}: {e}', info=info)
+    print('\n' + RESULT_MARKER + json.dumps(out), flush=True)
+
+
+if __name__ == '__main__':
+    main()
