@@ -3,6 +3,7 @@ import { loadModel } from '../io/files.js';
 import { evaluate } from '../training/evaluate.js';
 import { type CommandSpec, numberOption } from './args.js';
 import { CliError } from './errors.js';
+import { applyBackendOptions, backendOptions } from './backend.js';
 import { loadSplits } from './data.js';
 
 export const evalSpec: CommandSpec = {
@@ -14,6 +15,7 @@ export const evalSpec: CommandSpec = {
     data: { type: 'string', short: 'd', value: 'DIR', help: 'directory with MNIST-format IDX files', default: 'the bundled digits' },
     limit: { type: 'string', value: 'N', help: 'evaluate only the first N held-out images' },
     'batch-size': { type: 'string', short: 'b', value: 'N', help: 'images per batch', default: '256' },
+    ...backendOptions,
   },
   examples: ['convnet eval lenet5.safetensors', 'convnet eval fashion.safetensors --data /usr/share/datasets/fashion-mnist'],
 };
@@ -29,6 +31,7 @@ export function confusionTable(confusion: number[][], names: string[]): string {
 
 export function runEval(positionals: string[], values: Record<string, string | boolean | undefined>): number {
   const [path] = positionals;
+  applyBackendOptions('eval', values);
   const { model, info } = loadModel(path);
   const limit = values.limit === undefined ? undefined : numberOption('eval', 'limit', values.limit, 0, { min: 1, integer: true });
   const batchSize = numberOption('eval', 'batch-size', values['batch-size'], 256, { min: 1, integer: true });

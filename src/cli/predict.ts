@@ -5,6 +5,7 @@ import { readImageForModel } from '../data/png.js';
 import { predictProbabilities } from '../training/evaluate.js';
 import { type CommandSpec, numberOption } from './args.js';
 import { CliError } from './errors.js';
+import { applyBackendOptions, backendOptions } from './backend.js';
 
 export const predictSpec: CommandSpec = {
   name: 'predict',
@@ -15,12 +16,14 @@ export const predictSpec: CommandSpec = {
   positionals: ['MODEL', 'IMAGE.png'],
   options: {
     top: { type: 'string', short: 'k', value: 'K', help: 'show the K most likely classes', default: 'all' },
+    ...backendOptions,
   },
   examples: ['convnet predict lenet5.safetensors digit.png', 'convnet predict lenet5.safetensors digit.png --top 3'],
 };
 
 export function runPredict(positionals: string[], values: Record<string, string | boolean | undefined>): number {
   const [modelPath, imagePath] = positionals;
+  applyBackendOptions('predict', values);
   const { model, info } = loadModel(modelPath);
   const [c, h, w] = info.inputShape;
   if (c !== 1) throw new CliError(`predict: the model expects ${c}-channel images; only grayscale models are supported`);

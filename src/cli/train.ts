@@ -1,11 +1,13 @@
 /** `convnet train`: trains a model on the bundled digits (default) or IDX files, and saves it. */
 import { Generator } from '../tensor/random.js';
+import { getNumThreads } from '../backend/registry.js';
 import { MODEL_PRESETS, buildModel, ARCHITECTURES } from '../models/registry.js';
 import { saveModel } from '../io/files.js';
 import type { ModelInfo } from '../io/model-file.js';
 import { type FitConfig, fit } from '../training/fit.js';
 import { type CommandSpec, choiceOption, numberOption } from './args.js';
 import { CliError } from './errors.js';
+import { applyBackendOptions, backendOptions } from './backend.js';
 import { loadSplits, pixelStatistics } from './data.js';
 import { ProgressBar, formatDuration } from './progress.js';
 
@@ -31,6 +33,7 @@ export const trainSpec: CommandSpec = {
     seed: { type: 'string', short: 's', value: 'N', help: 'seed of initialization, shuffling and augmentation', default: '0' },
     limit: { type: 'string', value: 'N', help: 'use only the first N training and N held-out images' },
     output: { type: 'string', short: 'o', value: 'FILE', help: 'where to save the model', default: '<model>.safetensors' },
+    ...backendOptions,
   },
   examples: ['convnet train', 'convnet train --model lenet5-modern --epochs 5', 'convnet train --data /usr/share/datasets/fashion-mnist -o fashion.safetensors'],
 };
@@ -56,6 +59,7 @@ export async function runTrain(values: Record<string, string | boolean | undefin
   const preset = MODEL_PRESETS[modelName];
   const arch = ARCHITECTURES[preset.architecture];
 
+  const backend = applyBackendOptions(cmd, values);
   const data = loadSplits(typeof values.data === 'string' ? values.data : undefined, limit);
   const [c, h, w] = arch.inputShape;
   if (data.train.channels !== c || data.train.height !== h || data.train.width !== w) {
@@ -70,7 +74,7 @@ export async function runTrain(values: Record<string, string | boolean | undefin
   out.write(
     `${config.epochs} epochs, batch ${config.batchSize}, ${config.optimizer} lr ${config.lr}` +
       `${config.optimizer === 'sgd' ? ` momentum ${config.momentum}` : ''}, weight decay ${config.weightDecay}, ${config.schedule} schedule, ` +
-      `shifts ±${config.augmentShift} px, seed ${config.seed}\n`,
+      `shifts ±${config.augmentShift} px, seed ${config.seed}, backend ${backend}${backend === 'wasm' ? ` (${getNumThreads()} threads)` : ''}\n`,
   );
 
   let interrupted = false;

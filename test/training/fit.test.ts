@@ -1,6 +1,6 @@
 /** The training loop learns real digits, and is bit-for-bit deterministic for a seed. */
 import { describe, expect, it } from 'vitest';
-import { Generator, lenet5 } from '../../src/index.js';
+import { Generator, getBackend, lenet5, listBackends, setBackend } from '../../src/index.js';
 import { fit, type FitConfig } from '../../src/training/fit.js';
 import { evaluate } from '../../src/training/evaluate.js';
 import { loadSplits, pixelStatistics } from '../../src/cli/data.js';
@@ -51,6 +51,24 @@ describe('fit', () => {
     a.weights.forEach((w, i) => expect(b.weights[i].every((v, j) => Object.is(v, w[j])), `parameter ${i}`).toBe(true));
     const c = await run(8);
     expect(c.weights[0]).not.toEqual(a.weights[0]);
+  }, 120_000);
+
+  it.skipIf(!listBackends().includes('wasm'))('the wasm backend (the default) trains to the same accuracy as ref', async () => {
+    const previous = getBackend();
+    const results: Record<string, { loss: number; accuracy: number }> = {};
+    try {
+      for (const backend of ['ref', 'wasm']) {
+        setBackend(backend);
+        const model = lenet5({ generator: new Generator(5) });
+        const result = await fit(model, small.train, small.heldOut, config({ epochs: 2, seed: 5 }));
+        results[backend] = { loss: result.epochs[1].heldOut!.loss, accuracy: result.epochs[1].heldOut!.accuracy };
+      }
+    } finally {
+      setBackend(previous);
+    }
+    // float32 sums run in another order on wasm, so the runs agree closely but not bit for bit
+    expect(Math.abs(results.wasm.accuracy - results.ref.accuracy), JSON.stringify(results)).toBeLessThanOrEqual(0.01);
+    expect(Math.abs(results.wasm.loss - results.ref.loss) / results.ref.loss, JSON.stringify(results)).toBeLessThan(0.02);
   }, 120_000);
 
   it('stops after the current batch when asked (Ctrl-C)', async () => {
