@@ -20,12 +20,13 @@ export const evalSpec: CommandSpec = {
   examples: ['convnet eval lenet5.safetensors', 'convnet eval fashion.safetensors --data /usr/share/datasets/fashion-mnist'],
 };
 
-/** The confusion matrix as a table: rows are true labels, columns predictions. */
+/** The confusion matrix as a table: rows are true labels (index and name), columns predicted indices. */
 export function confusionTable(confusion: number[][], names: string[]): string {
   const width = Math.max(5, ...confusion.flat().map((v) => String(v).length + 1));
-  const labels = names.map((n, i) => (n.length <= width - 1 ? n : String(i)));
-  const header = `${'true\\pred'.padEnd(10)}${labels.map((l) => l.padStart(width)).join('')}`;
-  const rows = confusion.map((row, i) => `${(names[i] ?? String(i)).slice(0, 9).padEnd(10)}${row.map((v) => String(v).padStart(width)).join('')}`);
+  const rowLabels = confusion.map((_, i) => (names[i] === undefined || names[i] === String(i) ? String(i) : `${i} ${names[i]}`));
+  const labelWidth = Math.max('true\\pred'.length, ...rowLabels.map((l) => l.length)) + 1;
+  const header = `${'true\\pred'.padEnd(labelWidth)}${confusion.map((_, i) => String(i).padStart(width)).join('')}`;
+  const rows = confusion.map((row, i) => `${rowLabels[i].padEnd(labelWidth)}${row.map((v) => String(v).padStart(width)).join('')}`);
   return [header, ...rows].join('\n');
 }
 
