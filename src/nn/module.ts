@@ -110,7 +110,7 @@ export abstract class Module {
     return this.constructor.name;
   }
 
-  /** `f(g(x))`-style composition helper: runs `forward` (the PyTorch call `model(x)`). */
+  /** Runs `forward`: the equivalent of PyTorch's `model(x)`. */
   call(x: Tensor): Tensor {
     return this.forward(x);
   }
