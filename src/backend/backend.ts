@@ -48,6 +48,13 @@ export interface Backend {
 
   /** Batched matrix product `out[b] = a[b] · b[b]`, `a[b]` is m×k, `b[b]` is k×n, out m×n. */
   matmul(a: TypedArray, b: TypedArray, out: TypedArray, batch: number, m: number, k: number, n: number): void;
+  /**
+   * One matrix product with operands read transposed in place and a row-broadcast bias:
+   * `out = op(a) · op(b) + bias`, out m×n. op(a) is m×k — a stored `[m,k]`, or `[k,m]` when
+   * `transA`; op(b) is k×n — b stored `[k,n]`, or `[n,k]` when `transB`; bias `[n]` is added to
+   * every row, or null. The fully connected layer and its gradients, without transpose copies.
+   */
+  gemm(a: TypedArray, b: TypedArray, bias: TypedArray | null, out: TypedArray, m: number, k: number, n: number, transA: boolean, transB: boolean): void;
 
   /** `Y = W ⊗ X + b` (cross-correlation, S1/S6). x `[n,cIn,h,w]`, w `[cOut,cIn/g,kh,kw]`, bias `[cOut]` or null. */
   conv2d(x: TypedArray, w: TypedArray, bias: TypedArray | null, g: ConvGeometry, out: TypedArray): void;

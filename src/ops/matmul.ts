@@ -49,16 +49,49 @@ function dropAxis(shape: readonly number[], axis: number): number[] {
 
 /**
  * Fully connected layer `y = x·Wᵀ + b`: x `(…, in)`, weight `(out, in)`, bias `(out)` → `(…, out)`.
+ * One backend `gemm` (Wᵀ read in place, bias added in the same pass); gradients, with x seen as
+ * rows `(r, in)`: `∂L/∂x = ∂L/∂y · W`, `∂L/∂W = (∂L/∂y)ᵀ · x`, `∂L/∂b = Σ_rows ∂L/∂y` — no
+ * transpose is copied. Operands of different dtypes go through `matmul` and `add` (promotion).
  */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   if (weight.ndim !== 2) throw new Error(`linear: weight must have rank 2 (out, in), got shape ${shapeStr(weight.shape)}`);
   if (x.ndim < 1 || x.shape[x.ndim - 1] !== weight.shape[1]) {
     throw new Error(`linear: input ${shapeStr(x.shape)} has ${x.shape[x.ndim - 1]} features but weight ${shapeStr(weight.shape)} expects ${weight.shape[1]}`);
   }
-  const y = matmul(x, transpose(weight, 0, 1));
-  if (bias === undefined || bias === null) return y;
-  if (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0]) {
-    throw new Error(`linear: bias must have shape [${weight.shape[0]}], got ${shapeStr(bias.shape)}`);
+  const b = bias ?? null;
+  if (b !== null && (b.ndim !== 1 || b.shape[0] !== weight.shape[0])) {
+    throw new Error(`linear: bias must have shape [${weight.shape[0]}], got ${shapeStr(b.shape)}`);
   }
-  return add(y, bias);
+  if (x.dtype !== weight.dtype || (b !== null && b.dtype !== x.dtype)) {
+    const y = matmul(x, transpose(weight, 0, 1));
+    return b === null ? y : add(y, b);
+  }
+  const [outF, inF] = weight.shape;
+  const rows = sizeOf(x.shape.slice(0, -1));
+  const dtype = x.dtype;
+  const backend = backendFor(dtype);
+  const out = allocate(dtype, rows * outF);
+  backend.gemm(x.data, weight.data, b?.data ?? null, out, rows, inF, outF, false, true);
+  const inputs = b === null ? [x, weight] : [x, weight, b];
+  return record(new Tensor(out, [...x.shape.slice(0, -1), outF]), 'linear', inputs, (g) => {
+    let dx: Tensor | null = null;
+    let dw: Tensor | null = null;
+    let db: Tensor | null = null;
+    if (x.requiresGrad) {
+      const d = allocate(dtype, x.size);
+      backendFor(dtype).gemm(g.data, weight.data, null, d, rows, outF, inF, false, false); // (r,out)·(out,in)
+      dx = new Tensor(d, x.shape);
+    }
+    if (weight.requiresGrad) {
+      const d = allocate(dtype, weight.size);
+      backendFor(dtype).gemm(g.data, x.data, null, d, outF, rows, inF, true, false); // (r,out)ᵀ·(r,in)
+      dw = new Tensor(d, weight.shape);
+    }
+    if (b !== null && b.requiresGrad) {
+      const d = allocate(dtype, outF);
+      backendFor(dtype).sum(g.data, [rows, outF], [0], d);
+      db = new Tensor(d, b.shape);
+    }
+    return b === null ? [dx, dw] : [dx, dw, db];
+  });
 }

@@ -77,6 +77,15 @@ export class SGD extends Optimizer {
       let buf = this.buffers[i];
       const first = buf === null;
       if (mu !== 0 && buf === null) buf = this.buffers[i] = allocate(p.dtype, n);
+      if (buf !== null && !first && !nesterov && wd === 0) {
+        // the common momentum step, the general loop below with its branches resolved
+        const c = 1 - dampening;
+        for (let k = 0; k < n; k++) {
+          buf[k] = mu * buf[k] + c * grad[k];
+          theta[k] -= lr * buf[k];
+        }
+        return;
+      }
       for (let k = 0; k < n; k++) {
         let g = grad[k];
         if (wd !== 0) g += wd * theta[k];

@@ -114,6 +114,9 @@ const MATMUL_CASES: [number, number, number, number][] = [
   [1, 64, 120, 84],
   [2, 9, 1, 11],
   [1, 3, 0, 5],
+  [1, 64, 400, 120],
+  [1, 120, 64, 400],
+  [1, 7, 3, 17],
 ];
 
 const UNARY_OPS: UnaryOp[] = ['neg', 'exp', 'log', 'sqrt', 'abs', 'square', 'relu', 'leakyRelu', 'sigmoid', 'tanh', 'powScalar'];
@@ -223,6 +226,23 @@ function kernelTests(wasm: Backend, seed: number): Record<KernelName, () => void
         refBackend.matmul(a, b, expected, batch, m, k, n);
         refBackend.matmul(abs(a), abs(b), scale, batch, m, k, n);
         expectWithin(actual, expected, scale, CONV_TOL, `matmul ${batch}x${m}x${k}x${n}`);
+      }
+    },
+    gemm() {
+      for (const [, m, k, n] of MATMUL_CASES) {
+        for (const [transA, transB] of [[false, false], [false, true], [true, false], [true, true]]) {
+          for (const bias of [null, randomF32(n, g)]) {
+            const a = randomF32(m * k, g);
+            const b = randomF32(k * n, g);
+            const actual = randomF32(m * n, g); // overwritten
+            const expected = new Float32Array(m * n);
+            const scale = new Float32Array(m * n);
+            wasm.gemm(a, b, bias, actual, m, k, n, transA, transB);
+            refBackend.gemm(a, b, bias, expected, m, k, n, transA, transB);
+            refBackend.gemm(abs(a), abs(b), bias && abs(bias), scale, m, k, n, transA, transB);
+            expectWithin(actual, expected, scale, CONV_TOL, `gemm ${m}x${k}x${n} transA ${transA} transB ${transB} bias ${bias !== null}`);
+          }
+        }
       }
     },
     maxPool2d() {

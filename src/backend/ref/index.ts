@@ -5,7 +5,7 @@
 import type { Backend } from '../backend.js';
 import { axpy, binary, unary, unaryBackward } from './elementwise.js';
 import { argmax, logSoftmax, logSoftmaxBackward, permute, sum } from './reduce.js';
-import { matmul } from './matmul.js';
+import { gemm, matmul } from './matmul.js';
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
 
@@ -19,6 +19,7 @@ export const refBackend: Backend = {
   argmax,
   permute,
   matmul,
+  gemm,
   conv2d,
   conv2dBackwardInput,
   conv2dBackwardWeight,

@@ -15,6 +15,9 @@ const BINARY_CODES: Record<BinaryOp, number> = {
   add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, eq: 6, gt: 7, lt: 8,
 };
 
+/** Ops whose derivative the kernel computes from x alone (assembly/elementwise.ts unaryBackward). */
+const X_ONLY: ReadonlySet<UnaryOp> = new Set<UnaryOp>(['neg', 'abs', 'relu']);
+
 /** `out[i] = f(x[i])`. */
 export function unary(ctx: WasmContext, op: UnaryOp, x: Float32Array, out: Float32Array, alpha: number): void {
   const { arena, kernels } = ctx;
@@ -30,7 +33,8 @@ export function unaryBackward(ctx: WasmContext, op: UnaryOp, x: Float32Array, y:
   const { arena, kernels } = ctx;
   arena.scope(() => {
     const xp = arena.put(x);
-    const yp = arena.put(y);
+    // neg, abs and relu read only x: y is not copied in for them
+    const yp = X_ONLY.has(op) ? xp : arena.put(y);
     const dyp = arena.put(dy);
     kernels.unaryBackward(UNARY_CODES[op], xp, yp, dyp, dyp, x.length, alpha);
     arena.take(dyp, dx);

@@ -23,7 +23,7 @@ import { Arena } from './arena.js';
 import type { WasmContext } from './context.js';
 import { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward } from './conv.js';
 import { axpy, binary, unary, unaryBackward } from './elementwise.js';
-import { matmul } from './matmul.js';
+import { gemm, matmul } from './matmul.js';
 import { loadWasmRuntime } from './module.js';
 import { nodeParallelism, nodeWorkerThreads } from './node-thread-pool.js';
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
@@ -127,6 +127,11 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     matmul(a, b, out, batch, m, k, n) {
       if (a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array) matmul(ctx, a, b, out, batch, m, k, n);
       else refBackend.matmul(a, b, out, batch, m, k, n);
+    },
+    gemm(a, b, bias, out, m, k, n, transA, transB) {
+      if (a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array && (bias === null || bias instanceof Float32Array)) {
+        gemm(ctx, a, b, bias, out, m, k, n, transA, transB);
+      } else refBackend.gemm(a, b, bias, out, m, k, n, transA, transB);
     },
     conv2d(x, w, bias, g, out) {
       if (x instanceof Float32Array && w instanceof Float32Array && out instanceof Float32Array && (bias === null || bias instanceof Float32Array)) {

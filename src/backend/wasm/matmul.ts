@@ -1,4 +1,4 @@
-/** Batched matrix product on the wasm GEMM (assembly/matmul.ts). */
+/** Matrix products on the wasm GEMM (assembly/matmul.ts): batched `matmul`, and `gemm` with transposed operands and a bias. */
 import { type WasmContext, threadsFor } from './context.js';
 import { NR, packedABytes, panelBytes } from './layout.js';
 
@@ -15,6 +15,34 @@ export function matmul(ctx: WasmContext, a: Float32Array, b: Float32Array, out: 
     const scratch = arena.alloc(stride * threads);
     const desc = arena.ints([batch, m, k, n, ap, bp, outp, scratch, stride]);
     ctx.pool.run('matmulTask', desc, threads);
+    arena.take(outp, out);
+  });
+}
+
+/** The gemm descriptor fields of assembly/desc.ts G_*. */
+const GEMM_FIELDS = 11;
+
+/**
+ * `out = op(a) · op(b) (+ bias)`: op(a) m×k (a stored k×m when `transA`), op(b) k×n (b stored
+ * n×k when `transB`), bias `[n]` added to every row; out m×n, overwritten.
+ */
+export function gemm(
+  ctx: WasmContext, a: Float32Array, b: Float32Array, bias: Float32Array | null, out: Float32Array,
+  m: number, k: number, n: number, transA: boolean, transB: boolean,
+): void {
+  if (out.length === 0) return;
+  const { arena } = ctx;
+  arena.scope(() => {
+    const ap = arena.put(a);
+    const bp = arena.put(b);
+    const biasp = bias === null ? 0 : arena.put(bias);
+    const outp = arena.alloc(out.length * 4);
+    const threads = threadsFor(ctx, 2 * m * k * n, Math.ceil(n / NR));
+    const stride = packedABytes(m, k) + panelBytes(k) + NR * 4;
+    const scratch = arena.alloc(stride * threads);
+    const fields = [m, k, n, ap, bp, biasp, outp, transA ? 1 : 0, transB ? 1 : 0, scratch, stride];
+    if (fields.length !== GEMM_FIELDS) throw new Error('wasm backend: gemm descriptor layout mismatch');
+    ctx.pool.run('gemmTask', arena.ints(fields), threads);
     arena.take(outp, out);
   });
 }

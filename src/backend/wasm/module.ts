@@ -18,6 +18,7 @@ export interface WasmKernels {
   convBackwardWeightTask(desc: number, tid: number, threads: number): void;
   sumPartials(dst: number, src: number, count: number, len: number): void;
   matmulTask(desc: number, tid: number, threads: number): void;
+  gemmTask(desc: number, tid: number, threads: number): void;
   unary(op: number, x: number, out: number, n: number, alpha: number): void;
   unaryBackward(op: number, x: number, y: number, dy: number, dx: number, n: number, alpha: number): void;
   binary(op: number, a: number, b: number, out: number, rank: number, dims: number, stridesA: number, stridesB: number, index: number): void;
@@ -44,10 +45,10 @@ export interface WasmKernels {
 }
 
 /** The parallel kernels, by export name: what a worker thread may be asked to run. */
-export type TaskName = 'convPadTask' | 'convForwardTask' | 'convBackwardInputTask' | 'convBackwardWeightTask' | 'matmulTask';
+export type TaskName = 'convPadTask' | 'convForwardTask' | 'convBackwardInputTask' | 'convBackwardWeightTask' | 'matmulTask' | 'gemmTask';
 
 /** Every task name, in a fixed order (workers receive an index into it). */
-export const TASK_NAMES: readonly TaskName[] = ['convPadTask', 'convForwardTask', 'convBackwardInputTask', 'convBackwardWeightTask', 'matmulTask'];
+export const TASK_NAMES: readonly TaskName[] = ['convPadTask', 'convForwardTask', 'convBackwardInputTask', 'convBackwardWeightTask', 'matmulTask', 'gemmTask'];
 
 /** A compiled module, its memory and the main thread's instance. */
 export interface WasmRuntime {
@@ -86,6 +87,7 @@ export function kernelsOf(instance: WebAssembly.Instance): WasmKernels {
     convBackwardWeightTask: f('convBackwardWeightTask'),
     sumPartials: f('sumPartials'),
     matmulTask: f('matmulTask'),
+    gemmTask: f('gemmTask'),
     unary: f('unary'),
     unaryBackward: f('unaryBackward'),
     binary: f('binary'),

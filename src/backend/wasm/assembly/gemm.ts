@@ -22,6 +22,8 @@ export const INIT_ZERO: i32 = 0;
 export const INIT_ACCUMULATE: i32 = 1;
 /** The tile starts from `bias[row]` and overwrites C. */
 export const INIT_BIAS: i32 = 2;
+/** The tile starts from `bias[col]` (NR readable values at `bias`) and overwrites C. */
+export const INIT_COLUMN_BIAS: i32 = 3;
 
 /** Stores (or adds) the first `nr` lanes of the 8-lane row `v0|v1` at `p`. */
 function storePartialRow(p: usize, v0: v128, v1: v128, nr: i32, accumulate: bool): void {
@@ -62,8 +64,8 @@ function storeRow(p: usize, v0: v128, v1: v128, nr: i32, accumulate: bool): void
 /**
  * One MR×NR tile: `C[0:mr, 0:nr] (=, +=) Apanel · Bpanel` over `k` steps.
  * `ap` is a packed A panel (k × MR), `bp` a packed B panel (k × NR), `c` the tile's top-left
- * element with row stride `ldc` bytes. `init` is INIT_ZERO, INIT_ACCUMULATE or INIT_BIAS (then
- * `bias` points at the tile's first row's bias).
+ * element with row stride `ldc` bytes. `init` is INIT_ZERO, INIT_ACCUMULATE, INIT_BIAS (then
+ * `bias` points at the tile's first row's bias) or INIT_COLUMN_BIAS (then at its first column's).
  */
 export function microKernel(ap: usize, bp: usize, k: i32, c: usize, ldc: usize, mr: i32, nr: i32, init: i32, bias: usize): void {
   let c00 = f32x4.splat(0);
@@ -80,6 +82,16 @@ export function microKernel(ap: usize, bp: usize, k: i32, c: usize, ldc: usize, 
   let c11 = c10;
   let c21 = c20;
   let c31 = c30;
+  if (init == INIT_COLUMN_BIAS) {
+    c00 = v128.load(bias);
+    c01 = v128.load(bias, 16);
+    c10 = c00;
+    c11 = c01;
+    c20 = c00;
+    c21 = c01;
+    c30 = c00;
+    c31 = c01;
+  }
   for (let i = 0; i < k; i++) {
     const b0 = v128.load(bp);
     const b1 = v128.load(bp, 16);

@@ -3,7 +3,7 @@
  * by the JS side: every kernel takes byte offsets into it and allocates nothing.
  */
 export { convPrepare, flipWeights, convPadTask, convForwardTask, convBackwardInputTask, convBackwardWeightTask, sumPartials } from './conv';
-export { matmulTask } from './matmul';
+export { matmulTask, gemmTask } from './matmul';
 export { unary, unaryBackward, binary, axpy } from './elementwise';
 export { sumInto, roundSums, permute, argmax, logSoftmax, logSoftmaxBackward } from './reduce';
 export { maxPool, maxPoolBackward, avgPool, avgPoolBackward } from './pool';

@@ -1,6 +1,9 @@
 /** Batched matrix product on the packed GEMM: `out[t] = a[t] · b[t]`, row-major m×k times k×n. */
-import { INIT_ZERO, MR, NR, microKernel, packA, packBPanel, packedABytes } from './gemm';
-import { M_A, M_B, M_BATCH, M_K, M_M, M_N, M_OUT, M_SCRATCH, M_SCRATCH_STRIDE, field, ptr, shareStart } from './desc';
+import { INIT_COLUMN_BIAS, INIT_ZERO, MR, NR, microKernel, packA, packBPanel, packedABytes } from './gemm';
+import {
+  G_A, G_B, G_BIAS, G_K, G_M, G_N, G_OUT, G_SCRATCH, G_SCRATCH_STRIDE, G_TRANS_A, G_TRANS_B,
+  M_A, M_B, M_BATCH, M_K, M_M, M_N, M_OUT, M_SCRATCH, M_SCRATCH_STRIDE, field, ptr, shareStart,
+} from './desc';
 
 /**
  * Thread `tid` of `threads`: its share of the (batch, column panel) units. Each unit computes
@@ -33,6 +36,46 @@ export function matmulTask(desc: usize, tid: i32, threads: i32): void {
     const c = out + ((<usize>t * <usize>m * <usize>n + <usize>j0) << 2);
     for (let i0 = 0; i0 < m; i0 += MR) {
       microKernel(aPacked + (<usize>i0 * <usize>k << 2), bPanel, k, c + (<usize>i0 * <usize>n << 2), <usize>n << 2, min(MR, m - i0), cols, INIT_ZERO, 0);
+    }
+  }
+}
+
+/**
+ * One product `out = op(a) · op(b) (+ bias)`, row-major out m×n: op(a) is m×k (a stored k×m
+ * when G_TRANS_A), op(b) is k×n (b stored n×k when G_TRANS_B), bias (n values, or 0) added to
+ * every row. The transposes are read by the packing, never materialized. Thread `tid` of
+ * `threads` computes its share of the NR-column panels, all m rows each (so every element is
+ * computed in the same order whatever the thread count). Scratch per thread: packed A, one B
+ * panel, one NR-value bias panel.
+ */
+export function gemmTask(desc: usize, tid: i32, threads: i32): void {
+  const m = field(desc, G_M);
+  const k = field(desc, G_K);
+  const n = field(desc, G_N);
+  const transA = field(desc, G_TRANS_A) != 0;
+  const transB = field(desc, G_TRANS_B) != 0;
+  const bias = ptr(desc, G_BIAS);
+  const out = ptr(desc, G_OUT);
+  const aPacked = ptr(desc, G_SCRATCH) + <usize>tid * ptr(desc, G_SCRATCH_STRIDE);
+  const bPanel = aPacked + packedABytes(m, k);
+  const biasPanel = bPanel + (<usize>(k * NR) << 2);
+  const panels = (n + NR - 1) / NR;
+  const start = shareStart(panels, tid, threads);
+  const end = shareStart(panels, tid + 1, threads);
+  if (start >= end) return;
+  packA(aPacked, ptr(desc, G_A), transA ? 1 : k, transA ? m : 1, m, k);
+  const b = ptr(desc, G_B);
+  for (let u = start; u < end; u++) {
+    const j0 = u * NR;
+    const cols = min(NR, n - j0);
+    if (transB) packBPanel(bPanel, b + (<usize>(j0 * k) << 2), 1, k, cols, k);
+    else packBPanel(bPanel, b + (<usize>j0 << 2), n, 1, cols, k);
+    if (bias) {
+      for (let l = 0; l < NR; l++) store<f32>(biasPanel + (<usize>l << 2), l < cols ? load<f32>(bias + (<usize>(j0 + l) << 2)) : 0);
+    }
+    const c = out + (<usize>j0 << 2);
+    for (let i0 = 0; i0 < m; i0 += MR) {
+      microKernel(aPacked + (<usize>i0 * <usize>k << 2), bPanel, k, c + (<usize>i0 * <usize>n << 2), <usize>n << 2, min(MR, m - i0), cols, bias ? INIT_COLUMN_BIAS : INIT_ZERO, biasPanel);
     }
   }
 }
