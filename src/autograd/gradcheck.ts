@@ -10,6 +10,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { Generator } from '../tensor/random.js';
 import { noGrad } from './engine.js';
 
+/** Options of `gradcheck` (PyTorch's defaults differ: eps 1e-6, atol 1e-5, rtol 1e-3 here). */
 export interface GradcheckOptions {
   /** Finite-difference step (default 1e-6). */
   eps?: number;

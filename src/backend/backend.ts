@@ -27,6 +27,7 @@ export interface AxisSplit {
   inner: number;
 }
 
+/** The kernels a backend provides; every method fills its output arrays and returns nothing. */
 export interface Backend {
   readonly name: string;
 

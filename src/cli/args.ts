@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { usageError } from './errors.js';
 
+/** One option of a CLI command. */
 export interface OptionSpec {
   type: 'string' | 'boolean';
   short?: string;
@@ -13,6 +14,7 @@ export interface OptionSpec {
   value?: string;
 }
 
+/** A CLI command: its name, help texts, positional arguments and options. */
 export interface CommandSpec {
   name: string;
   /** One line for the command list. */
@@ -38,6 +40,7 @@ export function helpText(spec: CommandSpec): string {
   return lines.join('\n');
 }
 
+/** A parsed command line. */
 export interface ParsedArgs {
   values: Record<string, string | boolean | undefined>;
   positionals: string[];

@@ -8,6 +8,7 @@ import type { Normalization } from '../training/evaluate.js';
 /** The fixed seed of the bundled digits' 8,000 / 2,000 split (independent of the training seed). */
 export const BUNDLED_SPLIT_SEED = 20260;
 
+/** Training and held-out data for the CLI. */
 export interface DataSplits {
   train: ImageDataset;
   heldOut: ImageDataset;

@@ -6,6 +6,7 @@ import { CliError } from './errors.js';
 import { applyBackendOptions, backendOptions } from './backend.js';
 import { loadSplits } from './data.js';
 
+/** Options and help of `convnet eval`. */
 export const evalSpec: CommandSpec = {
   name: 'eval',
   brief: 'accuracy and confusion matrix of a model file on held-out data',
@@ -30,6 +31,7 @@ export function confusionTable(confusion: number[][], names: string[]): string {
   return [header, ...rows].join('\n');
 }
 
+/** Runs `convnet eval MODEL`; returns the exit code. */
 export function runEval(positionals: string[], values: Record<string, string | boolean | undefined>): number {
   const [path] = positionals;
   applyBackendOptions('eval', values);

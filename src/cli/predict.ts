@@ -7,6 +7,7 @@ import { type CommandSpec, numberOption } from './args.js';
 import { CliError } from './errors.js';
 import { applyBackendOptions, backendOptions } from './backend.js';
 
+/** Options and help of `convnet predict`. */
 export const predictSpec: CommandSpec = {
   name: 'predict',
   brief: 'class probabilities of a PNG image',
@@ -21,6 +22,7 @@ export const predictSpec: CommandSpec = {
   examples: ['convnet predict lenet5.safetensors digit.png', 'convnet predict lenet5.safetensors digit.png --top 3'],
 };
 
+/** Runs `convnet predict MODEL IMAGE`; returns the exit code. */
 export function runPredict(positionals: string[], values: Record<string, string | boolean | undefined>): number {
   const [modelPath, imagePath] = positionals;
   applyBackendOptions('predict', values);

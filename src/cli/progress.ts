@@ -24,6 +24,7 @@ export function progressLine(p: BatchProgress, width = 20): string {
   );
 }
 
+/** Draws `progressLine`s on a stream: in place on a terminal, every tenth of an epoch otherwise. */
 export class ProgressBar {
   private lastLength = 0;
   private lastPlainDecile = -1;

@@ -3,6 +3,7 @@ import { loadModel } from '../io/files.js';
 import { summary } from '../nn/summary.js';
 import type { CommandSpec } from './args.js';
 
+/** Options and help of `convnet summary`. */
 export const summarySpec: CommandSpec = {
   name: 'summary',
   brief: 'layers, output shapes and parameter counts of a model file',
@@ -12,6 +13,7 @@ export const summarySpec: CommandSpec = {
   examples: ['convnet summary lenet5.safetensors'],
 };
 
+/** Runs `convnet summary MODEL`; returns the exit code. */
 export function runSummary(positionals: string[]): number {
   const [path] = positionals;
   const { model, info } = loadModel(path);

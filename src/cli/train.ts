@@ -11,6 +11,7 @@ import { applyBackendOptions, backendOptions } from './backend.js';
 import { loadSplits, pixelStatistics } from './data.js';
 import { ProgressBar, formatDuration } from './progress.js';
 
+/** Options and help of `convnet train`. */
 export const trainSpec: CommandSpec = {
   name: 'train',
   brief: 'train a model on the bundled digits or IDX files, save it',

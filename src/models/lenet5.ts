@@ -19,6 +19,7 @@ import { Linear } from '../nn/linear.js';
 import { MaxPool2d, Subsampling } from '../nn/pooling.js';
 import { ReLU, Tanh } from '../nn/activation.js';
 
+/** Options of `lenet5`. */
 export interface LeNet5Options {
   /** ReLU, max pooling and a full C3 instead of tanh, trainable subsampling and the link table. */
   modern?: boolean;

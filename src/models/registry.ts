@@ -6,6 +6,7 @@ import type { Generator } from '../tensor/random.js';
 import type { Module } from '../nn/module.js';
 import { lenet5 } from './lenet5.js';
 
+/** A buildable architecture: its input, its classes, and how to build it. */
 export interface Architecture {
   /** What the model expects: `[C, H, W]`. */
   inputShape: [number, number, number];
@@ -14,6 +15,7 @@ export interface Architecture {
   description: string;
 }
 
+/** The architectures model files can name. */
 export const ARCHITECTURES: Record<string, Architecture> = {
   lenet5: {
     inputShape: [1, 28, 28],

@@ -13,6 +13,7 @@ import { type Conv2dOptions, type ConvTranspose2dOptions, type Size2d, checkPosi
 import { Module } from './module.js';
 import { type InitOptions, uniformFanIn } from './init.js';
 
+/** Options of the `Conv2d` layer: `conv2d`'s options plus bias and initialization. */
 export interface Conv2dLayerOptions extends Conv2dOptions, InitOptions {
   /** Learn an additive bias per output channel (default true). */
   bias?: boolean;
@@ -62,6 +63,7 @@ export class Conv2d extends Module {
   }
 }
 
+/** Options of the `ConvTranspose2d` layer: `convTranspose2d`'s options plus bias and initialization. */
 export interface ConvTranspose2dLayerOptions extends ConvTranspose2dOptions, InitOptions {
   bias?: boolean;
 }
@@ -107,6 +109,7 @@ export class ConvTranspose2d extends Module {
   }
 }
 
+/** Options of the `LinkedConv2d` layer: the link table, `conv2d`'s options (no groups), bias and initialization. */
 export interface LinkedConv2dLayerOptions extends Omit<Conv2dOptions, 'groups'>, InitOptions {
   /** The link table `T[P][D]` (S7): 1 where output map p sees input map d. */
   table: LinkTable;

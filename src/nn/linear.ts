@@ -5,6 +5,7 @@ import { checkPositiveInt } from '../ops/conv-geometry.js';
 import { Module } from './module.js';
 import { type InitOptions, uniformFanIn } from './init.js';
 
+/** `y = x·Wᵀ + b`, weight `(out, in)` and bias `(out)` initialized `U(−1/√in, 1/√in)`; parameters `out·in + out`. */
 export class Linear extends Module {
   readonly weight: Tensor;
   readonly bias: Tensor | null;

@@ -6,6 +6,7 @@
 import { shapeStr, shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 
+/** Base class of layers and models: subclasses register parameters and children, and implement `forward`. */
 export abstract class Module {
   /** Training mode (dropout active) or evaluation mode; see `train()` / `eval()`. */
   training = true;

@@ -11,6 +11,7 @@ import { Sequential } from './container.js';
 import { Conv2d, ConvTranspose2d, LinkedConv2d } from './conv.js';
 import { Linear } from './linear.js';
 
+/** One layer of a summary. */
 export interface SummaryRow {
   name: string;
   layer: string;

@@ -117,10 +117,12 @@ function dims(spatial: 1 | 2, h: number, w: number): string {
   return spatial === 1 ? `${w}` : `${h}x${w}`;
 }
 
+/** Throws `${op}: ${name} must be a positive integer, got v` unless v is one. */
 export function checkPositiveInt(op: string, name: string, v: number): void {
   if (!Number.isInteger(v) || v < 1) throw new Error(`${op}: ${name} must be a positive integer, got ${v}`);
 }
 
+/** Throws `${op}: ${name} must be a non-negative integer, got v` unless v is one. */
 export function checkNonNegativeInt(op: string, name: string, v: number): void {
   if (!Number.isInteger(v) || v < 0) throw new Error(`${op}: ${name} must be a non-negative integer, got ${v}`);
 }

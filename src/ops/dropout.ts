@@ -12,6 +12,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { Generator, defaultGenerator } from '../tensor/random.js';
 import { mul } from './elementwise.js';
 
+/** Options of `dropout` (S13). */
 export interface DropoutOptions {
   /** Probability of dropping a unit, in [0, 1] (default 0.5). */
   p?: number;

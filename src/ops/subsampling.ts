@@ -17,6 +17,7 @@ import { relu, sigmoid, tanh } from './activation.js';
 /** The activation `f` of a subsampling layer. */
 export type SubsamplingActivation = 'sigmoid' | 'tanh' | 'relu' | 'none';
 
+/** Options of `subsampling` (S9). */
 export interface SubsamplingOptions {
   /** Pooling window (default 2, LeNet-5's 2×2). */
   kernelSize?: Size2d;

@@ -15,6 +15,7 @@ import { allocate, type TypedArray } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Optimizer, checkNonNegative, checkOptions, checkUnitInterval, describeValue } from './optimizer.js';
 
+/** Options of `Adam` and `AdamW` (PyTorch's names in camelCase). */
 export interface AdamOptions {
   /** Learning rate ≥ 0 (default 1e-3). */
   lr?: number;

@@ -69,6 +69,7 @@ export abstract class LRScheduler {
   }
 }
 
+/** Options of `StepLR`: multiply the learning rate by `gamma` every `stepSize` epochs. */
 export interface StepLROptions {
   /** Epochs between decays, a positive integer. */
   stepSize: number;
@@ -100,6 +101,7 @@ export class StepLR extends LRScheduler {
   }
 }
 
+/** Options of `CosineAnnealingLR`: anneal from the initial rate to `etaMin` over `tMax` epochs. */
 export interface CosineAnnealingLROptions {
   /** Half period of the cosine in epochs (the epoch at which the rate reaches `etaMin`), a positive integer. */
   tMax: number;

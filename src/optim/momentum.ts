@@ -13,6 +13,7 @@ import { allocate, type TypedArray } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Optimizer, checkNonNegative, checkOptions } from './optimizer.js';
 
+/** Options of `MomentumSGD`: the learning rate η and the momentum ρ of S12's second form. */
 export interface MomentumSGDOptions {
   /** Learning rate η ≥ 0 (required). */
   lr: number;

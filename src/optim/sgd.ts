@@ -13,6 +13,7 @@ import { allocate, type TypedArray } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Optimizer, checkNonNegative, checkOptions } from './optimizer.js';
 
+/** Options of `SGD`, as `torch.optim.SGD` (camelCase). */
 export interface SGDOptions {
   /** Learning rate α ≥ 0 (required, as in PyTorch). */
   lr: number;

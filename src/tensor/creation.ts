@@ -4,6 +4,7 @@ import { type Shape, checkShape, shapeStr, sizeOf } from './shape.js';
 import { Generator, defaultGenerator } from './random.js';
 import { type NestedArray, Tensor } from './tensor.js';
 
+/** Options of the creation functions. */
 export interface TensorOptions {
   /** Element type (default float32, or the typed array's own type). */
   dtype?: DType;
@@ -11,6 +12,7 @@ export interface TensorOptions {
   requiresGrad?: boolean;
 }
 
+/** Options of the random creation functions. */
 export interface RandomOptions extends TensorOptions {
   /** The seeded generator to draw from (default: the global one, see `manualSeed`). */
   generator?: Generator;

@@ -1,5 +1,6 @@
 /** Shape arithmetic shared by every op and backend. Shapes are arrays of non-negative integers. */
 
+/** A tensor shape, outermost dimension first. */
 export type Shape = readonly number[];
 
 /** Number of elements of a shape (1 for a scalar `[]`). */
@@ -25,6 +26,7 @@ export function shapeStr(shape: Shape): string {
   return `[${shape.join(', ')}]`;
 }
 
+/** Whether two shapes are identical. */
 export function shapesEqual(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }

@@ -14,6 +14,7 @@ import * as act from '../ops/activation.js';
 /** A nested array of numbers, as returned by `toArray()` (a plain number for a scalar). */
 export type NestedArray = number | NestedArray[];
 
+/** An n-dimensional array of float32, float64 or int32 that records how it was computed. */
 export class Tensor {
   /** The elements, row-major. Writing to it changes the tensor (and every view of it). */
   readonly data: TypedArray;

@@ -12,6 +12,7 @@ export interface Normalization {
   std: number;
 }
 
+/** The result of `evaluate`. */
 export interface Evaluation {
   /** Fraction of samples whose arg-max prediction equals the label, in [0, 1]. */
   accuracy: number;

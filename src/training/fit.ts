@@ -16,6 +16,7 @@ import { Adam } from '../optim/adam.js';
 import { CosineAnnealingLR, type LRScheduler, StepLR } from '../optim/lr-scheduler.js';
 import { type Evaluation, type Normalization, evaluate } from './evaluate.js';
 
+/** What `fit` trains with. */
 export interface FitConfig {
   epochs: number;
   batchSize: number;
@@ -35,6 +36,7 @@ export interface FitConfig {
   normalization: Normalization;
 }
 
+/** Reported to `onBatch` after every mini-batch. */
 export interface BatchProgress {
   epoch: number;
   epochs: number;
@@ -48,6 +50,7 @@ export interface BatchProgress {
   etaSeconds: number;
 }
 
+/** Reported to `onEpoch` after every epoch, with the held-out evaluation. */
 export interface EpochResult {
   epoch: number;
   trainLoss: number;
@@ -56,6 +59,7 @@ export interface EpochResult {
   heldOut: Evaluation | null;
 }
 
+/** Callbacks of `fit`. */
 export interface FitHooks {
   onBatch?: (p: BatchProgress) => void;
   onEpoch?: (e: EpochResult) => void;
@@ -63,6 +67,7 @@ export interface FitHooks {
   shouldStop?: () => boolean;
 }
 
+/** What `fit` returns. */
 export interface FitResult {
   epochs: EpochResult[];
   /** True when `shouldStop` ended training early. */

@@ -10,6 +10,7 @@
 import type { TypedArray } from '../../tensor/dtype.js';
 import type { ConvGeometry } from '../../ops/conv-geometry.js';
 
+/** Backend.conv2d: the formula in the file comment, gathered per output. */
 export function conv2d(x: TypedArray, w: TypedArray, bias: TypedArray | null, g: ConvGeometry, out: TypedArray): void {
   const { n: batch, cIn, h, w: width, cOut, kh, kw, strideH, strideW, dilationH, dilationW, padTop, padLeft, groups, hOut, wOut } = g;
   const cInG = cIn / groups;
@@ -40,6 +41,7 @@ export function conv2d(x: TypedArray, w: TypedArray, bias: TypedArray | null, g:
   }
 }
 
+/** Backend.conv2dBackwardInput: each output delta scattered onto the inputs it read (adds into dx). */
 export function conv2dBackwardInput(dy: TypedArray, w: TypedArray, g: ConvGeometry, dx: TypedArray): void {
   const { n: batch, cIn, h, w: width, cOut, kh, kw, strideH, strideW, dilationH, dilationW, padTop, padLeft, groups, hOut, wOut } = g;
   const cInG = cIn / groups;
@@ -70,6 +72,7 @@ export function conv2dBackwardInput(dy: TypedArray, w: TypedArray, g: ConvGeomet
   }
 }
 
+/** Backend.conv2dBackwardWeight: each output delta times the inputs it read, summed per weight. */
 export function conv2dBackwardWeight(x: TypedArray, dy: TypedArray, g: ConvGeometry, dw: TypedArray): void {
   const { n: batch, cIn, h, w: width, cOut, kh, kw, strideH, strideW, dilationH, dilationW, padTop, padLeft, groups, hOut, wOut } = g;
   const cInG = cIn / groups;

@@ -58,11 +58,13 @@ function derivativeFn(op: UnaryOp, alpha: number): (x: number, y: number) => num
   }
 }
 
+/** Backend.unary. */
 export function unary(op: UnaryOp, x: TypedArray, out: TypedArray, alpha: number): void {
   const f = unaryFn(op, alpha);
   for (let i = 0; i < x.length; i++) out[i] = f(x[i]);
 }
 
+/** Backend.unaryBackward. */
 export function unaryBackward(op: UnaryOp, x: TypedArray, y: TypedArray, dy: TypedArray, dx: TypedArray, alpha: number): void {
   const df = derivativeFn(op, alpha);
   for (let i = 0; i < x.length; i++) dx[i] = dy[i] * df(x[i], y[i]);
@@ -98,6 +100,7 @@ function broadcastStrides(shape: Shape, outShape: Shape): number[] {
   return outShape.map((_, i) => (i < offset || shape[i - offset] === 1 ? 0 : own[i - offset]));
 }
 
+/** Backend.binary: broadcasting by walking both operands' strides. */
 export function binary(op: BinaryOp, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, out: TypedArray, outShape: Shape): void {
   const f = binaryFn(op);
   const size = sizeOf(outShape);
@@ -131,6 +134,7 @@ export function binary(op: BinaryOp, a: TypedArray, aShape: Shape, b: TypedArray
   }
 }
 
+/** Backend.axpy. */
 export function axpy(a: TypedArray, b: TypedArray, alpha: number, out: TypedArray): void {
   for (let i = 0; i < a.length; i++) out[i] = a[i] + alpha * b[i];
 }

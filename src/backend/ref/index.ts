@@ -9,6 +9,7 @@ import { gemm, matmul } from './matmul.js';
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
 
+/** The reference backend: every kernel as a plain loop (see `Backend` for each contract). */
 export const refBackend: Backend = {
   name: 'ref',
   unary,

@@ -1,6 +1,7 @@
 /** Reference matrix products: the textbook triple loop. */
 import type { TypedArray } from '../../tensor/dtype.js';
 
+/** Backend.matmul. */
 export function matmul(a: TypedArray, b: TypedArray, out: TypedArray, batch: number, m: number, k: number, n: number): void {
   for (let t = 0; t < batch; t++) {
     const ao = t * m * k;

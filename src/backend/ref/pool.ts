@@ -5,6 +5,7 @@
 import type { TypedArray } from '../../tensor/dtype.js';
 import type { PoolGeometry } from '../../ops/pool-geometry.js';
 
+/** Backend.maxPool2d (the first maximum wins ties; NaN propagates). */
 export function maxPool2d(x: TypedArray, g: PoolGeometry, out: TypedArray, argmax: Int32Array): void {
   const { n, c, h, w, kh, kw, strideH, strideW, padH, padW, hOut, wOut } = g;
   for (let plane = 0; plane < n * c; plane++) {
@@ -34,6 +35,7 @@ export function maxPool2d(x: TypedArray, g: PoolGeometry, out: TypedArray, argma
   }
 }
 
+/** Backend.maxPool2dBackward (adds into dx). */
 export function maxPool2dBackward(dy: TypedArray, argmax: Int32Array, g: PoolGeometry, dx: TypedArray): void {
   const { n, c, h, w, hOut, wOut } = g;
   for (let plane = 0; plane < n * c; plane++) {
@@ -59,6 +61,7 @@ function window(g: PoolGeometry, i: number, j: number): [number, number, number,
   return [yStart, yEnd, xStart, xEnd, divisor];
 }
 
+/** Backend.avgPool2d. */
 export function avgPool2d(x: TypedArray, g: PoolGeometry, out: TypedArray): void {
   const { n, c, h, w, hOut, wOut } = g;
   for (let plane = 0; plane < n * c; plane++) {
@@ -74,6 +77,7 @@ export function avgPool2d(x: TypedArray, g: PoolGeometry, out: TypedArray): void
   }
 }
 
+/** Backend.avgPool2dBackward (adds into dx). */
 export function avgPool2dBackward(dy: TypedArray, g: PoolGeometry, dx: TypedArray): void {
   const { n, c, h, w, hOut, wOut } = g;
   for (let plane = 0; plane < n * c; plane++) {

@@ -3,6 +3,7 @@ import type { TypedArray } from '../../tensor/dtype.js';
 import { type Shape, sizeOf, stridesOf } from '../../tensor/shape.js';
 import type { AxisSplit } from '../backend.js';
 
+/** Backend.sum (accumulated in float64). */
 export function sum(x: TypedArray, xShape: Shape, axes: readonly number[], out: TypedArray): void {
   const rank = xShape.length;
   const outShape = xShape.map((d, i) => (axes.includes(i) ? 1 : d));
@@ -24,6 +25,7 @@ export function sum(x: TypedArray, xShape: Shape, axes: readonly number[], out: 
   for (let i = 0; i < out.length; i++) out[i] = acc[i];
 }
 
+/** Backend.argmax (NaN counts as the largest). */
 export function argmax(x: TypedArray, { outer, size, inner }: AxisSplit, out: Int32Array): void {
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
@@ -42,6 +44,7 @@ export function argmax(x: TypedArray, { outer, size, inner }: AxisSplit, out: In
   }
 }
 
+/** Backend.permute. */
 export function permute(x: TypedArray, xShape: Shape, perm: readonly number[], out: TypedArray): void {
   const rank = xShape.length;
   const inStrides = stridesOf(xShape);
@@ -61,6 +64,7 @@ export function permute(x: TypedArray, xShape: Shape, perm: readonly number[], o
   }
 }
 
+/** Backend.logSoftmax (max subtracted first, for stability). */
 export function logSoftmax(x: TypedArray, { outer, size, inner }: AxisSplit, out: TypedArray): void {
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
@@ -75,6 +79,7 @@ export function logSoftmax(x: TypedArray, { outer, size, inner }: AxisSplit, out
   }
 }
 
+/** Backend.logSoftmaxBackward. */
 export function logSoftmaxBackward(y: TypedArray, dy: TypedArray, { outer, size, inner }: AxisSplit, dx: TypedArray): void {
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
