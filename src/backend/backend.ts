@@ -8,6 +8,12 @@
  * - a fast backend plugs in behind the same interface (float32 only; float64 always runs on `ref`).
  *
  * Kernels write into `out` (zero-filled by the caller) and never keep references to their arguments.
+ *
+ * The accumulating kernels (`conv2dBackwardInput`, `maxPool2dBackward`, `avgPool2dBackward`) add
+ * into `dx`. Their last argument `dxZeroed` is the caller's promise that `dx` holds only zeros
+ * (a freshly allocated array, as every op passes): the result is the same either way, but a
+ * backend that computes elsewhere (wasm's linear memory) may then write `dx` instead of copying
+ * it in to add to it. Omitted or false, `dx` may hold anything and is added to.
  */
 import type { TypedArray } from '../tensor/dtype.js';
 import type { Shape } from '../tensor/shape.js';
@@ -59,19 +65,22 @@ export interface Backend {
 
   /** `Y = W ⊗ X + b` (cross-correlation, S1/S6). x `[n,cIn,h,w]`, w `[cOut,cIn/g,kh,kw]`, bias `[cOut]` or null. */
   conv2d(x: TypedArray, w: TypedArray, bias: TypedArray | null, g: ConvGeometry, out: TypedArray): void;
-  /** `∂L/∂X` from `∂L/∂Y` (S5): dy `[n,cOut,hOut,wOut]` → dx `[n,cIn,h,w]`. Also the transposed convolution. */
-  conv2dBackwardInput(dy: TypedArray, w: TypedArray, g: ConvGeometry, dx: TypedArray): void;
+  /**
+   * `dx += ∂L/∂X` from `∂L/∂Y` (S5): dy `[n,cOut,hOut,wOut]` → dx `[n,cIn,h,w]`. Also the
+   * transposed convolution. `dxZeroed`: see the file comment.
+   */
+  conv2dBackwardInput(dy: TypedArray, w: TypedArray, g: ConvGeometry, dx: TypedArray, dxZeroed?: boolean): void;
   /** `∂L/∂W = ∂L/∂Y ⊗ X` (S5, S11): → dw `[cOut,cIn/g,kh,kw]`. */
   conv2dBackwardWeight(x: TypedArray, dy: TypedArray, g: ConvGeometry, dw: TypedArray): void;
 
   /** Max pooling (S8); records the flat input index (within its channel plane) of each maximum. */
   maxPool2d(x: TypedArray, g: PoolGeometry, out: TypedArray, argmax: Int32Array): void;
-  /** Routes each delta to the position of its maximum (S10). */
-  maxPool2dBackward(dy: TypedArray, argmax: Int32Array, g: PoolGeometry, dx: TypedArray): void;
+  /** Routes each delta to the position of its maximum (S10), adding into dx; `dxZeroed`: see the file comment. */
+  maxPool2dBackward(dy: TypedArray, argmax: Int32Array, g: PoolGeometry, dx: TypedArray, dxZeroed?: boolean): void;
   /** Average pooling (S8). */
   avgPool2d(x: TypedArray, g: PoolGeometry, out: TypedArray): void;
-  /** Spreads each delta evenly over its window (S10). */
-  avgPool2dBackward(dy: TypedArray, g: PoolGeometry, dx: TypedArray): void;
+  /** Spreads each delta evenly over its window (S10), adding into dx; `dxZeroed`: see the file comment. */
+  avgPool2dBackward(dy: TypedArray, g: PoolGeometry, dx: TypedArray, dxZeroed?: boolean): void;
 
   /** `log softmax` along the middle axis: `y_i = x_i − log Σ_j exp x_j`. */
   logSoftmax(x: TypedArray, split: AxisSplit, out: TypedArray): void;

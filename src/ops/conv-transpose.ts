@@ -30,7 +30,7 @@ function convTransposeNd(
     const dtype = xb.dtype;
     const backend = backendFor(dtype);
     const out = allocate(dtype, g.n * g.cIn * g.h * g.w);
-    backend.conv2dBackwardInput(xb.data, weight.data, g, out);
+    backend.conv2dBackwardInput(xb.data, weight.data, g, out, true);
     if (bias) {
       const plane = g.h * g.w;
       for (let n = 0; n < g.n; n++) for (let c = 0; c < g.cIn; c++) for (let i = 0; i < plane; i++) out[(n * g.cIn + c) * plane + i] += bias.data[c];

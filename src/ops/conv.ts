@@ -48,7 +48,7 @@ export function convWithGeometry(op: string, x: Tensor, weight: Tensor, bias: Te
     let dw: Tensor | null = null;
     if (x.requiresGrad) {
       const d = allocate(dtype, x.size);
-      backendFor(dtype).conv2dBackwardInput(dy.data, weight.data, g, d);
+      backendFor(dtype).conv2dBackwardInput(dy.data, weight.data, g, d, true);
       dx = new Tensor(d, x.shape);
     }
     if (weight.requiresGrad) {

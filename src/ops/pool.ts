@@ -33,7 +33,7 @@ export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
     backendFor(dtype).maxPool2d(xb.data, g, out, argmax);
     return record(new Tensor(out, [g.n, g.c, g.hOut, g.wOut]), 'maxPool2d', [xb], (dy) => {
       const dx = allocate(dtype, xb.size);
-      backendFor(dtype).maxPool2dBackward(dy.data, argmax, g, dx);
+      backendFor(dtype).maxPool2dBackward(dy.data, argmax, g, dx, true);
       return [new Tensor(dx, xb.shape)];
     });
   });
@@ -52,7 +52,7 @@ export function avgPool2d(x: Tensor, options: Pool2dOptions): Tensor {
     backendFor(dtype).avgPool2d(xb.data, g, out);
     return record(new Tensor(out, [g.n, g.c, g.hOut, g.wOut]), 'avgPool2d', [xb], (dy) => {
       const dx = allocate(dtype, xb.size);
-      backendFor(dtype).avgPool2dBackward(dy.data, g, dx);
+      backendFor(dtype).avgPool2dBackward(dy.data, g, dx, true);
       return [new Tensor(dx, xb.shape)];
     });
   });

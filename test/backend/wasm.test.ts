@@ -10,8 +10,8 @@
  * in the reference's precision and must agree exactly, except the transcendental functions
  * (exp, log, tanh, pow, log-softmax), whose libraries may differ in the last bit: rtol 1e-6.
  * The accumulating kernels (conv2dBackwardInput, max/avg pooling backward) start from non-zero
- * outputs, to check that they add like the reference; conv2dBackwardWeight starts from garbage,
- * to check that it overwrites.
+ * outputs, to check that they add like the reference, and from zeros with `dxZeroed`;
+ * conv2dBackwardWeight starts from garbage, to check that it overwrites.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AxisSplit, Backend, BinaryOp, UnaryOp } from '../../src/backend/backend.js';
@@ -100,6 +100,10 @@ const CONV_CASES: ConvCase[] = [
 
 const POOL_CASES: { label: string; x: Shape; options: Pool2dOptions }[] = [
   { label: '2x2', x: [2, 3, 8, 8], options: { kernelSize: 2 } },
+  { label: '2x2, rows of 14 outputs (overlapping last group)', x: [2, 3, 10, 28], options: { kernelSize: 2 } },
+  { label: '2x2, rows of 5 outputs (overlapping last group)', x: [2, 3, 10, 10], options: { kernelSize: 2 } },
+  { label: '2x2, odd width, rows of 6 outputs', x: [1, 2, 7, 13], options: { kernelSize: 2 } },
+  { label: '2x2, rows of 3 outputs (scalar)', x: [1, 2, 6, 6], options: { kernelSize: 2 } },
   { label: '3x3 stride 2 padding 1', x: [2, 3, 9, 11], options: { kernelSize: 3, stride: 2, padding: 1 } },
   { label: 'ceilMode, overlapping', x: [1, 4, 10, 7], options: { kernelSize: 3, stride: 2, ceilMode: true } },
   { label: 'non-square, countIncludePad false', x: [2, 2, 9, 12], options: { kernelSize: [2, 3], stride: [1, 2], padding: [1, 1], countIncludePad: false } },
@@ -191,14 +195,17 @@ function kernelTests(wasm: Backend, seed: number): Record<KernelName, () => void
       for (const { label, geometry: c } of CONV_CASES) {
         const dy = randomF32(c.n * c.cOut * c.hOut * c.wOut, g);
         const w = randomF32(c.cOut * (c.cIn / c.groups) * c.kh * c.kw, g);
-        const dx0 = randomF32(c.n * c.cIn * c.h * c.w, g);
-        const actual = dx0.slice();
-        const expected = dx0.slice();
-        const scale = abs(dx0);
-        wasm.conv2dBackwardInput(dy, w, c, actual);
-        refBackend.conv2dBackwardInput(dy, w, c, expected);
-        refBackend.conv2dBackwardInput(abs(dy), abs(w), c, scale);
-        expectWithin(actual, expected, scale, CONV_TOL, `conv2dBackwardInput ${label}`);
+        const size = c.n * c.cIn * c.h * c.w;
+        // adding to a non-zero dx, and writing a dx the caller promises is zero
+        for (const [dx0, zeroed] of [[randomF32(size, g), false], [new Float32Array(size), true]] as const) {
+          const actual = dx0.slice();
+          const expected = dx0.slice();
+          const scale = abs(dx0);
+          wasm.conv2dBackwardInput(dy, w, c, actual, zeroed);
+          refBackend.conv2dBackwardInput(dy, w, c, expected);
+          refBackend.conv2dBackwardInput(abs(dy), abs(w), c, scale);
+          expectWithin(actual, expected, scale, CONV_TOL, `conv2dBackwardInput ${label} dxZeroed ${zeroed}`);
+        }
       }
     },
     conv2dBackwardWeight() {
@@ -265,11 +272,12 @@ function kernelTests(wasm: Backend, seed: number): Record<KernelName, () => void
         const am = new Int32Array(outSize);
         refBackend.maxPool2d(randomF32(sizeOf(shape), g), p, new Float32Array(outSize), am);
         const dy = randomF32(outSize, g);
-        const dx0 = randomF32(sizeOf(shape), g);
-        const [actual, expected] = [dx0.slice(), dx0.slice()];
-        wasm.maxPool2dBackward(dy, am, p, actual);
-        refBackend.maxPool2dBackward(dy, am, p, expected);
-        expectSame(actual, expected, `maxPool2dBackward ${label}`);
+        for (const [dx0, zeroed] of [[randomF32(sizeOf(shape), g), false], [new Float32Array(sizeOf(shape)), true]] as const) {
+          const [actual, expected] = [dx0.slice(), dx0.slice()];
+          wasm.maxPool2dBackward(dy, am, p, actual, zeroed);
+          refBackend.maxPool2dBackward(dy, am, p, expected);
+          expectSame(actual, expected, `maxPool2dBackward ${label} dxZeroed ${zeroed}`);
+        }
       }
     },
     avgPool2d() {
@@ -287,11 +295,12 @@ function kernelTests(wasm: Backend, seed: number): Record<KernelName, () => void
       for (const { label, x: shape, options } of POOL_CASES) {
         const p = poolGeometry('avgPool2d', shape, options);
         const dy = randomF32(p.n * p.c * p.hOut * p.wOut, g);
-        const dx0 = randomF32(sizeOf(shape), g);
-        const [actual, expected] = [dx0.slice(), dx0.slice()];
-        wasm.avgPool2dBackward(dy, p, actual);
-        refBackend.avgPool2dBackward(dy, p, expected);
-        expectSame(actual, expected, `avgPool2dBackward ${label}`);
+        for (const [dx0, zeroed] of [[randomF32(sizeOf(shape), g), false], [new Float32Array(sizeOf(shape)), true]] as const) {
+          const [actual, expected] = [dx0.slice(), dx0.slice()];
+          wasm.avgPool2dBackward(dy, p, actual, zeroed);
+          refBackend.avgPool2dBackward(dy, p, expected);
+          expectSame(actual, expected, `avgPool2dBackward ${label} dxZeroed ${zeroed}`);
+        }
       }
     },
     unary() {

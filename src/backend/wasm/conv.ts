@@ -108,22 +108,29 @@ function gradientAsConvolution(g: ConvGeometry): ConvGeometry | null {
   };
 }
 
-/** `dx += ∂L/∂x` from dy `[n,cOut,hOut,wOut]` and w: dx `[n,cIn,h,w]` (accumulates, as the reference). */
-export function conv2dBackwardInput(ctx: WasmContext, dy: Float32Array, w: Float32Array, g: ConvGeometry, dx: Float32Array): void {
+/**
+ * `dx += ∂L/∂x` from dy `[n,cOut,hOut,wOut]` and w: dx `[n,cIn,h,w]` (accumulates, as the
+ * reference). When `dxZeroed`, dx is not copied in: the gradient is written, not added.
+ */
+export function conv2dBackwardInput(ctx: WasmContext, dy: Float32Array, w: Float32Array, g: ConvGeometry, dx: Float32Array, dxZeroed: boolean): void {
   const { arena, kernels } = ctx;
-  const { cInG, cOutG, kc, macs, padded, planeBytes } = sizes(g);
+  const { cInG, cOutG, kc, p, macs, padded, planeBytes } = sizes(g);
   const asConvolution = gradientAsConvolution(g);
   arena.scope(() => {
     const dyp = arena.put(dy);
     const wp = arena.put(w);
-    const dxp = arena.put(dx);
     if (asConvolution !== null) {
+      // the forward convolution writes every element of its output: dx is added to only when it may be non-zero
+      const dxp = dxZeroed ? arena.alloc(dx.length * 4) : arena.put(dx);
       const flipped = arena.alloc(w.length * 4);
       kernels.flipWeights(flipped, wp, g.cOut, cInG, g.kh, g.kw, g.groups);
-      forward(ctx, dyp, flipped, 0, asConvolution, dxp, true);
+      forward(ctx, dyp, flipped, 0, asConvolution, dxp, !dxZeroed);
+      arena.take(dxp, dx);
     } else {
+      const dxp = dxZeroed ? arena.zeros(dx.length * 4) : arena.put(dx);
       const threads = threadsFor(ctx, 2 * macs, g.n * g.groups);
-      const stride = panelBytes(cOutG) + TILE_BYTES + 2 * LANES_BYTES;
+      // a dy panel, then the Kc × P column buffer of one image
+      const stride = panelBytes(cOutG) + Math.ceil((kc * p * 4) / 64) * 64;
       const o: Operands = {
         ...NONE,
         packed: arena.alloc(g.groups * packedABytes(kc, cOutG)),
@@ -137,8 +144,8 @@ export function conv2dBackwardInput(ctx: WasmContext, dy: Float32Array, w: Float
       const desc = arena.ints(descriptor(g, o));
       kernels.convPrepare(desc, wp, o.packed, 1);
       ctx.pool.run('convBackwardInputTask', desc, threads);
+      arena.take(dxp, dx);
     }
-    arena.take(dxp, dx);
   });
 }
 

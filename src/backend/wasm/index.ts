@@ -138,8 +138,8 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
         conv2dForward(ctx, x, w, bias, g, out);
       } else refBackend.conv2d(x, w, bias, g, out);
     },
-    conv2dBackwardInput(dy, w, g, dx) {
-      if (dy instanceof Float32Array && w instanceof Float32Array && dx instanceof Float32Array) conv2dBackwardInput(ctx, dy, w, g, dx);
+    conv2dBackwardInput(dy, w, g, dx, dxZeroed = false) {
+      if (dy instanceof Float32Array && w instanceof Float32Array && dx instanceof Float32Array) conv2dBackwardInput(ctx, dy, w, g, dx, dxZeroed);
       else refBackend.conv2dBackwardInput(dy, w, g, dx);
     },
     conv2dBackwardWeight(x, dy, g, dw) {
@@ -150,16 +150,16 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
       if (x instanceof Float32Array && out instanceof Float32Array) maxPool2d(ctx, x, g, out, am);
       else refBackend.maxPool2d(x, g, out, am);
     },
-    maxPool2dBackward(dy, am, g, dx) {
-      if (dy instanceof Float32Array && dx instanceof Float32Array) maxPool2dBackward(ctx, dy, am, g, dx);
+    maxPool2dBackward(dy, am, g, dx, dxZeroed = false) {
+      if (dy instanceof Float32Array && dx instanceof Float32Array) maxPool2dBackward(ctx, dy, am, g, dx, dxZeroed);
       else refBackend.maxPool2dBackward(dy, am, g, dx);
     },
     avgPool2d(x, g, out) {
       if (x instanceof Float32Array && out instanceof Float32Array) avgPool2d(ctx, x, g, out);
       else refBackend.avgPool2d(x, g, out);
     },
-    avgPool2dBackward(dy, g, dx) {
-      if (dy instanceof Float32Array && dx instanceof Float32Array) avgPool2dBackward(ctx, dy, g, dx);
+    avgPool2dBackward(dy, g, dx, dxZeroed = false) {
+      if (dy instanceof Float32Array && dx instanceof Float32Array) avgPool2dBackward(ctx, dy, g, dx, dxZeroed);
       else refBackend.avgPool2dBackward(dy, g, dx);
     },
     logSoftmax(x, split, out) {

@@ -15,13 +15,13 @@ export function maxPool2d(ctx: WasmContext, x: Float32Array, g: PoolGeometry, ou
   });
 }
 
-/** `dx[argmax] += dy`. */
-export function maxPool2dBackward(ctx: WasmContext, dy: Float32Array, argmax: Int32Array, g: PoolGeometry, dx: Float32Array): void {
+/** `dx[argmax] += dy` (dx is not copied in when `dxZeroed`). */
+export function maxPool2dBackward(ctx: WasmContext, dy: Float32Array, argmax: Int32Array, g: PoolGeometry, dx: Float32Array, dxZeroed: boolean): void {
   const { arena, kernels } = ctx;
   arena.scope(() => {
     const dyp = arena.put(dy);
     const ap = arena.put(argmax);
-    const dxp = arena.put(dx);
+    const dxp = dxZeroed ? arena.zeros(dx.length * 4) : arena.put(dx);
     kernels.maxPoolBackward(dyp, ap, dxp, g.n * g.c, g.h, g.w, g.hOut, g.wOut);
     arena.take(dxp, dx);
   });
@@ -38,12 +38,12 @@ export function avgPool2d(ctx: WasmContext, x: Float32Array, g: PoolGeometry, ou
   });
 }
 
-/** `dx += dy / divisor` over each window. */
-export function avgPool2dBackward(ctx: WasmContext, dy: Float32Array, g: PoolGeometry, dx: Float32Array): void {
+/** `dx += dy / divisor` over each window (dx is not copied in when `dxZeroed`). */
+export function avgPool2dBackward(ctx: WasmContext, dy: Float32Array, g: PoolGeometry, dx: Float32Array, dxZeroed: boolean): void {
   const { arena, kernels } = ctx;
   arena.scope(() => {
     const dyp = arena.put(dy);
-    const dxp = arena.put(dx);
+    const dxp = dxZeroed ? arena.zeros(dx.length * 4) : arena.put(dx);
     kernels.avgPoolBackward(dyp, dxp, g.n * g.c, g.h, g.w, g.kh, g.kw, g.strideH, g.strideW, g.padH, g.padW, g.hOut, g.wOut, g.countIncludePad ? 1 : 0);
     arena.take(dxp, dx);
   });

@@ -5,8 +5,9 @@
  *   forward          Y_g = W_g · col_g        columns run over the positions of all images, so
  *                                             that small outputs still fill whole panels;
  *                                             units (group, column panel)
- *   backward-input   dX += col2im(W_gᵀ · dY_g) units (group, image) — for strided convolutions;
- *                                             stride 1 runs as a forward convolution instead
+ *   backward-input   dX += col2im(W_gᵀ · dY_g) units (group, image), through a Kc × P column
+ *                                             buffer — for strided convolutions and wide
+ *                                             paddings; others run as a forward convolution
  *   backward-weight  dW_g = Σ dY_g · col_gᵀ    K runs over blocks of images' positions;
  *                                             units: images (partial sums per thread) or
  *                                             (group, weight column panel)
@@ -15,7 +16,7 @@
  */
 import { INIT_ACCUMULATE, INIT_BIAS, INIT_ZERO, MR, NR, microKernel, packA, packAStrided, packBPanel, packedABytes } from './gemm';
 import {
-  CONTIGUOUS_IN, ONE_IMAGE, addInterior, columnLanes, packColPanel, packColTPanel, padPlanes, scatterTile, storeTile, tapOffsets,
+  CONTIGUOUS_IN, ONE_IMAGE, addInterior, col2imAdd, columnLanes, packColPanel, packColTPanel, padPlanes, storeTile, tapOffsets,
 } from './im2col';
 import {
   C_BIAS_OR_DY, C_BLOCK, C_CIN, C_COUT, C_DH, C_DW, C_GROUPS, C_H, C_HOUT, C_KH, C_KW, C_MODE, C_N, C_OUT, C_PACKED, C_PADDED,
@@ -161,10 +162,11 @@ export function convForwardTask(desc: usize, tid: i32, threads: i32): void {
 
 /**
  * Backward-input by scattering (adds into dx): `dX += col2im(W_gᵀ · dY_g)`, thread `tid` of
- * `threads`. Units (group, image), taken in runs: the columns of a run of images of one group
- * form the panels, and each run's input gradient is disjoint from every other thread's. When
- * padded, gradients are scattered into the zero-padded batch C_PADDED and then added to dx.
- * Scratch: one cOutG × NR panel of dy, one MR × NR tile, two lane buffers.
+ * `threads`. Units (group, image); each unit's input gradient is disjoint from every other's.
+ * Per unit the product `W_gᵀ · dY_g` (Kc × P) is computed into a column buffer, which
+ * `col2imAdd` then adds onto the image's input gradient row by row. When padded, gradients are
+ * added into the zero-padded batch C_PADDED and then onto dx.
+ * Scratch: one cOutG × NR panel of dy, then the Kc × P column buffer.
  */
 export function convBackwardInputTask(desc: usize, tid: i32, threads: i32): void {
   const batch = field(desc, C_N);
@@ -173,16 +175,14 @@ export function convBackwardInputTask(desc: usize, tid: i32, threads: i32): void
   const w = field(desc, C_W);
   const cOut = field(desc, C_COUT);
   const groups = field(desc, C_GROUPS);
+  const hOut = field(desc, C_HOUT);
   const wOut = field(desc, C_WOUT);
   const cInG = cIn / groups;
   const cOutG = cOut / groups;
   const kc = cInG * field(desc, C_KH) * field(desc, C_KW);
-  const p = field(desc, C_HOUT) * wOut;
-  const hp = paddedH(desc);
+  const p = hOut * wOut;
   const wp = paddedW(desc);
-  const plane = hp * wp;
-  const sh = field(desc, C_SH);
-  const sw = field(desc, C_SW);
+  const plane = paddedH(desc) * wp;
   const packed = ptr(desc, C_PACKED);
   const dy = ptr(desc, C_BIAS_OR_DY);
   const dx = ptr(desc, C_OUT);
@@ -190,72 +190,31 @@ export function convBackwardInputTask(desc: usize, tid: i32, threads: i32): void
   const padded = isPadded(desc);
   const target = padded ? ptr(desc, C_PADDED) : dx;
   const bPanel = ptr(desc, C_SCRATCH) + <usize>tid * ptr(desc, C_SCRATCH_STRIDE);
-  const tile = bPanel + (<usize>cOutG * NR << 2);
-  const laneIn = tile + (<usize>(MR * NR) << 2);
-  const laneOut = laneIn + LANES_BYTES;
+  const col = bPanel + (<usize>cOutG * NR << 2);
   const groupBytes = packedABytes(kc, cOutG);
-  const units = groups * batch;
-  const u0 = shareStart(units, tid, threads);
-  const u1 = shareStart(units, tid + 1, threads);
-  for (let g = u0 / batch; g * batch < u1; g++) {
-    const n0 = max(u0 - g * batch, 0);
-    const n1 = min(u1 - g * batch, batch);
+  const end = shareStart(groups * batch, tid + 1, threads);
+  for (let u = shareStart(groups * batch, tid, threads); u < end; u++) {
+    const g = u / batch;
+    const n = u - g * batch;
     const ag = packed + <usize>g * groupBytes;
-    const tg = target + (<usize>(g * cInG * plane) << 2);
-    const dyg = dy + (<usize>(g * cOutG * p) << 2);
-    if (padded) {
-      for (let n = n0; n < n1; n++) memory.fill(tg + (<usize>(n * cIn * plane) << 2), 0, <usize>(cInG * plane) << 2);
-    }
-    for (let j0 = n0 * p; j0 < n1 * p; j0 += NR) {
-      const cols = min(NR, n1 * p - j0);
-      const flags = columnLanes(laneIn, laneOut, j0, cols, p, wOut, sh, sw, wp, cIn * plane, cOut * p);
-      if (flags & ONE_IMAGE) {
-        packBPanel(bPanel, dyg + (<usize>load<i32>(laneOut) << 2), p, 1, cols, cOutG);
-      } else {
-        gatherPanel(bPanel, dyg, laneOut, cOutG, p);
-      }
+    const first = n * cIn + g * cInG;
+    const t = target + (<usize>first * <usize>plane << 2);
+    const dyn = dy + (<usize>(n * cOut + g * cOutG) * <usize>p << 2);
+    for (let j0 = 0; j0 < p; j0 += NR) {
+      const cols = min(NR, p - j0);
+      packBPanel(bPanel, dyn + (<usize>j0 << 2), p, 1, cols, cOutG);
       for (let t0 = 0; t0 < kc; t0 += MR) {
-        microKernel(ag + (<usize>(t0 * cOutG) << 2), bPanel, cOutG, tile, NR << 2, MR, NR, INIT_ZERO, 0);
-        scatterTile(tile, min(MR, kc - t0), cols, tg, table, t0, laneIn, (flags & CONTIGUOUS_IN) != 0);
+        microKernel(ag + (<usize>(t0 * cOutG) << 2), bPanel, cOutG, col + ((<usize>t0 * <usize>p + <usize>j0) << 2), <usize>p << 2, min(MR, kc - t0), cols, INIT_ZERO, 0);
       }
     }
+    if (padded) memory.fill(t, 0, <usize>cInG * <usize>plane << 2);
+    col2imAdd(t, col, table, kc, hOut, wOut, field(desc, C_SH), field(desc, C_SW), wp);
     if (padded) {
-      for (let n = n0; n < n1; n++) {
-        const first = (n * cIn + g * cInG);
-        addInterior(
-          dx + ((<usize>first * <usize>h * <usize>w) << 2), target + (<usize>(first * plane) << 2), cInG, h, w,
-          field(desc, C_PT), field(desc, C_PB), field(desc, C_PL), field(desc, C_PR),
-        );
-      }
+      addInterior(
+        dx + ((<usize>first * <usize>h * <usize>w) << 2), t, cInG, h, w,
+        field(desc, C_PT), field(desc, C_PB), field(desc, C_PL), field(desc, C_PR),
+      );
     }
-  }
-}
-
-/** A k × NR panel whose lane l reads `src[laneOut[l] + k·rowStride]` (columns across images). */
-function gatherPanel(dst: usize, src: usize, laneOut: usize, k: i32, rowStride: i32): void {
-  const o0 = src + (<usize>load<i32>(laneOut) << 2);
-  const o1 = src + (<usize>load<i32>(laneOut, 4) << 2);
-  const o2 = src + (<usize>load<i32>(laneOut, 8) << 2);
-  const o3 = src + (<usize>load<i32>(laneOut, 12) << 2);
-  const o4 = src + (<usize>load<i32>(laneOut, 16) << 2);
-  const o5 = src + (<usize>load<i32>(laneOut, 20) << 2);
-  const o6 = src + (<usize>load<i32>(laneOut, 24) << 2);
-  const o7 = src + (<usize>load<i32>(laneOut, 28) << 2);
-  const step = <usize>rowStride << 2;
-  let off: usize = 0;
-  for (let i = 0; i < k; i++) {
-    let v = v128.load32_zero(o0 + off);
-    v = v128.load32_lane(o1 + off, v, 1);
-    v = v128.load32_lane(o2 + off, v, 2);
-    v = v128.load32_lane(o3 + off, v, 3);
-    let u = v128.load32_zero(o4 + off);
-    u = v128.load32_lane(o5 + off, u, 1);
-    u = v128.load32_lane(o6 + off, u, 2);
-    u = v128.load32_lane(o7 + off, u, 3);
-    v128.store(dst, v);
-    v128.store(dst, u, 16);
-    dst += NR << 2;
-    off += step;
   }
 }
 

@@ -1,12 +1,13 @@
 /**
- * im2col fused into GEMM packing, and its adjoint col2im fused into the tile store.
+ * im2col fused into GEMM packing, and its adjoint col2im.
  *
  * The convolution `Y = W ⊗ X` of one image and group is the product `W[cOutG × Kc] ·
  * col[Kc × P]` where row `(c, u, v)` of `col` (c-major, as W's layout) and column `j = (i, jj)`
  * (an output position, row-major) hold `X[c, i·sh − pt + u·dh, jj·sw − pl + v·dw]`, or 0 in
- * the padding. `col` is never materialized: its NR-column panels (forward), its transpose's
- * panels (backward-weight) and its scatter-add adjoint (backward-input) are computed on the fly
- * from a zero-padded copy of the image (see `padPlanes`), so no tap needs a bounds check.
+ * the padding. `col` is never materialized: its NR-column panels (forward) and its transpose's
+ * panels (backward-weight) are computed on the fly from a zero-padded copy of the image (see
+ * `padPlanes`), so no tap needs a bounds check; backward-input adds a computed gradient of `col`
+ * onto the padded image (`col2imAdd`).
  *
  * Offsets below are in elements of the padded image `[cInG, hp, wp]`: a position's window starts
  * at `i·sh·wp + jj·sw`, a tap `(c, u, v)` adds `c·hp·wp + u·dh·wp + v·dw` (the tap table).
@@ -179,22 +180,28 @@ export function packColPanel(dst: usize, xp: usize, table: usize, idx: usize, co
 }
 
 /**
- * Adds an MR×NR tile of `col`'s gradient (tap rows `t0 …`, the panel's positions; NR floats per
- * row at `tile`) onto the group's padded input gradient `dxp`: the adjoint of `packColPanel`.
+ * Adds `col` (Kc × P, row-major: the gradient of one image's `col`) onto the group's padded
+ * input gradient `dxp`: the adjoint of im2col. Each tap's row of P values is added output row
+ * by output row, wOut values at a time (SIMD when stride 1).
  */
-export function scatterTile(tile: usize, rows: i32, cols: i32, dxp: usize, table: usize, t0: i32, idx: usize, contiguous: bool): void {
-  for (let r = 0; r < rows; r++) {
-    const off = <usize>load<i32>(table + (<usize>(t0 + r) << 2)) << 2;
-    const src = tile + (<usize>(r * NR) << 2);
-    if (contiguous) {
-      const d = dxp + off + (<usize>load<i32>(idx) << 2);
-      v128.store(d, f32x4.add(v128.load(d), v128.load(src)));
-      v128.store(d, f32x4.add(v128.load(d, 16), v128.load(src, 16)), 16);
-    } else {
-      for (let l = 0; l < cols; l++) {
-        const d = dxp + off + (<usize>load<i32>(idx + (<usize>l << 2)) << 2);
-        store<f32>(d, load<f32>(d) + load<f32>(src + (<usize>l << 2)));
+export function col2imAdd(dxp: usize, col: usize, table: usize, kc: i32, hOut: i32, wOut: i32, sh: i32, sw: i32, wp: i32): void {
+  const rowStep = <usize>(sh * wp) << 2;
+  for (let t = 0; t < kc; t++) {
+    let dst = dxp + (<usize>load<i32>(table + (<usize>t << 2)) << 2);
+    for (let i = 0; i < hOut; i++) {
+      let x = 0;
+      if (sw == 1) {
+        for (; x + 4 <= wOut; x += 4) {
+          const d = dst + (<usize>x << 2);
+          v128.store(d, f32x4.add(v128.load(d), v128.load(col + (<usize>x << 2))));
+        }
       }
+      for (; x < wOut; x++) {
+        const d = dst + (<usize>(x * sw) << 2);
+        store<f32>(d, load<f32>(d) + load<f32>(col + (<usize>x << 2)));
+      }
+      col += <usize>wOut << 2;
+      dst += rowStep;
     }
   }
 }

@@ -7,35 +7,51 @@
 /**
  * One output row of 2×2, stride-2 max pooling without padding, four outputs at a time: the
  * candidates are visited in the reference's order (row by row), and a candidate replaces the
- * best when it is larger or NaN, exactly as `maxPool` does. Returns the first column not done.
+ * best when it is larger or NaN, exactly as `maxPool` does. A row whose width is not a multiple
+ * of 4 ends with four outputs that overlap the previous ones (recomputed to the same values).
+ * Returns the first column not done.
  */
 function maxPool2x2Row(row0: usize, row1: usize, firstAt: i32, w: i32, out: usize, argmax: usize, wOut: i32): i32 {
   let j = 0;
-  for (; j + 4 <= wOut && 2 * j + 8 <= w; j += 4) {
-    const off = <usize>(2 * j) << 2;
-    const a0 = v128.load(row0 + off);
-    const a1 = v128.load(row0 + off, 16);
-    const b0 = v128.load(row1 + off);
-    const b1 = v128.load(row1 + off, 16);
-    let best = f32x4.shuffle(a0, a1, 0, 2, 4, 6);
-    let at = i32x4.add(i32x4.splat(firstAt + 2 * j), i32x4(0, 2, 4, 6));
-    let c = f32x4.shuffle(a0, a1, 1, 3, 5, 7);
-    let take = v128.or(f32x4.gt(c, best), f32x4.ne(c, c));
-    best = v128.bitselect(c, best, take);
-    at = v128.bitselect(i32x4.add(at, i32x4.splat(1)), at, take);
-    const base = i32x4.add(i32x4.splat(firstAt + w + 2 * j), i32x4(0, 2, 4, 6));
-    c = f32x4.shuffle(b0, b1, 0, 2, 4, 6);
-    take = v128.or(f32x4.gt(c, best), f32x4.ne(c, c));
-    best = v128.bitselect(c, best, take);
-    at = v128.bitselect(base, at, take);
-    c = f32x4.shuffle(b0, b1, 1, 3, 5, 7);
-    take = v128.or(f32x4.gt(c, best), f32x4.ne(c, c));
-    best = v128.bitselect(c, best, take);
-    at = v128.bitselect(i32x4.add(base, i32x4.splat(1)), at, take);
-    v128.store(out + (<usize>j << 2), best);
-    v128.store(argmax + (<usize>j << 2), at);
+  for (;;) {
+    if (j + 4 > wOut) {
+      // the last, overlapping group: its windows must lie inside the row
+      if (j == wOut || wOut < 4 || 2 * wOut > w) break;
+      j = wOut - 4;
+    }
+    if (2 * j + 8 > w) break;
+    maxPool2x2Four(row0, row1, firstAt, j, w, out, argmax);
+    j += 4;
   }
   return j;
+}
+
+/** Outputs `j … j+3` of a `maxPool2x2Row`. */
+// @ts-ignore: decorator
+@inline
+function maxPool2x2Four(row0: usize, row1: usize, firstAt: i32, j: i32, w: i32, out: usize, argmax: usize): void {
+  const off = <usize>(2 * j) << 2;
+  const a0 = v128.load(row0 + off);
+  const a1 = v128.load(row0 + off, 16);
+  const b0 = v128.load(row1 + off);
+  const b1 = v128.load(row1 + off, 16);
+  let best = f32x4.shuffle(a0, a1, 0, 2, 4, 6);
+  let at = i32x4.add(i32x4.splat(firstAt + 2 * j), i32x4(0, 2, 4, 6));
+  let c = f32x4.shuffle(a0, a1, 1, 3, 5, 7);
+  let take = v128.or(f32x4.gt(c, best), f32x4.ne(c, c));
+  best = v128.bitselect(c, best, take);
+  at = v128.bitselect(i32x4.add(at, i32x4.splat(1)), at, take);
+  const base = i32x4.add(i32x4.splat(firstAt + w + 2 * j), i32x4(0, 2, 4, 6));
+  c = f32x4.shuffle(b0, b1, 0, 2, 4, 6);
+  take = v128.or(f32x4.gt(c, best), f32x4.ne(c, c));
+  best = v128.bitselect(c, best, take);
+  at = v128.bitselect(base, at, take);
+  c = f32x4.shuffle(b0, b1, 1, 3, 5, 7);
+  take = v128.or(f32x4.gt(c, best), f32x4.ne(c, c));
+  best = v128.bitselect(c, best, take);
+  at = v128.bitselect(i32x4.add(base, i32x4.splat(1)), at, take);
+  v128.store(out + (<usize>j << 2), best);
+  v128.store(argmax + (<usize>j << 2), at);
 }
 
 /** Max pooling; `argmax` gets each maximum's flat index within its plane (NaN wins, first on ties). */
