@@ -16,6 +16,14 @@ export interface TensorOptions {
 export interface RandomOptions extends TensorOptions {
   /** The seeded generator to draw from (default: the global one, see `manualSeed`). */
   generator?: Generator;
+  /** Shorthand for `generator: new Generator(seed)`: the same seed gives the same numbers. */
+  seed?: number;
+}
+
+/** The generator named by `options`: its `generator`, a fresh one for its `seed`, or the global one. */
+function generatorOf(options: RandomOptions): Generator {
+  if (options.generator !== undefined) return options.generator;
+  return options.seed !== undefined ? new Generator(options.seed) : defaultGenerator;
 }
 
 function leaf(data: TypedArray, shape: Shape, options: TensorOptions): Tensor {
@@ -113,7 +121,7 @@ export function onesLike(t: Tensor, options: TensorOptions = {}): Tensor {
 /** Samples of the standard normal distribution N(0, 1), from a seeded generator. */
 export function randn(shape: Shape, options: RandomOptions = {}): Tensor {
   checkShape('randn', shape);
-  const g = options.generator ?? defaultGenerator;
+  const g = generatorOf(options);
   const data = allocate(options.dtype ?? 'float32', sizeOf(shape));
   for (let i = 0; i < data.length; i++) data[i] = g.normal();
   return leaf(data, shape, options);
@@ -122,7 +130,7 @@ export function randn(shape: Shape, options: RandomOptions = {}): Tensor {
 /** Samples of the uniform distribution on [low, high) (default [0, 1)), from a seeded generator. */
 export function rand(shape: Shape, options: RandomOptions & { low?: number; high?: number } = {}): Tensor {
   checkShape('rand', shape);
-  const g = options.generator ?? defaultGenerator;
+  const g = generatorOf(options);
   const low = options.low ?? 0;
   const high = options.high ?? 1;
   const data = allocate(options.dtype ?? 'float32', sizeOf(shape));

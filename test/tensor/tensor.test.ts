@@ -40,6 +40,7 @@ describe('seeded random numbers', () => {
     const c = randn([100], { generator: new Generator(43) });
     expect(a.toArray()).toEqual(b.toArray());
     expect(a.toArray()).not.toEqual(c.toArray());
+    expect(randn([5], { seed: 42 }).toArray()).toEqual(randn([5], { generator: new Generator(42) }).toArray());
     manualSeed(5);
     const d = rand([10]);
     manualSeed(5);
