@@ -4,7 +4,8 @@
  * - `Tensor` and its creation functions (`tensor`, `zeros`, `randn`, …), float32 by default.
  * - Autograd: `backward()`, `.grad`, `noGrad`, `gradcheck`.
  * - `F`: the functional ops of SPEC S1–S19 (convolutions, pooling, activations, losses, …).
- * - Backends: `setBackend`, `getBackend` (`wasm` by default where it loads, else `ref`), `setNumThreads`.
+ * - Backends: `setBackend`, `getBackend` (`wasm` by default where it loads, else `ref`), `setNumThreads`;
+ *   `await ready()` first in a browser, where the wasm backend loads asynchronously.
  */
 export { Tensor, type NestedArray } from './tensor/tensor.js';
 export type { DType, TypedArray } from './tensor/dtype.js';
@@ -35,7 +36,7 @@ export type { SubsamplingOptions, SubsamplingActivation } from './ops/subsamplin
 export type { LinkTable } from './ops/linked-conv.js';
 export type { DropoutOptions } from './ops/dropout.js';
 export type { Reduction, Labels } from './ops/loss.js';
-export { setBackend, getBackend, listBackends, setNumThreads, getNumThreads } from './backend/registry.js';
+export { ready, setBackend, getBackend, listBackends, setNumThreads, getNumThreads } from './backend/registry.js';
 export type { Backend } from './backend/backend.js';
 
 /** Clears `.grad` of every tensor given (sets it to null). */

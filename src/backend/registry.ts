@@ -2,19 +2,24 @@
  * Backend selection. `ref` is always available; `wasm` (WebAssembly SIMD, multi-threaded) is
  * created on first use and is the default wherever it loads — if it cannot be instantiated
  * (no WebAssembly SIMD, or a browser main thread that refuses synchronous compilation), float32
- * work stays on `ref`. float64 (and int32) tensors always run on `ref`; the selected backend
- * runs float32. Other backends can be added with `registerBackend`.
+ * work stays on `ref`; in a browser, await `ready()` to load it asynchronously. float64 (and
+ * int32) tensors always run on `ref`; the selected backend runs float32. Other backends can be
+ * added with `registerBackend`.
  */
 import type { DType } from '../tensor/dtype.js';
 import type { Backend } from './backend.js';
 import { refBackend } from './ref/index.js';
-import { type WasmBackend, createWasmBackend, defaultThreads } from './wasm/index.js';
+import { type WasmBackend, createWasmBackend, createWasmBackendAsync, defaultThreads } from './wasm/index.js';
 
 const backends = new Map<string, Backend>([['ref', refBackend]]);
 /** The selected backend; null until first needed (then wasm where it loads, else ref). */
 let current: Backend | null = null;
 /** The wasm backend once created, or the reason it could not be. */
 let wasm: WasmBackend | Error | null = null;
+/** Whether `current` was chosen with setBackend (ready() then leaves it alone). */
+let chosen = false;
+/** The pending or settled asynchronous load of `ready()`. */
+let loading: Promise<void> | null = null;
 /** Threads requested with setNumThreads before the wasm backend existed. */
 let requestedThreads: number | null = null;
 
@@ -54,6 +59,7 @@ export function setBackend(name: string): void {
     const w = wasmBackend();
     if (w instanceof Error) throw new Error(`setBackend: backend 'wasm' is not available here: ${w.message}`);
     current = w;
+    chosen = true;
     return;
   }
   const b = backends.get(name);
@@ -62,6 +68,57 @@ export function setBackend(name: string): void {
     throw new Error(`setBackend: unknown backend '${name}' (available: ${[...backends.keys()].join(', ')})`);
   }
   current = b;
+  chosen = true;
+}
+
+/** Whether this looks like a Node.js (or compatible) runtime, where synchronous compilation works. */
+function isNodeLike(): boolean {
+  return typeof process === 'object' && typeof process.versions === 'object' && typeof process.versions.node === 'string';
+}
+
+/**
+ * Loads the wasm backend where it can only be compiled asynchronously, and resolves to the name
+ * of the backend then selected for float32 work: `'wasm'` where it loads (it becomes the default
+ * exactly as it does on first use in Node, unless `setBackend` chose another), else `'ref'` (no
+ * WebAssembly SIMD, say). Browsers' main threads refuse to compile the kernels synchronously, so
+ * in a browser call it once before the first computation:
+ *
+ * ```ts
+ * import { ready } from 'convnet-ts';
+ * await ready(); // 'wasm'
+ * ```
+ *
+ * Work done before it resolves runs on `ref`. In Node it resolves after the synchronous load.
+ * It loads once; later calls resolve to the backend selected then. In a browser the kernels run on one thread for now
+ * (`setNumThreads` has no effect there): a Web Worker pool over a shared memory, where
+ * `crossOriginIsolated` provides SharedArrayBuffer, is not built yet.
+ */
+export function ready(): Promise<string> {
+  if (isNodeLike()) {
+    const w = wasmBackend();
+    // a Node-compatible runtime that refuses synchronous compilation still gets the async path
+    if (!(w instanceof Error)) return Promise.resolve(getBackend());
+  }
+  loading ??= loadAsync();
+  return loading.then(getBackend);
+}
+
+/** The asynchronous load behind `ready()`. */
+async function loadAsync(): Promise<void> {
+  if (wasm === null || wasm instanceof Error) {
+    try {
+      const w = await createWasmBackendAsync(requestedThreads === null ? {} : { threads: requestedThreads });
+      // a synchronous load may have succeeded meanwhile (in a worker): keep that one
+      if (wasm === null || wasm instanceof Error) {
+        wasm = w;
+        backends.set('wasm', w);
+        // the default, unless the user chose a backend (a fallback to ref is not a choice)
+        if (!chosen) current = w;
+      } else w.setThreads(1); // unused: stop its worker threads
+    } catch (e) {
+      wasm ??= e instanceof Error ? e : new Error(String(e));
+    }
+  }
 }
 
 /** The name of the backend selected for float32 work. */

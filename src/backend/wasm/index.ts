@@ -24,7 +24,7 @@ import type { WasmContext } from './context.js';
 import { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward } from './conv.js';
 import { axpy, binary, unary, unaryBackward } from './elementwise.js';
 import { gemm, matmul } from './matmul.js';
-import { loadWasmRuntime } from './module.js';
+import { type WasmRuntime, loadWasmRuntime, loadWasmRuntimeAsync } from './module.js';
 import { nodeParallelism, nodeWorkerThreads } from './node-thread-pool.js';
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
 import { argmax, logSoftmax, logSoftmaxBackward, permute, sum } from './reduce.js';
@@ -74,7 +74,22 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   const threads = options.threads ?? defaultThreads();
   checkThreads(threads);
   // the shared variant wherever threads are possible, so the thread count can change later
-  const runtime = loadWasmRuntime(nodeWorkerThreads() !== null);
+  return backendOn(loadWasmRuntime(nodeWorkerThreads() !== null), threads, options);
+}
+
+/**
+ * `createWasmBackend` with asynchronous compilation, for where synchronous compilation is refused
+ * (a browser's main thread). Rejects where WebAssembly with SIMD cannot be instantiated. Threads
+ * as in `createWasmBackend`: in a browser (no worker_threads) the kernels run on one thread.
+ */
+export async function createWasmBackendAsync(options: WasmBackendOptions = {}): Promise<WasmBackend> {
+  const threads = options.threads ?? defaultThreads();
+  checkThreads(threads);
+  return backendOn(await loadWasmRuntimeAsync(nodeWorkerThreads() !== null), threads, options);
+}
+
+/** The backend running on an instantiated `runtime` with `threads` (checked) threads. */
+function backendOn(runtime: WasmRuntime, threads: number, options: WasmBackendOptions): WasmBackend {
   const ctx: WasmContext = {
     kernels: runtime.kernels,
     arena: new Arena(runtime.memory, runtime.kernels.heapBase()),

@@ -121,16 +121,38 @@ function sharedMemory(): WebAssembly.Memory {
   throw lastError instanceof Error ? lastError : new Error('wasm backend: cannot create a shared memory');
 }
 
+/** The kernels' bytes: the shared variant when `shared` (threads), else the plain one. */
+function kernelBytes(shared: boolean): Uint8Array<ArrayBuffer> {
+  if (typeof WebAssembly !== 'object') throw new Error('wasm backend: WebAssembly is not available');
+  return decodeBase64(shared ? SHARED_WASM_BASE64 : PLAIN_WASM_BASE64);
+}
+
+/** A new memory for the kernels: shared when `shared`. */
+function newMemory(shared: boolean): WebAssembly.Memory {
+  return shared ? sharedMemory() : new WebAssembly.Memory({ initial: INITIAL_PAGES });
+}
+
 /**
  * Compiles the kernels synchronously and instantiates them on a new memory: the shared variant
  * when `shared` (threads), else the plain one. Throws where WebAssembly, SIMD or synchronous
  * compilation is unavailable (e.g. a browser's main thread refuses to compile large modules
- * synchronously).
+ * synchronously; `loadWasmRuntimeAsync` works there).
  */
 export function loadWasmRuntime(shared: boolean): WasmRuntime {
-  if (typeof WebAssembly !== 'object') throw new Error('wasm backend: WebAssembly is not available');
-  const module = new WebAssembly.Module(decodeBase64(shared ? SHARED_WASM_BASE64 : PLAIN_WASM_BASE64));
-  const memory = shared ? sharedMemory() : new WebAssembly.Memory({ initial: INITIAL_PAGES });
+  const module = new WebAssembly.Module(kernelBytes(shared));
+  const memory = newMemory(shared);
   const instance = new WebAssembly.Instance(module, { env: { memory } });
+  return { module, memory, kernels: kernelsOf(instance), shared };
+}
+
+/**
+ * `loadWasmRuntime` with asynchronous compilation and instantiation (`WebAssembly.compile`,
+ * `WebAssembly.instantiate`), which browsers allow on the main thread for modules of any size.
+ * Rejects where WebAssembly or SIMD is unavailable.
+ */
+export async function loadWasmRuntimeAsync(shared: boolean): Promise<WasmRuntime> {
+  const module = await WebAssembly.compile(kernelBytes(shared));
+  const memory = newMemory(shared);
+  const instance = await WebAssembly.instantiate(module, { env: { memory } });
   return { module, memory, kernels: kernelsOf(instance), shared };
 }

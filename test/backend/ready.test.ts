@@ -1,0 +1,32 @@
+/**
+ * `ready()` in Node (the synchronous path; the browser path is test/browser) and the asynchronously
+ * compiled wasm backend behind it, which must compute exactly what the synchronous one does.
+ */
+import { describe, expect, it } from 'vitest';
+import { createWasmBackend, createWasmBackendAsync } from '../../src/backend/wasm/index.js';
+import { convGeometry } from '../../src/ops/conv-geometry.js';
+import { Generator, getBackend, listBackends, ready, setBackend } from '../../src/index.js';
+
+describe('ready()', () => {
+  it('resolves to the selected backend, wasm by default where it loads, and keeps a chosen one', async () => {
+    const expected = listBackends().includes('wasm') ? 'wasm' : 'ref';
+    expect(await ready()).toBe(expected);
+    expect(getBackend()).toBe(expected);
+    setBackend('ref');
+    expect(await ready()).toBe('ref');
+    setBackend(expected);
+  });
+
+  it.skipIf(!listBackends().includes('wasm'))('createWasmBackendAsync computes what createWasmBackend does (needs wasm: skipped where it does not load)', async () => {
+    const g = new Generator(5);
+    const x = Float32Array.from({ length: 2 * 3 * 7 * 6 }, () => g.normal());
+    const w = Float32Array.from({ length: 4 * 3 * 3 * 3 }, () => g.normal());
+    const geometry = convGeometry('conv2d', [2, 3, 7, 6], [4, 3, 3, 3], { padding: 1 }, 2);
+    const outputs = [createWasmBackend({ threads: 1 }), await createWasmBackendAsync({ threads: 1 })].map((b) => {
+      const out = new Float32Array(2 * 4 * 7 * 6);
+      b.conv2d(x, w, null, geometry, out);
+      return out;
+    });
+    expect(outputs[1]).toEqual(outputs[0]);
+  });
+});

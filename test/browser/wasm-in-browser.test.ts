@@ -1,0 +1,205 @@
+/**
+ * The wasm backend in a real browser page's main thread, where Chrome refuses synchronous
+ * compilation of modules over 4 KB, so only `ready()` (asynchronous compilation) can load it.
+ *
+ * The built `dist/` (npm test builds it first) is served over a local static server on
+ * 127.0.0.1; a headless Chromium (Debian's /usr/bin/chromium: no browser is ever downloaded)
+ * opens a page whose module script imports `/dist/index.js`, awaits `ready()`, and checks that
+ * wasm is selected, that a conv2d forward and backward on wasm equals the same on ref within
+ * 1e-5, and that a few SGD steps of a tiny CNN reduce the loss. It does so twice: as the browser
+ * is, and with the refusal enforced by the page (a `WebAssembly.Module` that throws for modules
+ * over 4 KB, as Chrome's main thread does), since some Chromium builds (headless 156, say)
+ * compile synchronously after all — there the page must fall back to `ref` until `ready()`
+ * resolves, then switch to wasm. Machines without Chromium skip
+ * that test, saying why. The static check that `dist/index.js` imports nothing Node-only
+ * (its import graph holds relative imports only) runs everywhere.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const DIST = join(ROOT, 'dist');
+
+/** What the page reports (see PAGE_SCRIPT). */
+interface PageResult {
+  error?: string;
+  before: string;
+  ready: string;
+  backend: string;
+  maxDiff: number;
+  losses: number[];
+}
+
+/**
+ * The page's module script (plain JavaScript, run by the browser). It records into
+ * `window.result` and never throws, so that failures come back with their message.
+ */
+const PAGE_SCRIPT = `
+import * as C from '/dist/index.js';
+const result = {};
+try {
+  // what a page gets without ready(): the synchronous path (refused by Chrome's main thread)
+  result.before = C.getBackend();
+  result.ready = await C.ready();
+  result.backend = C.getBackend();
+
+  // conv2d forward + backward, once per backend, on the same inputs
+  const run = (name) => {
+    C.setBackend(name);
+    const g = new C.Generator(7);
+    const x = C.randn([2, 3, 9, 8], { generator: g }).setRequiresGrad(true);
+    const w = C.randn([4, 3, 3, 3], { generator: g }).setRequiresGrad(true);
+    const b = C.randn([4], { generator: g }).setRequiresGrad(true);
+    const r = C.randn([2, 4, 5, 4], { generator: g });
+    const y = C.F.conv2d(x, w, b, { stride: 2, padding: 1 });
+    C.sum(C.mul(y, r)).backward();
+    return [y, x.grad, w.grad, b.grad].map((t) => Array.from(t.data));
+  };
+  const onRef = run('ref');
+  const onWasm = run('wasm');
+  let maxDiff = 0;
+  for (let i = 0; i < onRef.length; i++) {
+    if (onRef[i].length !== onWasm[i].length) throw new Error('shape mismatch in output ' + i);
+    for (let j = 0; j < onRef[i].length; j++) maxDiff = Math.max(maxDiff, Math.abs(onRef[i][j] - onWasm[i][j]));
+  }
+  result.maxDiff = maxDiff;
+
+  // a few training steps of a tiny CNN on wasm
+  C.setBackend('wasm');
+  C.manualSeed(1);
+  const g = new C.Generator(3);
+  const model = new C.nn.Sequential(
+    new C.nn.Conv2d(1, 4, 3, { padding: 1 }), new C.nn.ReLU(), new C.nn.MaxPool2d(2),
+    new C.nn.Flatten(), new C.nn.Linear(4 * 4 * 4, 3),
+  );
+  const x = C.randn([12, 1, 8, 8], { generator: g });
+  const labels = Array.from({ length: 12 }, (_, i) => i % 3);
+  const opt = new C.optim.SGD(model.parameters(), { lr: 0.1 });
+  result.losses = [];
+  for (let step = 0; step < 8; step++) {
+    opt.zeroGrad();
+    const loss = C.F.crossEntropy(model.forward(x), labels);
+    loss.backward();
+    opt.step();
+    result.losses.push(loss.item());
+  }
+} catch (e) {
+  result.error = String(e && e.stack || e);
+}
+window.result = result;
+`;
+
+/** A classic script, run before the module: Chrome's main-thread refusal of synchronous compilation. */
+const REFUSE_SYNC = `
+const SyncModule = WebAssembly.Module;
+function RefusingModule(bytes) {
+  if (bytes.byteLength > 4096) throw new RangeError('WebAssembly.Module(): Wasm code generation disallowed by embedder (emulated)');
+  return new SyncModule(bytes);
+}
+RefusingModule.prototype = SyncModule.prototype;
+WebAssembly.Module = RefusingModule;
+`;
+
+/** The test page; with `refuseSync`, synchronous compilation of large modules throws. */
+function page(refuseSync: boolean): string {
+  const pre = refuseSync ? `<script>${REFUSE_SYNC}</script>` : '';
+  return `<!doctype html><meta charset="utf-8"><title>convnet-ts wasm</title>${pre}<script type="module">${PAGE_SCRIPT}</script>`;
+}
+
+const TYPES: Record<string, string> = { '.js': 'text/javascript', '.map': 'application/json', '.wasm': 'application/wasm' };
+
+/** A static server for the page and `dist/`, on 127.0.0.1 at a random port. */
+async function serve(): Promise<{ server: Server; origin: string }> {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    if (path === '/' || path === '/refuse-sync') {
+      res.writeHead(200, { 'content-type': 'text/html' }).end(page(path === '/refuse-sync'));
+      return;
+    }
+    const file = normalize(join(ROOT, path));
+    if (!file.startsWith(DIST + sep) || !existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  return { server, origin: `http://127.0.0.1:${port}` };
+}
+
+/** Every module in the static import graph of `entry` (a file in dist/), and its bare imports. */
+function importGraph(entry: string): { files: Set<string>; bare: string[] } {
+  const files = new Set<string>();
+  const bare: string[] = [];
+  const pending = [entry];
+  // tsc emits each import/export statement at the start of a line (doc comments start with ' *')
+  const importRe = /^(?:import|export)\s(?:[^'";]*?\sfrom\s*)?['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]/gm;
+  while (pending.length > 0) {
+    const file = pending.pop()!;
+    if (files.has(file)) continue;
+    files.add(file);
+    for (const m of readFileSync(file, 'utf8').matchAll(importRe)) {
+      const spec = m[1] ?? m[2];
+      if (spec.startsWith('.')) pending.push(resolve(dirname(file), spec));
+      else bare.push(`${spec} (in ${file.slice(ROOT.length + 1)})`);
+    }
+  }
+  return { files, bare };
+}
+
+describe('the wasm backend in a browser', () => {
+  it('dist/index.js imports nothing Node-only (relative imports only)', () => {
+    const { files, bare } = importGraph(join(DIST, 'index.js'));
+    expect(files.size).toBeGreaterThan(10);
+    expect(bare).toEqual([]);
+    expect([...files].some((f) => f.endsWith(`${sep}node.js`) && dirname(f) === DIST)).toBe(false);
+  });
+
+  it.skipIf(!existsSync(CHROMIUM))(
+    `loads in a page's main thread via ready(), matches ref, trains (needs ${CHROMIUM}: skipped where it is missing)`,
+    async () => {
+      const { server, origin } = await serve();
+      const profile = mkdtempSync(join(tmpdir(), 'convnet-ts-chromium-'));
+      const context = await chromium.launchPersistentContext(profile, {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: [
+          '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+          '--disable-background-networking', '--disable-component-update', '--disable-sync',
+        ],
+      });
+      try {
+        const tab = context.pages()[0] ?? (await context.newPage());
+        const errors: string[] = [];
+        tab.on('pageerror', (e) => errors.push(e.message));
+        for (const path of ['/', '/refuse-sync']) {
+          await tab.goto(`${origin}${path}`);
+          await tab.waitForFunction('window.result !== undefined', undefined, { timeout: 10_000 });
+          const result = await tab.evaluate<PageResult>('window.result');
+          expect(errors, path).toEqual([]);
+          expect(result.error, path).toBeUndefined();
+          if (path === '/refuse-sync') expect(result.before, 'before ready(), where sync compilation is refused').toBe('ref');
+          expect(result.ready, path).toBe('wasm');
+          expect(result.backend, path).toBe('wasm');
+          expect(result.maxDiff, path).toBeLessThan(1e-5);
+          expect(result.losses.length, path).toBe(8);
+          expect(result.losses.every(Number.isFinite), path).toBe(true);
+          expect(result.losses[result.losses.length - 1], path).toBeLessThan(result.losses[0]);
+        }
+      } finally {
+        await context.close();
+        server.close();
+        rmSync(profile, { recursive: true, force: true });
+      }
+    },
+    30_000,
+  );
+});
