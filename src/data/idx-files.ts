@@ -3,11 +3,12 @@
  * the layout of the MNIST distribution, of Fashion-MNIST, and of Debian's
  * `dataset-fashion-mnist` package (`/usr/share/datasets/fashion-mnist/*-idx?-ubyte.gz`).
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { type ImageDataset, checkDataset } from './dataset.js';
 import { type IdxArray, parseIdx } from './idx.js';
+import { errorMessage, readInputFile } from '../io/files.js';
 
 /** Where Debian's `dataset-fashion-mnist` package installs Fashion-MNIST. */
 export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
@@ -22,13 +23,7 @@ export const FASHION_MNIST_CLASSES: readonly string[] = Object.freeze([
  * magic bytes `1f 8b` (whatever its name). Errors name the file.
  */
 export function readIdxFile(path: string): IdxArray {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    if (isNotFound(e)) throw new Error(`readIdxFile: no such file ${path}`);
-    throw new Error(`readIdxFile: cannot read ${path}: ${errorMessage(e)}`, { cause: e });
-  }
+  let bytes: Uint8Array = readInputFile(path, 'readIdxFile');
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
       bytes = gunzipSync(bytes);
@@ -118,12 +113,4 @@ export function loadIdxDataset(dir: string, split: 'train' | 'test', options: Lo
   if (classNames !== undefined) ds.classNames = [...classNames];
   checkDataset(ds, `loadIdxDataset(${dir})`);
   return ds;
-}
-
-function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
-function isNotFound(e: unknown): boolean {
-  return typeof e === 'object' && e !== null && 'code' in e && e.code === 'ENOENT';
 }

@@ -2,8 +2,7 @@
  * PNG input and output for models of MNIST-like data (Node only, through `pngjs`): reading any
  * PNG as a grayscale `height × width` image in 0..1, and writing grayscale PNGs.
  */
-import { readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../io/files.js';
+import { errorMessage, readInputFile, writeFileAtomic } from '../io/files.js';
 import { PNG } from 'pngjs';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -90,13 +89,7 @@ function borderMean(p: Float32Array, h: number, w: number): number {
 export function readImageForModel(path: string, height = 28, width = 28): Float32Array {
   checkSize('readImageForModel', 'height', height);
   checkSize('readImageForModel', 'width', width);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    if (isNotFound(e)) throw new Error(`readImageForModel: no such file ${path}`);
-    throw new Error(`readImageForModel: cannot read ${path}: ${errorMessage(e)}`, { cause: e });
-  }
+  const bytes = readInputFile(path, 'readImageForModel');
   if (bytes.length < 8 || PNG_SIGNATURE.some((b, i) => bytes[i] !== b)) throw new Error(`${path} is not a PNG file`);
   let png: PNG;
   try {
@@ -142,12 +135,4 @@ export function writeGrayPng(path: string, pixels: Float32Array, h: number, w: n
     png.data[4 * i + 3] = 255;
   }
   writeFileAtomic(path, PNG.sync.write(png, { colorType: 0 }), 'writeGrayPng');
-}
-
-function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
-function isNotFound(e: unknown): boolean {
-  return typeof e === 'object' && e !== null && 'code' in e && e.code === 'ENOENT';
 }

@@ -45,6 +45,19 @@ export function readFileBytes(path: string, what: string): Uint8Array {
   }
 }
 
+/**
+ * The bytes of an input file for `op`: a missing file throws `${op}: no such file PATH`, any other
+ * read error `${op}: cannot read PATH: …`.
+ */
+export function readInputFile(path: string, op: string): Buffer {
+  try {
+    return fs.readFileSync(path);
+  } catch (e) {
+    if (typeof e === 'object' && e !== null && 'code' in e && e.code === 'ENOENT') throw new Error(`${op}: no such file ${path}`);
+    throw new Error(`${op}: cannot read ${path}: ${errorMessage(e)}`, { cause: e });
+  }
+}
+
 /** Decodes with `decode`, appending the path to its error message. */
 function decodeFile<T>(path: string, bytes: Uint8Array, decode: (b: Uint8Array) => T): T {
   try {
@@ -78,6 +91,7 @@ export function loadModel(path: string): { model: Module; info: ModelInfo } {
   return decodeFile(path, readFileBytes(path, 'model file'), decodeModel);
 }
 
-function errorMessage(e: unknown): string {
+/** The message of a thrown value. */
+export function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }

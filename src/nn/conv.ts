@@ -26,6 +26,21 @@ function describeOptions(options: object): string {
     .join(', ');
 }
 
+/**
+ * Validates a convolution layer's channel counts, kernel size and groups; returns `[kh, kw, groups]`.
+ */
+function checkLayerShape(layer: string, inChannels: number, outChannels: number, kernelSize: Size2d, groupsOption: number | undefined): [number, number, number] {
+  checkPositiveInt(layer, 'inChannels', inChannels);
+  checkPositiveInt(layer, 'outChannels', outChannels);
+  const [kh, kw] = pair(layer, 'kernelSize', kernelSize, 1, 2);
+  const groups = groupsOption ?? 1;
+  checkPositiveInt(layer, 'groups', groups);
+  if (inChannels % groups !== 0 || outChannels % groups !== 0) {
+    throw new Error(`${layer}: inChannels ${inChannels} and outChannels ${outChannels} must be divisible by groups ${groups}`);
+  }
+  return [kh, kw, groups];
+}
+
 /** 2-D convolution layer (S6): `Y^p = Σ_d W^{p,d} ⊗ X^d + b^p`. Weight `(Cout, Cin/groups, m, n)`. */
 export class Conv2d extends Module {
   readonly weight: Tensor;
@@ -39,14 +54,7 @@ export class Conv2d extends Module {
     options: Conv2dLayerOptions = {},
   ) {
     super();
-    checkPositiveInt('Conv2d', 'inChannels', inChannels);
-    checkPositiveInt('Conv2d', 'outChannels', outChannels);
-    const [kh, kw] = pair('Conv2d', 'kernelSize', kernelSize, 1, 2);
-    const groups = options.groups ?? 1;
-    checkPositiveInt('Conv2d', 'groups', groups);
-    if (inChannels % groups !== 0 || outChannels % groups !== 0) {
-      throw new Error(`Conv2d: inChannels ${inChannels} and outChannels ${outChannels} must be divisible by groups ${groups}`);
-    }
+    const [kh, kw, groups] = checkLayerShape('Conv2d', inChannels, outChannels, kernelSize, options.groups);
     const fanIn = (inChannels / groups) * kh * kw;
     this.weight = this.registerParameter('weight', uniformFanIn([outChannels, inChannels / groups, kh, kw], fanIn, options));
     this.bias = options.bias === false ? null : this.registerParameter('bias', uniformFanIn([outChannels], fanIn, options));
@@ -84,14 +92,7 @@ export class ConvTranspose2d extends Module {
     options: ConvTranspose2dLayerOptions = {},
   ) {
     super();
-    checkPositiveInt('ConvTranspose2d', 'inChannels', inChannels);
-    checkPositiveInt('ConvTranspose2d', 'outChannels', outChannels);
-    const [kh, kw] = pair('ConvTranspose2d', 'kernelSize', kernelSize, 1, 2);
-    const groups = options.groups ?? 1;
-    checkPositiveInt('ConvTranspose2d', 'groups', groups);
-    if (inChannels % groups !== 0 || outChannels % groups !== 0) {
-      throw new Error(`ConvTranspose2d: inChannels ${inChannels} and outChannels ${outChannels} must be divisible by groups ${groups}`);
-    }
+    const [kh, kw, groups] = checkLayerShape('ConvTranspose2d', inChannels, outChannels, kernelSize, options.groups);
     // PyTorch computes fan-in from weight.size(1) · m · n for transposed convolutions
     const fanIn = (outChannels / groups) * kh * kw;
     this.weight = this.registerParameter('weight', uniformFanIn([inChannels, outChannels / groups, kh, kw], fanIn, options));
