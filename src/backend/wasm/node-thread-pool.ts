@@ -13,8 +13,12 @@ import { BUSY, DESC, FAILED, IDLE, READY, RUN, SLOT_INTS, STATE, TASK, THREADS, 
 
 type WorkerThreads = typeof import('node:worker_threads');
 
-/** Polls of a busy worker's state before the calling thread sleeps in Atomics.wait. */
-const MAIN_SPINS = 2000;
+/**
+ * How long the calling thread polls a busy worker's state before it sleeps in Atomics.wait, in
+ * ms: shares are balanced, so the worker usually finishes within microseconds of the caller, and
+ * a wake-up would cost more than the wait.
+ */
+const MAIN_SPIN_MS = 1;
 
 /** node:worker_threads, where this runtime provides it synchronously. */
 export function nodeWorkerThreads(): WorkerThreads | null {
@@ -109,10 +113,10 @@ class NodeThreadPool implements ThreadPool {
         continue;
       }
       let s: number;
-      let spins = 0;
+      let polls = 0;
+      const spinUntil = performance.now() + MAIN_SPIN_MS;
       while ((s = Atomics.load(ctrl, state)) === BUSY) {
-        // shares are balanced, so the worker usually finishes within microseconds of this thread
-        if (++spins > MAIN_SPINS) Atomics.wait(ctrl, state, BUSY);
+        if ((++polls & 255) === 0 && performance.now() > spinUntil) Atomics.wait(ctrl, state, BUSY);
       }
       if (s === FAILED && error === null) error = new Error(`wasm backend: ${task} failed on a worker thread`);
       Atomics.store(ctrl, state, IDLE);

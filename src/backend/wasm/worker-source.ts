@@ -29,8 +29,14 @@ export const BUSY = 2;
 export const DONE = 3;
 export const FAILED = 4;
 
-/** Polls before sleeping in Atomics.wait: back-to-back kernels then skip the wake-up latency. */
-const SPINS = 20000;
+/**
+ * How long an idle worker polls for its next share before it sleeps in Atomics.wait, in ms.
+ * A training step posts work every few hundred microseconds with JS work in between; waking a
+ * sleeping thread costs tens to hundreds of microseconds on a virtual machine, every time, so
+ * workers poll through such gaps (as OpenMP's threads do) and sleep only when the caller has
+ * stopped posting work.
+ */
+export const WORKER_SPIN_MS = 5;
 
 /** The worker's JavaScript (CommonJS, for `new Worker(WORKER_SOURCE, { eval: true, workerData })`). */
 export const WORKER_SOURCE: string = `
@@ -52,10 +58,11 @@ try {
   Atomics.notify(ctrl, base + ${READY});
 }
 for (;;) {
-  let spins = 0;
+  const spinUntil = performance.now() + ${WORKER_SPIN_MS};
+  let polls = 0;
   let s;
   while ((s = Atomics.load(ctrl, STATE)) !== ${RUN}) {
-    if (++spins > ${SPINS}) Atomics.wait(ctrl, STATE, s);
+    if ((++polls & 255) === 0 && performance.now() > spinUntil) Atomics.wait(ctrl, STATE, s);
   }
   if (Atomics.compareExchange(ctrl, STATE, ${RUN}, ${BUSY}) !== ${RUN}) continue;
   let result = ${DONE};
