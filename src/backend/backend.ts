@@ -20,6 +20,17 @@ import type { Shape } from '../tensor/shape.js';
 import type { ConvGeometry } from '../ops/conv-geometry.js';
 import type { PoolGeometry } from '../ops/pool-geometry.js';
 
+/**
+ * What follows the convolution in a fused block (`fusedConv2d`): an optional ReLU after the bias,
+ * then an optional max pooling of the activated output.
+ */
+export interface ConvEpilogue {
+  /** `a = max(0, z)` after the bias (else `a = z`). */
+  relu: boolean;
+  /** Max pooling of `a` (its input is the convolution's output `[n, cOut, hOut, wOut]`), or null. */
+  pool: PoolGeometry | null;
+}
+
 /** Elementwise functions of one tensor; `alpha` is the negative slope of `leakyRelu`, the exponent of `powScalar`. */
 export type UnaryOp = 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'square' | 'relu' | 'leakyRelu' | 'sigmoid' | 'tanh' | 'powScalar';
 
@@ -72,6 +83,26 @@ export interface Backend {
   conv2dBackwardInput(dy: TypedArray, w: TypedArray, g: ConvGeometry, dx: TypedArray, dxZeroed?: boolean): void;
   /** `∂L/∂W = ∂L/∂Y ⊗ X` (S5, S11): → dw `[cOut,cIn/g,kh,kw]`. */
   conv2dBackwardWeight(x: TypedArray, dy: TypedArray, g: ConvGeometry, dw: TypedArray): void;
+
+  /**
+   * A convolution block in one call: `z = W ⊗ X + b` (as `conv2d`), `a = relu(z)` when
+   * `e.relu`, `y = maxPool(a)` when `e.pool` (recording `argmax` as `maxPool2d` does; null
+   * without pooling), else `y = a`. `out` is y. Equal, bit for bit, to those kernels run one
+   * after another; a backend may keep z and a to itself.
+   */
+  fusedConv2d(x: TypedArray, w: TypedArray, bias: TypedArray | null, g: ConvGeometry, e: ConvEpilogue, out: TypedArray, argmax: Int32Array | null): void;
+  /**
+   * The block's backward pass from `dy = ∂L/∂y` and the forward's `y` and `argmax`:
+   * `∂L/∂a = up(dy)` (routed to the maxima, S10) or dy, `∂L/∂z = ∂L/∂a · [y > 0]` (relu), then
+   * `dx += ∂L/∂X` (when dx is not null; `dxZeroed` as for `conv2dBackwardInput`),
+   * `dw = ∂L/∂W` and `db = Σ_{n,i,j} ∂L/∂z` (each when not null). Equal, bit for bit, to
+   * `maxPool2dBackward`, `unaryBackward('relu')`, `conv2dBackwardInput`, `conv2dBackwardWeight`
+   * and `sum` over axes (0, 2) of `∂L/∂z` as `[n, cOut, hOut·wOut]`.
+   */
+  fusedConv2dBackward(
+    x: TypedArray, w: TypedArray, y: TypedArray, argmax: Int32Array | null, dy: TypedArray, g: ConvGeometry, e: ConvEpilogue,
+    dx: TypedArray | null, dw: TypedArray | null, db: TypedArray | null, dxZeroed?: boolean,
+  ): void;
 
   /** Max pooling (S8); records the flat input index (within its channel plane) of each maximum. */
   maxPool2d(x: TypedArray, g: PoolGeometry, out: TypedArray, argmax: Int32Array): void;

@@ -3,9 +3,36 @@ import { shapeStr, shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { add } from '../ops/elementwise.js';
 import { flatten } from '../ops/shape.js';
+import { convBlock } from '../ops/fused-conv.js';
 import { Module } from './module.js';
+import { Conv2d } from './conv.js';
+import { ReLU } from './activation.js';
+import { MaxPool2d } from './pooling.js';
 
-/** Applies its modules in order: `y = f_k(… f_2(f_1(x)))`. Children are named `"0"`, `"1"`, …. */
+/** Whether `m` is exactly an instance of `type` (a subclass may change what `forward` does). */
+function isExactly(m: Module | undefined, type: abstract new (...args: never[]) => Module): boolean {
+  return m !== undefined && Object.getPrototypeOf(m) === type.prototype;
+}
+
+/**
+ * The `Conv2d[, ReLU][, MaxPool2d]` run starting at `layers[i]` that `fusedConv2d` computes in
+ * one op (with at least one layer after the convolution), as its length; 0 where there is none.
+ */
+function fusibleRun(layers: readonly Module[], i: number): number {
+  if (!isExactly(layers[i], Conv2d)) return 0;
+  let end = i + 1;
+  if (isExactly(layers[end], ReLU)) end++;
+  if (isExactly(layers[end], MaxPool2d)) end++;
+  return end - i > 1 ? end - i : 0;
+}
+
+/**
+ * Applies its modules in order: `y = f_k(… f_2(f_1(x)))`. Children are named `"0"`, `"1"`, ….
+ *
+ * A `Conv2d` followed by a `ReLU` and/or a `MaxPool2d` runs as one `fusedConv2d` op, whose
+ * values and gradients are those of the layers run one by one, bit for bit, but which a backend
+ * computes without handing the full-resolution activations back and forth.
+ */
 export class Sequential extends Module {
   readonly layers: Module[];
   constructor(...layers: Module[]) {
@@ -14,7 +41,24 @@ export class Sequential extends Module {
   }
   forward(x: Tensor): Tensor {
     let y = x;
-    for (const layer of this.layers) y = layer.forward(y);
+    for (let i = 0; i < this.layers.length; ) {
+      const run = fusibleRun(this.layers, i);
+      if (run === 0) {
+        y = this.layers[i].forward(y);
+        i++;
+        continue;
+      }
+      const conv = this.layers[i] as Conv2d;
+      const relu = isExactly(this.layers[i + 1], ReLU);
+      const pool = this.layers[i + run - 1];
+      // errors name the ops the layers would have run one by one
+      y = convBlock('conv2d', 'maxPool2d', y, conv.weight, conv.bias, {
+        ...conv.options,
+        activation: relu ? 'relu' : 'none',
+        maxPool: pool instanceof MaxPool2d ? pool.options : null,
+      });
+      i += run;
+    }
     return y;
   }
 }

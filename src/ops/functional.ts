@@ -3,6 +3,8 @@
  * of SPEC S1–S19 with PyTorch's option names in camelCase.
  */
 export { conv1d, conv2d, convolve1d, convolve2d, rot180 } from './conv.js';
+export { fusedConv2d } from './fused-conv.js';
+export type { FusedConv2dOptions } from './fused-conv.js';
 export { convTranspose1d, convTranspose2d } from './conv-transpose.js';
 export { maxPool2d, avgPool2d, globalAvgPool2d } from './pool.js';
 export { subsampling } from './subsampling.js';

@@ -20,6 +20,7 @@ import { type WasmBackend, createWasmBackend } from '../../src/backend/wasm/inde
 import { type ConvGeometry, type Conv2dOptions, type ConvTranspose2dOptions, convGeometry, convTransposeGeometry } from '../../src/ops/conv-geometry.js';
 import { type Pool2dOptions, poolGeometry } from '../../src/ops/pool-geometry.js';
 import { Generator } from '../../src/tensor/random.js';
+import { EPILOGUES, checkFusedBlock, epilogueFor } from './fused-check.js';
 import { type Shape, broadcastShapes, sizeOf } from '../../src/tensor/shape.js';
 
 type KernelName = Exclude<keyof Backend, 'name'>;
@@ -221,6 +222,20 @@ function kernelTests(wasm: Backend, seed: number): Record<KernelName, () => void
         refBackend.conv2dBackwardWeight(abs(x), abs(dy), c, scale);
         expectWithin(actual, expected, scale, CONV_TOL, `conv2dBackwardWeight ${label}`);
       }
+    },
+    // the fused block against this backend's own separate kernels (which the tests above
+    // compare with ref), bit for bit; both fused kernels are checked by one body
+    fusedConv2d() {
+      for (const { label, geometry: c } of CONV_CASES) {
+        for (const ep of EPILOGUES) {
+          const e = epilogueFor(c, ep.relu, ep.pool);
+          if (e !== null) checkFusedBlock(wasm, c, e, g, `${label}, ${ep.label}`);
+        }
+      }
+    },
+    fusedConv2dBackward() {
+      const c = CONV_CASES.find((k) => k.label.startsWith('LeNet C1'))!.geometry;
+      checkFusedBlock(wasm, { ...c, n: 64 }, epilogueFor({ ...c, n: 64 }, true, { kernelSize: 2 })!, g, 'LeNet C1 batch 64, relu, maxPool 2');
     },
     matmul() {
       for (const [batch, m, k, n] of MATMUL_CASES) {

@@ -7,6 +7,7 @@ import { axpy, binary, unary, unaryBackward } from './elementwise.js';
 import { argmax, logSoftmax, logSoftmaxBackward, permute, sum } from './reduce.js';
 import { gemm, matmul } from './matmul.js';
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
+import { fusedConv2d, fusedConv2dBackward } from './fused-conv.js';
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
 
 /** The reference backend: every kernel as a plain loop (see `Backend` for each contract). */
@@ -24,6 +25,8 @@ export const refBackend: Backend = {
   conv2d,
   conv2dBackwardInput,
   conv2dBackwardWeight,
+  fusedConv2d,
+  fusedConv2dBackward,
   maxPool2d,
   maxPool2dBackward,
   avgPool2d,

@@ -76,9 +76,14 @@ export function conv2dForward(ctx: WasmContext, x: Float32Array, w: Float32Array
   const { arena } = ctx;
   arena.scope(() => {
     const outp = arena.alloc(out.length * 4);
-    forward(ctx, arena.put(x), arena.put(w), bias === null ? 0 : arena.put(bias), g, outp, false);
+    conv2dForwardAt(ctx, arena.put(x), arena.put(w), bias === null ? 0 : arena.put(bias), g, outp);
     arena.take(outp, out);
   });
+}
+
+/** `conv2dForward` on operands already in memory (bias 0: none); writes `out`. */
+export function conv2dForwardAt(ctx: WasmContext, x: number, w: number, bias: number, g: ConvGeometry, out: number): void {
+  forward(ctx, x, w, bias, g, out, false);
 }
 
 /**
@@ -113,39 +118,49 @@ function gradientAsConvolution(g: ConvGeometry): ConvGeometry | null {
  * reference). When `dxZeroed`, dx is not copied in: the gradient is written, not added.
  */
 export function conv2dBackwardInput(ctx: WasmContext, dy: Float32Array, w: Float32Array, g: ConvGeometry, dx: Float32Array, dxZeroed: boolean): void {
+  const { arena } = ctx;
+  arena.scope(() => {
+    const dyp = arena.put(dy);
+    const wp = arena.put(w);
+    const dxp = dxZeroed ? arena.alloc(dx.length * 4) : arena.put(dx);
+    conv2dBackwardInputAt(ctx, dyp, wp, g, dxp, !dxZeroed);
+    arena.take(dxp, dx);
+  });
+}
+
+/**
+ * `conv2dBackwardInput` on operands already in memory: adds the gradient onto dx when
+ * `accumulate`, else writes it (dx's memory may then hold anything).
+ */
+export function conv2dBackwardInputAt(ctx: WasmContext, dyp: number, wp: number, g: ConvGeometry, dxp: number, accumulate: boolean): void {
   const { arena, kernels } = ctx;
   const { cInG, cOutG, kc, p, macs, padded, planeBytes } = sizes(g);
   const asConvolution = gradientAsConvolution(g);
   arena.scope(() => {
-    const dyp = arena.put(dy);
-    const wp = arena.put(w);
     if (asConvolution !== null) {
-      // the forward convolution writes every element of its output: dx is added to only when it may be non-zero
-      const dxp = dxZeroed ? arena.alloc(dx.length * 4) : arena.put(dx);
-      const flipped = arena.alloc(w.length * 4);
+      // the forward convolution writes every element of its output
+      const flipped = arena.alloc(g.cOut * kc * 4);
       kernels.flipWeights(flipped, wp, g.cOut, cInG, g.kh, g.kw, g.groups);
-      forward(ctx, dyp, flipped, 0, asConvolution, dxp, !dxZeroed);
-      arena.take(dxp, dx);
-    } else {
-      const dxp = dxZeroed ? arena.zeros(dx.length * 4) : arena.put(dx);
-      const threads = threadsFor(ctx, 2 * macs, g.n * g.groups);
-      // a dy panel, then the Kc × P column buffer of one image
-      const stride = panelBytes(cOutG) + Math.ceil((kc * p * 4) / 64) * 64;
-      const o: Operands = {
-        ...NONE,
-        packed: arena.alloc(g.groups * packedABytes(kc, cOutG)),
-        biasOrDy: dyp,
-        out: dxp,
-        scratch: arena.alloc(stride * threads),
-        stride,
-        taps: arena.alloc(kc * 4),
-        padded: padded ? arena.alloc(g.n * g.cIn * planeBytes) : 0,
-      };
-      const desc = arena.ints(descriptor(g, o));
-      kernels.convPrepare(desc, wp, o.packed, 1);
-      ctx.pool.run('convBackwardInputTask', desc, threads);
-      arena.take(dxp, dx);
+      forward(ctx, dyp, flipped, 0, asConvolution, dxp, accumulate);
+      return;
     }
+    if (!accumulate) arena.i32.fill(0, dxp >> 2, (dxp >> 2) + g.n * g.cIn * g.h * g.w);
+    const threads = threadsFor(ctx, 2 * macs, g.n * g.groups);
+    // a dy panel, then the Kc × P column buffer of one image
+    const stride = panelBytes(cOutG) + Math.ceil((kc * p * 4) / 64) * 64;
+    const o: Operands = {
+      ...NONE,
+      packed: arena.alloc(g.groups * packedABytes(kc, cOutG)),
+      biasOrDy: dyp,
+      out: dxp,
+      scratch: arena.alloc(stride * threads),
+      stride,
+      taps: arena.alloc(kc * 4),
+      padded: padded ? arena.alloc(g.n * g.cIn * planeBytes) : 0,
+    };
+    const desc = arena.ints(descriptor(g, o));
+    kernels.convPrepare(desc, wp, o.packed, 1);
+    ctx.pool.run('convBackwardInputTask', desc, threads);
   });
 }
 
@@ -154,21 +169,34 @@ const WEIGHT_GRADIENT_K = 512;
 
 /** `dw = ∂L/∂W` from x and dy: dw `[cOut,cIn/g,kh,kw]` (overwritten, as the reference). */
 export function conv2dBackwardWeight(ctx: WasmContext, x: Float32Array, dy: Float32Array, g: ConvGeometry, dw: Float32Array): void {
+  const { arena } = ctx;
+  arena.scope(() => {
+    arena.take(conv2dBackwardWeightAt(ctx, arena.put(x), arena.put(dy), g), dw);
+  });
+}
+
+/**
+ * `conv2dBackwardWeight` on operands already in memory: returns where dw is, in memory
+ * allocated from the caller's arena scope.
+ */
+export function conv2dBackwardWeightAt(ctx: WasmContext, xp: number, dyp: number, g: ConvGeometry): number {
   const { arena, kernels } = ctx;
   const { cInG, cOutG, kc, p, macs, padded, planeBytes } = sizes(g);
+  const block = Math.max(1, Math.min(g.n, Math.ceil(WEIGHT_GRADIENT_K / p)));
+  const threads = threadsFor(ctx, 2 * macs, Math.max(Math.ceil(g.n / block), g.groups * Math.ceil(kc / NR)));
+  const stride = (padded ? block * cInG * planeBytes : 0) + packedABytes(cOutG, block * p) + panelBytes(block * p) + LANES_BYTES;
+  const len = g.cOut * kc;
+  // mode 0: threads split the images, each summing into its own partial dw;
+  // mode 1: threads split the weight columns, each summing over all images
+  const mode = g.n >= threads * block ? 0 : 1;
+  // the result comes first, so that the scratch after it can be released
+  const result = mode === 1 ? arena.zeros(len * 4) : arena.alloc(len * 4);
   arena.scope(() => {
-    const block = Math.max(1, Math.min(g.n, Math.ceil(WEIGHT_GRADIENT_K / p)));
-    const threads = threadsFor(ctx, 2 * macs, Math.max(Math.ceil(g.n / block), g.groups * Math.ceil(kc / NR)));
-    const stride = (padded ? block * cInG * planeBytes : 0) + packedABytes(cOutG, block * p) + panelBytes(block * p) + LANES_BYTES;
-    const len = g.cOut * kc;
-    // mode 0: threads split the images, each summing into its own partial dw;
-    // mode 1: threads split the weight columns, each summing over all images
-    const mode = g.n >= threads * block ? 0 : 1;
     const o: Operands = {
       ...NONE,
-      x: arena.put(x),
-      biasOrDy: arena.put(dy),
-      out: mode === 1 ? arena.zeros(len * 4) : 0,
+      x: xp,
+      biasOrDy: dyp,
+      out: result,
       scratch: arena.alloc(stride * threads),
       stride,
       mode,
@@ -179,14 +207,8 @@ export function conv2dBackwardWeight(ctx: WasmContext, x: Float32Array, dy: Floa
     const desc = arena.ints(descriptor(g, o));
     kernels.convPrepare(desc, 0, 0, 0);
     ctx.pool.run('convBackwardWeightTask', desc, threads);
-    if (mode === 1) {
-      arena.take(o.out, dw);
-    } else if (threads === 1) {
-      arena.take(o.partials, dw);
-    } else {
-      const sum = arena.alloc(len * 4);
-      kernels.sumPartials(sum, o.partials, threads, len);
-      arena.take(sum, dw);
-    }
+    // the threads' partial sums added up (one partial is copied)
+    if (mode === 0) kernels.sumPartials(result, o.partials, threads, len);
   });
+  return result;
 }

@@ -22,6 +22,7 @@ import { refBackend } from '../ref/index.js';
 import { Arena } from './arena.js';
 import type { WasmContext } from './context.js';
 import { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward } from './conv.js';
+import { fusedConv2d, fusedConv2dBackward } from './fused-conv.js';
 import { axpy, binary, unary, unaryBackward } from './elementwise.js';
 import { gemm, matmul } from './matmul.js';
 import { type WasmRuntime, loadWasmRuntime, loadWasmRuntimeAsync } from './module.js';
@@ -160,6 +161,17 @@ function backendOn(runtime: WasmRuntime, threads: number, options: WasmBackendOp
     conv2dBackwardWeight(x, dy, g, dw) {
       if (x instanceof Float32Array && dy instanceof Float32Array && dw instanceof Float32Array) conv2dBackwardWeight(ctx, x, dy, g, dw);
       else refBackend.conv2dBackwardWeight(x, dy, g, dw);
+    },
+    fusedConv2d(x, w, bias, g, e, out, am) {
+      if (x instanceof Float32Array && w instanceof Float32Array && out instanceof Float32Array && (bias === null || bias instanceof Float32Array)) {
+        fusedConv2d(ctx, x, w, bias, g, e, out, am);
+      } else refBackend.fusedConv2d(x, w, bias, g, e, out, am);
+    },
+    fusedConv2dBackward(x, w, y, am, dy, g, e, dx, dw, db, dxZeroed = false) {
+      const f32 = (a: unknown): a is Float32Array => a instanceof Float32Array;
+      if (f32(x) && f32(w) && f32(y) && f32(dy) && (dx === null || f32(dx)) && (dw === null || f32(dw)) && (db === null || f32(db))) {
+        fusedConv2dBackward(ctx, x, w, y, am, dy, g, e, dx, dw, db, dxZeroed);
+      } else refBackend.fusedConv2dBackward(x, w, y, am, dy, g, e, dx, dw, db);
     },
     maxPool2d(x, g, out, am) {
       if (x instanceof Float32Array && out instanceof Float32Array) maxPool2d(ctx, x, g, out, am);

@@ -34,6 +34,7 @@ export interface WasmKernels {
     kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, hOut: number, wOut: number,
   ): void;
   maxPoolBackward(dy: number, argmax: number, dx: number, planes: number, h: number, w: number, hOut: number, wOut: number): void;
+  maskMaxima(y: number, argmax: number, dx: number, planes: number, h: number, w: number, hOut: number, wOut: number): void;
   avgPool(
     x: number, out: number, planes: number, h: number, w: number,
     kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, hOut: number, wOut: number, countIncludePad: number,
@@ -100,6 +101,7 @@ export function kernelsOf(instance: WebAssembly.Instance): WasmKernels {
     logSoftmaxBackward: f('logSoftmaxBackward'),
     maxPool: f('maxPool'),
     maxPoolBackward: f('maxPoolBackward'),
+    maskMaxima: f('maskMaxima'),
     avgPool: f('avgPool'),
     avgPoolBackward: f('avgPoolBackward'),
   };

@@ -10,21 +10,32 @@ export function sum(ctx: WasmContext, x: Float32Array, xShape: Shape, axes: read
     out.fill(0);
     return;
   }
+  const { arena } = ctx;
+  arena.scope(() => {
+    arena.take(sumAt(ctx, arena.put(x), xShape, axes), out);
+  });
+}
+
+/**
+ * `sum` of a non-empty x already in memory: returns where the f32 sums are, in memory allocated
+ * from the caller's arena scope.
+ */
+export function sumAt(ctx: WasmContext, xp: number, xShape: Shape, axes: readonly number[]): number {
   const { arena, kernels } = ctx;
   const keptShape = xShape.map((d, i) => (axes.includes(i) ? 1 : d));
   const outStrides = stridesOf(keptShape).map((s, i) => (axes.includes(i) ? 0 : s));
   const { dims, strides } = collapse(xShape, [stridesOf(xShape), outStrides]);
+  const length = sizeOf(keptShape);
+  const acc = arena.zeros(length * 8);
   arena.scope(() => {
-    const xp = arena.put(x);
-    const acc = arena.zeros(out.length * 8);
     const dimsp = arena.ints(dims);
     const sp = arena.ints(strides[1]);
     const index = arena.alloc(dims.length * 4);
     kernels.sumInto(xp, acc, dims.length, dimsp, sp, index);
-    // the f32 sums overwrite the start of the f64 accumulators, which are read first
-    kernels.roundSums(acc, acc, out.length);
-    arena.take(acc, out);
   });
+  // the f32 sums overwrite the start of the f64 accumulators, which are read first
+  kernels.roundSums(acc, acc, length);
+  return acc;
 }
 
 /** `out = x` with axes permuted: `out.shape[i] = xShape[perm[i]]`. */

@@ -111,6 +111,25 @@ export function maxPoolBackward(dy: usize, argmax: usize, dx: usize, planes: i32
   }
 }
 
+/**
+ * The ReLU's mask on a max pooling's input gradient (after `maxPoolBackward`):
+ * `dx[plane, argmax] *= (y > 0 ? 1 : 0)` for every output `y` of the pooled ReLU, which is
+ * positive exactly where the ReLU's input at that maximum was. Positions that are no window's
+ * maximum hold 0 and keep it.
+ */
+export function maskMaxima(y: usize, argmax: usize, dx: usize, planes: i32, h: i32, w: i32, hOut: i32, wOut: i32): void {
+  const per = hOut * wOut;
+  let o: usize = 0;
+  for (let plane = 0; plane < planes; plane++) {
+    const dxo = dx + (<usize>plane * <usize>h * <usize>w << 2);
+    for (let k = 0; k < per; k++) {
+      const d = dxo + (<usize>load<i32>(argmax + (o << 2)) << 2);
+      store<f32>(d, load<f32>(d) * (load<f32>(y + (o << 2)) > 0 ? <f32>1 : <f32>0));
+      o++;
+    }
+  }
+}
+
 /** Average pooling; `countIncludePad` counts the padded window (clipped to the padded input) in the divisor. */
 export function avgPool(
   x: usize, out: usize, planes: i32, h: i32, w: i32,

@@ -1,0 +1,69 @@
+/**
+ * The reference fused convolution block: the separate kernels run one after another, which is
+ * what `Backend.fusedConv2d` and `fusedConv2dBackward` promise to equal.
+ *
+ *     z = W ⊗ X + b,   a = relu(z) (or z),   y = maxPool(a) (or a)
+ *     ∂L/∂a = up(∂L/∂y),   ∂L/∂z = ∂L/∂a · [y > 0],   then ∂L/∂X, ∂L/∂W, ∂L/∂b from ∂L/∂z
+ */
+import type { TypedArray } from '../../tensor/dtype.js';
+import type { ConvGeometry } from '../../ops/conv-geometry.js';
+import type { ConvEpilogue } from '../backend.js';
+import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
+import { unary } from './elementwise.js';
+import { maxPool2d, maxPool2dBackward } from './pool.js';
+import { sum } from './reduce.js';
+
+/** A zero-filled array of `x`'s element type. */
+function zerosLike(x: TypedArray, length: number): TypedArray {
+  return x instanceof Float64Array ? new Float64Array(length) : new Float32Array(length);
+}
+
+/** Backend.fusedConv2d. */
+export function fusedConv2d(x: TypedArray, w: TypedArray, bias: TypedArray | null, g: ConvGeometry, e: ConvEpilogue, out: TypedArray, argmax: Int32Array | null): void {
+  const z = e.pool ? zerosLike(out, g.n * g.cOut * g.hOut * g.wOut) : out;
+  conv2d(x, w, bias, g, z);
+  if (e.relu) unary('relu', z, z, 0);
+  if (e.pool) {
+    if (argmax === null) throw new Error('fusedConv2d: a pooled block needs an argmax array');
+    maxPool2d(z, e.pool, out, argmax);
+  }
+}
+
+/**
+ * `∂L/∂z` from `∂L/∂y`: routed to the maxima and masked by the ReLU, in the order of
+ * `maxPool2dBackward` then `unaryBackward('relu')` (so the result is theirs, bit for bit). With
+ * pooling the mask of a maximum is its pooled value: `y_o > 0 ⇔ z_{argmax_o} > 0`.
+ */
+export function blockDeltas(y: TypedArray, argmax: Int32Array | null, dy: TypedArray, g: ConvGeometry, e: ConvEpilogue): TypedArray {
+  const { pool } = e;
+  if (pool === null) {
+    if (!e.relu) return dy;
+    const dz = zerosLike(dy, dy.length);
+    for (let i = 0; i < dy.length; i++) dz[i] = dy[i] * (y[i] > 0 ? 1 : 0);
+    return dz;
+  }
+  if (argmax === null) throw new Error('fusedConv2dBackward: a pooled block needs its argmax array');
+  const dz = zerosLike(dy, g.n * g.cOut * g.hOut * g.wOut);
+  maxPool2dBackward(dy, argmax, pool, dz);
+  if (e.relu) {
+    const per = pool.hOut * pool.wOut;
+    const plane = pool.h * pool.w;
+    for (let o = 0; o < dy.length; o++) {
+      const at = Math.floor(o / per) * plane + argmax[o];
+      // positions that are no window's maximum hold 0, which the mask keeps 0
+      dz[at] *= y[o] > 0 ? 1 : 0;
+    }
+  }
+  return dz;
+}
+
+/** Backend.fusedConv2dBackward. */
+export function fusedConv2dBackward(
+  x: TypedArray, w: TypedArray, y: TypedArray, argmax: Int32Array | null, dy: TypedArray, g: ConvGeometry, e: ConvEpilogue,
+  dx: TypedArray | null, dw: TypedArray | null, db: TypedArray | null,
+): void {
+  const dz = blockDeltas(y, argmax, dy, g, e);
+  if (db !== null) sum(dz, [g.n, g.cOut, g.hOut * g.wOut], [0, 2], db);
+  if (dw !== null) conv2dBackwardWeight(x, dz, g, dw);
+  if (dx !== null) conv2dBackwardInput(dz, w, g, dx);
+}

@@ -1,0 +1,81 @@
+/**
+ * The fused convolution block on wasm: the convolution's output z, its activation and its
+ * gradient stay in linear memory, so only the block's input, parameters, pooled output and
+ * their gradients cross between JS arrays and the kernels:
+ *
+ *     forward   z = W ⊗ X + b  →  a = relu(z) in place  →  y = maxPool(a), argmax
+ *     backward  ∂L/∂z = up(∂L/∂y) · [y > 0]  →  ∂L/∂b = Σ ∂L/∂z, ∂L/∂W, ∂L/∂X
+ *
+ * Each step is the same kernel the separate ops run, on the same values, so results are theirs
+ * bit for bit (see ref/fused-conv.ts for the composition this must equal).
+ */
+import type { ConvEpilogue } from '../backend.js';
+import type { ConvGeometry } from '../../ops/conv-geometry.js';
+import type { WasmContext } from './context.js';
+import { conv2dBackwardInputAt, conv2dBackwardWeightAt, conv2dForwardAt } from './conv.js';
+import { sumAt } from './reduce.js';
+
+/** The unary kernels' code of relu (elementwise.ts UNARY_CODES). */
+const RELU = 6;
+
+/** Elements of the convolution's output `[n, cOut, hOut, wOut]`. */
+function convOutputLength(g: ConvGeometry): number {
+  return g.n * g.cOut * g.hOut * g.wOut;
+}
+
+/** Backend.fusedConv2d on wasm. */
+export function fusedConv2d(
+  ctx: WasmContext, x: Float32Array, w: Float32Array, bias: Float32Array | null, g: ConvGeometry, e: ConvEpilogue, out: Float32Array, argmax: Int32Array | null,
+): void {
+  const { arena, kernels } = ctx;
+  const { pool } = e;
+  const zLength = convOutputLength(g);
+  arena.scope(() => {
+    const z = arena.alloc(zLength * 4);
+    conv2dForwardAt(ctx, arena.put(x), arena.put(w), bias === null ? 0 : arena.put(bias), g, z);
+    if (e.relu) kernels.unary(RELU, z, z, zLength, 0);
+    if (pool === null) {
+      arena.take(z, out);
+      return;
+    }
+    if (argmax === null) throw new Error('fusedConv2d: a pooled block needs an argmax array');
+    const outp = arena.alloc(out.length * 4);
+    const ap = arena.alloc(argmax.length * 4);
+    kernels.maxPool(z, outp, ap, pool.n * pool.c, pool.h, pool.w, pool.kh, pool.kw, pool.strideH, pool.strideW, pool.padH, pool.padW, pool.hOut, pool.wOut);
+    arena.take(outp, out);
+    arena.take(ap, argmax);
+  });
+}
+
+/** Backend.fusedConv2dBackward on wasm. */
+export function fusedConv2dBackward(
+  ctx: WasmContext, x: Float32Array, w: Float32Array, y: Float32Array, argmax: Int32Array | null, dy: Float32Array, g: ConvGeometry, e: ConvEpilogue,
+  dx: Float32Array | null, dw: Float32Array | null, db: Float32Array | null, dxZeroed: boolean,
+): void {
+  const { arena, kernels } = ctx;
+  const { pool } = e;
+  const zLength = convOutputLength(g);
+  arena.scope(() => {
+    // ∂L/∂z, in the order of maxPool2dBackward then the relu's backward
+    let dz = arena.put(dy);
+    if (pool !== null) {
+      if (argmax === null) throw new Error('fusedConv2dBackward: a pooled block needs its argmax array');
+      const ap = arena.put(argmax);
+      const dyp = dz;
+      dz = arena.zeros(zLength * 4);
+      kernels.maxPoolBackward(dyp, ap, dz, pool.n * pool.c, pool.h, pool.w, pool.hOut, pool.wOut);
+      if (e.relu) kernels.maskMaxima(arena.put(y), ap, dz, pool.n * pool.c, pool.h, pool.w, pool.hOut, pool.wOut);
+    } else if (e.relu) {
+      const yp = arena.put(y);
+      kernels.unaryBackward(RELU, yp, yp, dz, dz, zLength, 0);
+    }
+    if (db !== null && zLength > 0) arena.take(sumAt(ctx, dz, [g.n, g.cOut, g.hOut * g.wOut], [0, 2]), db);
+    else if (db !== null) db.fill(0);
+    if (dw !== null) arena.take(conv2dBackwardWeightAt(ctx, arena.put(x), dz, g), dw);
+    if (dx !== null) {
+      const dxp = dxZeroed ? arena.alloc(dx.length * 4) : arena.put(dx);
+      conv2dBackwardInputAt(ctx, dz, arena.put(w), g, dxp, !dxZeroed);
+      arena.take(dxp, dx);
+    }
+  });
+}

@@ -1,0 +1,103 @@
+/**
+ * The fused convolution block's contract, checked on any backend: `fusedConv2d` and
+ * `fusedConv2dBackward` equal, bit for bit, the same backend's separate kernels run one after
+ * another (conv2d → relu → maxPool2d, and maxPool2dBackward → relu's backward → sum,
+ * conv2dBackwardWeight, conv2dBackwardInput). Used by fused-conv.test.ts (ref) and
+ * wasm.test.ts (wasm, 1 and 2 threads).
+ */
+import { expect } from 'vitest';
+import type { Backend, ConvEpilogue } from '../../src/backend/backend.js';
+import type { ConvGeometry } from '../../src/ops/conv-geometry.js';
+import { type Pool2dOptions, poolGeometry } from '../../src/ops/pool-geometry.js';
+import type { Generator } from '../../src/tensor/random.js';
+
+/** What follows the convolution in the checked blocks. */
+export const EPILOGUES: { label: string; relu: boolean; pool: Pool2dOptions | null }[] = [
+  { label: 'relu', relu: true, pool: null },
+  { label: 'maxPool 2', relu: false, pool: { kernelSize: 2 } },
+  { label: 'relu, maxPool 2', relu: true, pool: { kernelSize: 2 } },
+  { label: 'relu, maxPool 3 stride 2 padding 1 ceilMode (overlapping)', relu: true, pool: { kernelSize: 3, stride: 2, padding: 1, ceilMode: true } },
+  { label: 'none', relu: false, pool: null },
+];
+
+/** The epilogue for a convolution's output, or null where the pooling does not fit it. */
+export function epilogueFor(g: ConvGeometry, relu: boolean, pool: Pool2dOptions | null): ConvEpilogue | null {
+  if (pool === null) return { relu, pool: null };
+  try {
+    return { relu, pool: poolGeometry('maxPool2d', [g.n, g.cOut, g.hOut, g.wOut], pool) };
+  } catch {
+    return null;
+  }
+}
+
+/** Normal samples, with a quarter of them set to exactly 0 (ReLU's and pooling's ties). */
+function inputs(n: number, g: Generator): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = g.uniform() < 0.25 ? 0 : g.normal();
+  return a;
+}
+
+function same(actual: ArrayLike<number>, expected: ArrayLike<number>, label: string): void {
+  expect(actual.length, `${label}: length`).toBe(expected.length);
+  for (let i = 0; i < actual.length; i++) {
+    if (!Object.is(actual[i], expected[i])) expect.fail(`${label}: element ${i} is ${actual[i]}, expected ${expected[i]}`);
+  }
+}
+
+/** Checks both fused kernels of `b` on one convolution and epilogue. */
+export function checkFusedBlock(b: Backend, g: ConvGeometry, e: ConvEpilogue, gen: Generator, label: string): void {
+  const zLength = g.n * g.cOut * g.hOut * g.wOut;
+  const x = inputs(g.n * g.cIn * g.h * g.w, gen);
+  const w = inputs(g.cOut * (g.cIn / g.groups) * g.kh * g.kw, gen);
+  const bias = inputs(g.cOut, gen);
+  // the separate kernels
+  const z = new Float32Array(zLength);
+  b.conv2d(x, w, bias, g, z);
+  const a = new Float32Array(zLength);
+  if (e.relu) b.unary('relu', z, a, 0);
+  else a.set(z);
+  const { pool } = e;
+  const outLength = pool ? pool.n * pool.c * pool.hOut * pool.wOut : zLength;
+  const y = pool ? new Float32Array(outLength) : a;
+  const argmax = pool ? new Int32Array(outLength) : null;
+  if (pool) b.maxPool2d(a, pool, y, argmax as Int32Array);
+  // the fused forward, into garbage (it must overwrite)
+  const yFused = inputs(outLength, gen);
+  const argmaxFused = pool ? new Int32Array(outLength).fill(-7) : null;
+  b.fusedConv2d(x, w, bias, g, e, yFused, argmaxFused);
+  same(yFused, y, `${label}: fusedConv2d output`);
+  if (pool) same(argmaxFused as Int32Array, argmax as Int32Array, `${label}: fusedConv2d argmax`);
+
+  const dy = inputs(outLength, gen);
+  const da = new Float32Array(zLength);
+  if (pool) b.maxPool2dBackward(dy, argmax as Int32Array, pool, da, true);
+  else da.set(dy);
+  const dz = new Float32Array(zLength);
+  if (e.relu) b.unaryBackward('relu', z, a, da, dz, 0);
+  else dz.set(da);
+  const db = new Float32Array(g.cOut);
+  b.sum(dz, [g.n, g.cOut, g.hOut * g.wOut], [0, 2], db);
+  const dw = new Float32Array(w.length);
+  b.conv2dBackwardWeight(x, dz, g, dw);
+  const dx0 = inputs(x.length, gen);
+  const dx = dx0.slice();
+  b.conv2dBackwardInput(dz, w, g, dx, false);
+  const dxFromZero = new Float32Array(x.length);
+  b.conv2dBackwardInput(dz, w, g, dxFromZero, true);
+
+  // adding onto a non-zero dx, with dw and db overwritten from garbage
+  const [dxF, dwF, dbF] = [dx0.slice(), inputs(dw.length, gen), inputs(db.length, gen)];
+  b.fusedConv2dBackward(x, w, y, argmax, dy, g, e, dxF, dwF, dbF, false);
+  same(dxF, dx, `${label}: fusedConv2dBackward dx (accumulated)`);
+  same(dwF, dw, `${label}: fusedConv2dBackward dw`);
+  same(dbF, db, `${label}: fusedConv2dBackward db`);
+  // a zeroed dx written, the others not asked for
+  const dxZ = new Float32Array(x.length);
+  b.fusedConv2dBackward(x, w, y, argmax, dy, g, e, dxZ, null, null, true);
+  same(dxZ, dxFromZero, `${label}: fusedConv2dBackward dx (dxZeroed)`);
+  // parameters only (the first layer of a network)
+  const [dwP, dbP] = [new Float32Array(dw.length), new Float32Array(db.length)];
+  b.fusedConv2dBackward(x, w, y, argmax, dy, g, e, null, dwP, dbP, true);
+  same(dwP, dw, `${label}: fusedConv2dBackward dw without dx`);
+  same(dbP, db, `${label}: fusedConv2dBackward db without dx`);
+}

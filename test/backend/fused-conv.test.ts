@@ -1,0 +1,30 @@
+/**
+ * The reference backend's fused convolution block equals its separate kernels bit for bit (the
+ * wasm backend's is checked the same way in wasm.test.ts).
+ */
+import { describe, it } from 'vitest';
+import { refBackend } from '../../src/backend/ref/index.js';
+import { type Conv2dOptions, convGeometry } from '../../src/ops/conv-geometry.js';
+import { Generator } from '../../src/tensor/random.js';
+import type { Shape } from '../../src/tensor/shape.js';
+import { EPILOGUES, checkFusedBlock, epilogueFor } from './fused-check.js';
+
+const CASES: [string, Shape, Shape, Conv2dOptions][] = [
+  ['LeNet C1', [3, 1, 28, 28], [6, 1, 5, 5], { padding: 2 }],
+  ['LeNet C3', [3, 6, 14, 14], [16, 6, 5, 5], {}],
+  ['stride 2, asymmetric padding, groups 2', [2, 4, 11, 9], [6, 2, 3, 3], { stride: 2, padding: [1, 0, 2, 1], groups: 2 }],
+  ['dilation 2, odd sizes', [2, 3, 13, 10], [5, 3, 3, 2], { dilation: 2, padding: 1 }],
+];
+
+describe('ref fusedConv2d / fusedConv2dBackward = the separate kernels', () => {
+  const g = new Generator(77);
+  for (const [label, x, w, options] of CASES) {
+    it(label, () => {
+      const c = convGeometry('conv2d', x, w, options, 2);
+      for (const ep of EPILOGUES) {
+        const e = epilogueFor(c, ep.relu, ep.pool);
+        if (e !== null) checkFusedBlock(refBackend, c, e, g, `${label}, ${ep.label}`);
+      }
+    });
+  }
+});
