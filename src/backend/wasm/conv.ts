@@ -144,7 +144,7 @@ export function conv2dBackwardInputAt(ctx: WasmContext, dyp: number, wp: number,
       forward(ctx, dyp, flipped, 0, asConvolution, dxp, accumulate);
       return;
     }
-    if (!accumulate) arena.i32.fill(0, dxp >> 2, (dxp >> 2) + g.n * g.cIn * g.h * g.w);
+    if (!accumulate) kernels.zeroFill(dxp, g.n * g.cIn * g.h * g.w * 4);
     const threads = threadsFor(ctx, 2 * macs, g.n * g.groups);
     // a dy panel, then the Kc × P column buffer of one image
     const stride = panelBytes(cOutG) + Math.ceil((kc * p * 4) / 64) * 64;

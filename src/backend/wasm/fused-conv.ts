@@ -3,7 +3,7 @@
  * gradient stay in linear memory, so only the block's input, parameters, pooled output and
  * their gradients cross between JS arrays and the kernels:
  *
- *     forward   z = W ⊗ X + b  →  a = relu(z) in place  →  y = maxPool(a), argmax
+ *     forward   z = W ⊗ X + b  →  y = maxPool(relu(z)), argmax (relu applied as z is read)
  *     backward  ∂L/∂z = up(∂L/∂y) · [y > 0]  →  ∂L/∂b = Σ ∂L/∂z, ∂L/∂W, ∂L/∂X
  *
  * Each step is the same kernel the separate ops run, on the same values, so results are theirs
@@ -13,6 +13,7 @@ import type { ConvEpilogue } from '../backend.js';
 import type { ConvGeometry } from '../../ops/conv-geometry.js';
 import type { WasmContext } from './context.js';
 import { conv2dBackwardInputAt, conv2dBackwardWeightAt, conv2dForwardAt } from './conv.js';
+import { maxPool2dAt, maxPool2dBackwardAt } from './pool.js';
 import { sumAt } from './reduce.js';
 
 /** The unary kernels' code of relu (elementwise.ts UNARY_CODES). */
@@ -33,15 +34,16 @@ export function fusedConv2d(
   arena.scope(() => {
     const z = arena.alloc(zLength * 4);
     conv2dForwardAt(ctx, arena.put(x), arena.put(w), bias === null ? 0 : arena.put(bias), g, z);
-    if (e.relu) kernels.unary(RELU, z, z, zLength, 0);
     if (pool === null) {
+      if (e.relu) kernels.unary(RELU, z, z, zLength, 0);
       arena.take(z, out);
       return;
     }
     if (argmax === null) throw new Error('fusedConv2d: a pooled block needs an argmax array');
     const outp = arena.alloc(out.length * 4);
     const ap = arena.alloc(argmax.length * 4);
-    kernels.maxPool(z, outp, ap, pool.n * pool.c, pool.h, pool.w, pool.kh, pool.kw, pool.strideH, pool.strideW, pool.padH, pool.padW, pool.hOut, pool.wOut);
+    // the relu is applied as the pooling reads z (the same values and maxima as applying it first)
+    maxPool2dAt(ctx, z, pool, outp, ap, e.relu);
     arena.take(outp, out);
     arena.take(ap, argmax);
   });
@@ -62,9 +64,8 @@ export function fusedConv2dBackward(
       if (argmax === null) throw new Error('fusedConv2dBackward: a pooled block needs its argmax array');
       const ap = arena.put(argmax);
       const dyp = dz;
-      dz = arena.zeros(zLength * 4);
-      kernels.maxPoolBackward(dyp, ap, dz, pool.n * pool.c, pool.h, pool.w, pool.hOut, pool.wOut);
-      if (e.relu) kernels.maskMaxima(arena.put(y), ap, dz, pool.n * pool.c, pool.h, pool.w, pool.hOut, pool.wOut);
+      dz = arena.alloc(zLength * 4);
+      maxPool2dBackwardAt(ctx, dyp, ap, e.relu ? arena.put(y) : 0, pool, dz, e.relu);
     } else if (e.relu) {
       const yp = arena.put(y);
       kernels.unaryBackward(RELU, yp, yp, dz, dz, zLength, 0);

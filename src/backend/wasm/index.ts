@@ -93,7 +93,7 @@ export async function createWasmBackendAsync(options: WasmBackendOptions = {}): 
 function backendOn(runtime: WasmRuntime, threads: number, options: WasmBackendOptions): WasmBackend {
   const ctx: WasmContext = {
     kernels: runtime.kernels,
-    arena: new Arena(runtime.memory, runtime.kernels.heapBase()),
+    arena: new Arena(runtime.memory, runtime.kernels.heapBase(), runtime.kernels.zeroFill),
     pool: createThreadPool(runtime, threads),
     minFlopsPerThread: options.minFlopsPerThread ?? 2e6,
   };

@@ -26,3 +26,6 @@ export const TILE_BYTES = MR * NR * 4;
 
 /** Number of i32 fields of a convolution descriptor (assembly/desc.ts C_*). */
 export const CONV_FIELDS = 29;
+
+/** Number of i32 fields of a max pooling descriptor (assembly/desc.ts P_*). */
+export const POOL_FIELDS = 16;

@@ -10,6 +10,7 @@ type Exported = (...args: number[]) => number;
 /** The kernels' exports (see assembly/index.ts for what each computes). */
 export interface WasmKernels {
   heapBase(): number;
+  zeroFill(at: number, bytes: number): void;
   convPrepare(desc: number, w: number, dst: number, transposed: number): void;
   flipWeights(dst: number, w: number, cOut: number, cInG: number, kh: number, kw: number, groups: number): void;
   convPadTask(desc: number, tid: number, threads: number): void;
@@ -31,10 +32,11 @@ export interface WasmKernels {
   logSoftmaxBackward(y: number, dy: number, dx: number, outer: number, size: number, inner: number): void;
   maxPool(
     x: number, out: number, argmax: number, planes: number, h: number, w: number,
-    kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, hOut: number, wOut: number,
+    kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, hOut: number, wOut: number, relu: number,
   ): void;
+  maxPoolTask(desc: number, tid: number, threads: number): void;
+  maxPoolBackwardTask(desc: number, tid: number, threads: number): void;
   maxPoolBackward(dy: number, argmax: number, dx: number, planes: number, h: number, w: number, hOut: number, wOut: number): void;
-  maskMaxima(y: number, argmax: number, dx: number, planes: number, h: number, w: number, hOut: number, wOut: number): void;
   avgPool(
     x: number, out: number, planes: number, h: number, w: number,
     kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, hOut: number, wOut: number, countIncludePad: number,
@@ -46,10 +48,14 @@ export interface WasmKernels {
 }
 
 /** The parallel kernels, by export name: what a worker thread may be asked to run. */
-export type TaskName = 'convPadTask' | 'convForwardTask' | 'convBackwardInputTask' | 'convBackwardWeightTask' | 'matmulTask' | 'gemmTask';
+export type TaskName =
+  | 'convPadTask' | 'convForwardTask' | 'convBackwardInputTask' | 'convBackwardWeightTask' | 'matmulTask' | 'gemmTask'
+  | 'maxPoolTask' | 'maxPoolBackwardTask';
 
 /** Every task name, in a fixed order (workers receive an index into it). */
-export const TASK_NAMES: readonly TaskName[] = ['convPadTask', 'convForwardTask', 'convBackwardInputTask', 'convBackwardWeightTask', 'matmulTask', 'gemmTask'];
+export const TASK_NAMES: readonly TaskName[] = [
+  'convPadTask', 'convForwardTask', 'convBackwardInputTask', 'convBackwardWeightTask', 'matmulTask', 'gemmTask', 'maxPoolTask', 'maxPoolBackwardTask',
+];
 
 /** A compiled module, its memory and the main thread's instance. */
 export interface WasmRuntime {
@@ -80,6 +86,7 @@ export function kernelsOf(instance: WebAssembly.Instance): WasmKernels {
   const f = (name: keyof WasmKernels): Exported => exported(e, name);
   return {
     heapBase: f('heapBase'),
+    zeroFill: f('zeroFill'),
     convPrepare: f('convPrepare'),
     flipWeights: f('flipWeights'),
     convPadTask: f('convPadTask'),
@@ -101,7 +108,8 @@ export function kernelsOf(instance: WebAssembly.Instance): WasmKernels {
     logSoftmaxBackward: f('logSoftmaxBackward'),
     maxPool: f('maxPool'),
     maxPoolBackward: f('maxPoolBackward'),
-    maskMaxima: f('maskMaxima'),
+    maxPoolTask: f('maxPoolTask'),
+    maxPoolBackwardTask: f('maxPoolBackwardTask'),
     avgPool: f('avgPool'),
     avgPoolBackward: f('avgPoolBackward'),
   };

@@ -1,15 +1,47 @@
-/** Max and average pooling on wasm (assembly/pool.ts). Backward kernels accumulate into dx, as the reference. */
+/**
+ * Max and average pooling on wasm (assembly/pool.ts). Backward kernels accumulate into dx, as the
+ * reference. Max pooling and its gradient into a zeroed dx split their planes across threads.
+ */
 import type { PoolGeometry } from '../../ops/pool-geometry.js';
-import type { WasmContext } from './context.js';
+import { type WasmContext, threadsFor } from './context.js';
+import { POOL_FIELDS } from './layout.js';
+
+/** Threads for a max pooling over g's input: splitting pays from some 30,000 elements per thread. */
+function poolThreads(ctx: WasmContext, g: PoolGeometry): number {
+  return threadsFor(ctx, 64 * g.n * g.c * g.h * g.w, g.n * g.c);
+}
+
+/** The descriptor fields of assembly/desc.ts P_*, in order. */
+function poolDescriptor(ctx: WasmContext, x: number, out: number, argmax: number, y: number, g: PoolGeometry, relu: boolean): number {
+  const d = [x, out, argmax, y, g.n * g.c, g.h, g.w, g.kh, g.kw, g.strideH, g.strideW, g.padH, g.padW, g.hOut, g.wOut, relu ? 1 : 0];
+  if (d.length !== POOL_FIELDS) throw new Error('wasm backend: pooling descriptor layout mismatch');
+  return ctx.arena.ints(d);
+}
+
+/**
+ * Max pooling of x (of relu(x) when `relu`) already in memory at `xp` into `outp`, with each
+ * maximum's index within its plane at `ap`.
+ */
+export function maxPool2dAt(ctx: WasmContext, xp: number, g: PoolGeometry, outp: number, ap: number, relu: boolean): void {
+  ctx.arena.scope(() => ctx.pool.run('maxPoolTask', poolDescriptor(ctx, xp, outp, ap, 0, g, relu), poolThreads(ctx, g)));
+}
+
+/**
+ * `dx = up(dy)`, the gradient of max pooling, written over dx at `dxp` (which may hold anything);
+ * with `relu` (pooling of relu(x)), masked by the signs of the pooled outputs at `yp`.
+ */
+export function maxPool2dBackwardAt(ctx: WasmContext, dyp: number, ap: number, yp: number, g: PoolGeometry, dxp: number, relu: boolean): void {
+  ctx.arena.scope(() => ctx.pool.run('maxPoolBackwardTask', poolDescriptor(ctx, dxp, dyp, ap, yp, g, relu), poolThreads(ctx, g)));
+}
 
 /** Max pooling of x `[n,c,h,w]` into out `[n,c,hOut,wOut]`, recording each maximum's index within its plane. */
 export function maxPool2d(ctx: WasmContext, x: Float32Array, g: PoolGeometry, out: Float32Array, argmax: Int32Array): void {
-  const { arena, kernels } = ctx;
+  const { arena } = ctx;
   arena.scope(() => {
     const xp = arena.put(x);
     const outp = arena.alloc(out.length * 4);
     const ap = arena.alloc(argmax.length * 4);
-    kernels.maxPool(xp, outp, ap, g.n * g.c, g.h, g.w, g.kh, g.kw, g.strideH, g.strideW, g.padH, g.padW, g.hOut, g.wOut);
+    maxPool2dAt(ctx, xp, g, outp, ap, false);
     arena.take(outp, out);
     arena.take(ap, argmax);
   });
@@ -21,9 +53,15 @@ export function maxPool2dBackward(ctx: WasmContext, dy: Float32Array, argmax: In
   arena.scope(() => {
     const dyp = arena.put(dy);
     const ap = arena.put(argmax);
-    const dxp = dxZeroed ? arena.zeros(dx.length * 4) : arena.put(dx);
-    kernels.maxPoolBackward(dyp, ap, dxp, g.n * g.c, g.h, g.w, g.hOut, g.wOut);
-    arena.take(dxp, dx);
+    if (dxZeroed) {
+      const dxp = arena.alloc(dx.length * 4);
+      maxPool2dBackwardAt(ctx, dyp, ap, 0, g, dxp, false);
+      arena.take(dxp, dx);
+    } else {
+      const dxp = arena.put(dx);
+      kernels.maxPoolBackward(dyp, ap, dxp, g.n * g.c, g.h, g.w, g.hOut, g.wOut);
+      arena.take(dxp, dx);
+    }
   });
 }
 

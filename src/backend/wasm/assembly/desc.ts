@@ -97,3 +97,26 @@ export const G_TRANS_B = 8;
 export const G_SCRATCH = 9;
 export const G_SCRATCH_STRIDE = 10;
 export const G_FIELDS = 11;
+
+// Max pooling descriptor (maxPoolTask, maxPoolBackwardTask).
+/** Input x (forward), or the input gradient dx (backward). */
+export const P_X = 0;
+/** Output y (forward), or its gradient dy (backward). */
+export const P_OUT = 1;
+export const P_ARGMAX = 2;
+/** Backward with relu: the pooled outputs y, whose signs mask the gradient. */
+export const P_Y = 3;
+export const P_PLANES = 4;
+export const P_H = 5;
+export const P_W = 6;
+export const P_KH = 7;
+export const P_KW = 8;
+export const P_SH = 9;
+export const P_SW = 10;
+export const P_PH = 11;
+export const P_PW = 12;
+export const P_HOUT = 13;
+export const P_WOUT = 14;
+/** 1: pool relu(x) (forward) / mask by the pooled outputs (backward). */
+export const P_RELU = 15;
+export const P_FIELDS = 16;

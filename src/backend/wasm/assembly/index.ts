@@ -6,9 +6,14 @@ export { convPrepare, flipWeights, convPadTask, convForwardTask, convBackwardInp
 export { matmulTask, gemmTask } from './matmul';
 export { unary, unaryBackward, binary, axpy } from './elementwise';
 export { sumInto, roundSums, permute, argmax, logSoftmax, logSoftmaxBackward } from './reduce';
-export { maxPool, maxPoolBackward, maskMaxima, avgPool, avgPoolBackward } from './pool';
+export { maxPool, maxPoolBackward, maxPoolTask, maxPoolBackwardTask, avgPool, avgPoolBackward } from './pool';
 
 /** First free byte after the module's static data: where the JS side's arena may start. */
 export function heapBase(): usize {
   return __heap_base;
+}
+
+/** Zeroes `bytes` bytes at `at` (bulk memory.fill). */
+export function zeroFill(at: usize, bytes: usize): void {
+  memory.fill(at, 0, bytes);
 }

@@ -3,6 +3,10 @@
  * stride (sh, sw) and padding (ph, pw), output hOut × wOut (see pool-geometry.ts). Sums and
  * divisions are in f64 as in the reference backend.
  */
+import {
+  P_ARGMAX, P_H, P_HOUT, P_KH, P_KW, P_OUT, P_PH, P_PLANES, P_PW, P_RELU, P_SH, P_SW, P_W, P_WOUT, P_X, P_Y, field, ptr, shareStart,
+} from './desc';
+
 
 /**
  * One output row of 2×2, stride-2 max pooling without padding, four outputs at a time: the
@@ -11,7 +15,7 @@
  * of 4 ends with four outputs that overlap the previous ones (recomputed to the same values).
  * Returns the first column not done.
  */
-function maxPool2x2Row(row0: usize, row1: usize, firstAt: i32, w: i32, out: usize, argmax: usize, wOut: i32): i32 {
+function maxPool2x2Row(row0: usize, row1: usize, firstAt: i32, w: i32, out: usize, argmax: usize, wOut: i32, relu: bool): i32 {
   let j = 0;
   for (;;) {
     if (j + 4 > wOut) {
@@ -20,7 +24,7 @@ function maxPool2x2Row(row0: usize, row1: usize, firstAt: i32, w: i32, out: usiz
       j = wOut - 4;
     }
     if (2 * j + 8 > w) break;
-    maxPool2x2Four(row0, row1, firstAt, j, w, out, argmax);
+    maxPool2x2Four(row0, row1, firstAt, j, w, out, argmax, relu);
     j += 4;
   }
   return j;
@@ -29,12 +33,18 @@ function maxPool2x2Row(row0: usize, row1: usize, firstAt: i32, w: i32, out: usiz
 /** Outputs `j … j+3` of a `maxPool2x2Row`. */
 // @ts-ignore: decorator
 @inline
-function maxPool2x2Four(row0: usize, row1: usize, firstAt: i32, j: i32, w: i32, out: usize, argmax: usize): void {
+function maxPool2x2Four(row0: usize, row1: usize, firstAt: i32, j: i32, w: i32, out: usize, argmax: usize, relu: bool): void {
   const off = <usize>(2 * j) << 2;
-  const a0 = v128.load(row0 + off);
-  const a1 = v128.load(row0 + off, 16);
-  const b0 = v128.load(row1 + off);
-  const b1 = v128.load(row1 + off, 16);
+  let a0 = v128.load(row0 + off);
+  let a1 = v128.load(row0 + off, 16);
+  let b0 = v128.load(row1 + off);
+  let b1 = v128.load(row1 + off, 16);
+  if (relu) {
+    a0 = reluOf(a0);
+    a1 = reluOf(a1);
+    b0 = reluOf(b0);
+    b1 = reluOf(b1);
+  }
   let best = f32x4.shuffle(a0, a1, 0, 2, 4, 6);
   let at = i32x4.add(i32x4.splat(firstAt + 2 * j), i32x4(0, 2, 4, 6));
   let c = f32x4.shuffle(a0, a1, 1, 3, 5, 7);
@@ -54,10 +64,21 @@ function maxPool2x2Four(row0: usize, row1: usize, firstAt: i32, j: i32, w: i32, 
   v128.store(argmax + (<usize>j << 2), at);
 }
 
-/** Max pooling; `argmax` gets each maximum's flat index within its plane (NaN wins, first on ties). */
+/** `v > 0 ? v : +0` per lane (the relu of elementwise.ts: NaN and −0 give +0). */
+// @ts-ignore: decorator
+@inline
+function reluOf(v: v128): v128 {
+  return v128.and(v, f32x4.gt(v, f32x4.splat(0)));
+}
+
+/**
+ * Max pooling; `argmax` gets each maximum's flat index within its plane (NaN wins, first on
+ * ties). With `relu`, pools `relu(x)` (each value is rectified as it is read): the result and
+ * argmax of rectifying x first and pooling after.
+ */
 export function maxPool(
   x: usize, out: usize, argmax: usize, planes: i32, h: i32, w: i32,
-  kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, hOut: i32, wOut: i32,
+  kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, hOut: i32, wOut: i32, relu: bool,
 ): void {
   const fast2x2 = kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0;
   let o: usize = 0;
@@ -70,7 +91,7 @@ export function maxPool(
       let j = 0;
       if (fast2x2 && y0 + 2 <= h) {
         const row0 = xo + (<usize>(y0 * w) << 2);
-        j = maxPool2x2Row(row0, row0 + (<usize>w << 2), y0 * w, w, out + (o << 2), argmax + (o << 2), wOut);
+        j = maxPool2x2Row(row0, row0 + (<usize>w << 2), y0 * w, w, out + (o << 2), argmax + (o << 2), wOut, relu);
         o += <usize>j;
       }
       for (; j < wOut; j++) {
@@ -82,7 +103,8 @@ export function maxPool(
         for (let y = yStart; y < yEnd; y++) {
           for (let xx = xStart; xx < xEnd; xx++) {
             const at = y * w + xx;
-            const value = load<f32>(xo + (<usize>at << 2));
+            let value = load<f32>(xo + (<usize>at << 2));
+            if (relu && !(value > 0)) value = 0;
             if (value > best || bestAt < 0 || isNaN(value)) {
               best = value;
               bestAt = at;
@@ -128,6 +150,52 @@ export function maskMaxima(y: usize, argmax: usize, dx: usize, planes: i32, h: i
       o++;
     }
   }
+}
+
+/**
+ * Max pooling (of relu(x) when P_RELU is 1) as a parallel task: thread `tid` pools its share of
+ * the planes (descriptor P_*).
+ */
+export function maxPoolTask(desc: usize, tid: i32, threads: i32): void {
+  const planes = field(desc, P_PLANES);
+  const first = shareStart(planes, tid, threads);
+  const count = shareStart(planes, tid + 1, threads) - first;
+  if (count <= 0) return;
+  const h = field(desc, P_H);
+  const w = field(desc, P_W);
+  const hOut = field(desc, P_HOUT);
+  const wOut = field(desc, P_WOUT);
+  const inPlane = <usize>h * <usize>w << 2;
+  const outPlane = <usize>hOut * <usize>wOut << 2;
+  maxPool(
+    ptr(desc, P_X) + <usize>first * inPlane, ptr(desc, P_OUT) + <usize>first * outPlane, ptr(desc, P_ARGMAX) + <usize>first * outPlane,
+    count, h, w, field(desc, P_KH), field(desc, P_KW), field(desc, P_SH), field(desc, P_SW), field(desc, P_PH), field(desc, P_PW),
+    hOut, wOut, field(desc, P_RELU) != 0,
+  );
+}
+
+/**
+ * The gradient of max pooling (of relu(x) when P_RELU is 1) as a parallel task: thread `tid`
+ * zeroes its share of the planes of dx (P_X), routes dy (P_OUT) to the maxima (P_ARGMAX) and,
+ * with relu, masks them by the pooled outputs (P_Y): `maxPoolBackward` then `maskMaxima`.
+ */
+export function maxPoolBackwardTask(desc: usize, tid: i32, threads: i32): void {
+  const planes = field(desc, P_PLANES);
+  const first = shareStart(planes, tid, threads);
+  const count = shareStart(planes, tid + 1, threads) - first;
+  if (count <= 0) return;
+  const h = field(desc, P_H);
+  const w = field(desc, P_W);
+  const hOut = field(desc, P_HOUT);
+  const wOut = field(desc, P_WOUT);
+  const inPlane = <usize>h * <usize>w << 2;
+  const outPlane = <usize>hOut * <usize>wOut << 2;
+  const dx = ptr(desc, P_X) + <usize>first * inPlane;
+  const dy = ptr(desc, P_OUT) + <usize>first * outPlane;
+  const argmax = ptr(desc, P_ARGMAX) + <usize>first * outPlane;
+  memory.fill(dx, 0, <usize>count * inPlane);
+  maxPoolBackward(dy, argmax, dx, count, h, w, hOut, wOut);
+  if (field(desc, P_RELU) != 0) maskMaxima(ptr(desc, P_Y) + <usize>first * outPlane, argmax, dx, count, h, w, hOut, wOut);
 }
 
 /** Average pooling; `countIncludePad` counts the padded window (clipped to the padded input) in the divisor. */
