@@ -32,6 +32,7 @@ export {
   type Size2d,
 } from './ops/conv-geometry.js';
 export { poolOutputSize, type Pool2dOptions } from './ops/pool-geometry.js';
+export type { FusedConv2dOptions } from './ops/fused-conv.js';
 export type { SubsamplingOptions, SubsamplingActivation } from './ops/subsampling.js';
 export type { LinkTable } from './ops/linked-conv.js';
 export type { DropoutOptions } from './ops/dropout.js';

@@ -7,6 +7,11 @@
 
 /** Alignment of every allocation (a cache line). */
 const ALIGN = 64;
+/**
+ * Readable bytes left after every allocation: kernels that work in whole vectors (the direct
+ * convolution reads up to 16 floats past a row) may read, but never use, values past the end.
+ */
+const SLACK = 64;
 const PAGE = 65536;
 
 /** The bump allocator of one kernels instance's memory (see the file comment). */
@@ -51,10 +56,13 @@ export class Arena {
     }
   }
 
-  /** `bytes` of uninitialized memory, 64-byte aligned; grows the memory when needed. */
+  /**
+   * `bytes` of uninitialized memory, 64-byte aligned and followed by at least 64 readable bytes;
+   * grows the memory when needed.
+   */
   alloc(bytes: number): number {
     const at = this.top;
-    const end = at + Math.ceil(bytes / ALIGN) * ALIGN;
+    const end = at + Math.ceil(bytes / ALIGN) * ALIGN + SLACK;
     const size = this.memory.buffer.byteLength;
     if (end > size) {
       // grow by at least a quarter so that a slowly growing workload does not grow every call

@@ -19,3 +19,12 @@ export function threadsFor(ctx: WasmContext, flops: number, units: number): numb
   return Math.max(1, Math.min(ctx.pool.size, units, worth));
 }
 
+
+/**
+ * Chunks threads claim one at a time (see thread-pool.ts) to run `units` work units: one per
+ * thread would leave the faster threads waiting for the slowest; four per thread let them take
+ * over its work. One thread runs one chunk.
+ */
+export function chunksFor(threads: number, units: number): number {
+  return threads === 1 ? 1 : Math.max(1, Math.min(units, 4 * threads));
+}

@@ -4,7 +4,7 @@
  * back. See assembly/conv.ts and assembly/im2col.ts.
  */
 import type { ConvGeometry } from '../../ops/conv-geometry.js';
-import { type WasmContext, threadsFor } from './context.js';
+import { type WasmContext, chunksFor, threadsFor } from './context.js';
 import { CONV_FIELDS, LANES_BYTES, NR, TILE_BYTES, packedABytes, panelBytes } from './layout.js';
 
 /** Where a convolution's operands are in linear memory (0 where unused). */
@@ -34,6 +34,11 @@ function descriptor(g: ConvGeometry, o: Operands): number[] {
 
 const NONE: Operands = { x: 0, packed: 0, biasOrDy: 0, out: 0, scratch: 0, stride: 0, mode: 0, partials: 0, taps: 0, padded: 0, block: 1 };
 
+/** Pads the batch into the descriptor's C_PADDED (units: images). */
+function pad(ctx: WasmContext, desc: number, g: ConvGeometry, threads: number): void {
+  ctx.pool.run('convPadTask', desc, threads, chunksFor(threads, g.n));
+}
+
 /** Sizes shared by the kernels. */
 function sizes(g: ConvGeometry): { cInG: number; cOutG: number; kc: number; p: number; macs: number; padded: boolean; planeBytes: number } {
   const cInG = g.cIn / g.groups;
@@ -45,13 +50,39 @@ function sizes(g: ConvGeometry): { cInG: number; cOutG: number; kc: number; p: n
 }
 
 /**
+ * Whether the direct kernels (assembly/direct-conv.ts) compute this convolution: one input
+ * channel per group, stride 1, dilation 1 — where the GEMM's K is only kh·kw.
+ */
+function isDirect(g: ConvGeometry): boolean {
+  return g.cIn === g.groups && g.strideH === 1 && g.strideW === 1 && g.dilationH === 1 && g.dilationW === 1;
+}
+
+/**
  * The forward convolution on operands already in memory: `out (+)= W ⊗ x (+ bias)`, with `w`
  * the raw weights `[cOut, cIn/g, kh, kw]`.
  */
 function forward(ctx: WasmContext, x: number, w: number, bias: number, g: ConvGeometry, out: number, accumulate: boolean): void {
   const { arena, kernels } = ctx;
   const { cOutG, kc, p, macs, padded, planeBytes } = sizes(g);
-  const threads = threadsFor(ctx, 2 * macs, g.groups * Math.ceil((g.n * p) / NR));
+  if (isDirect(g)) {
+    const threads = threadsFor(ctx, 2 * macs, g.n * g.groups);
+    const o: Operands = {
+      ...NONE,
+      x,
+      packed: w,
+      biasOrDy: bias,
+      out,
+      mode: accumulate ? 1 : 0,
+      padded: padded ? arena.alloc(g.n * g.cIn * planeBytes) : 0,
+    };
+    const desc = arena.ints(descriptor(g, o));
+    if (padded) pad(ctx, desc, g, threads);
+    ctx.pool.run('convDirectForwardTask', desc, threads, chunksFor(threads, g.n * g.groups));
+    return;
+  }
+  const units = g.groups * Math.ceil((g.n * p) / NR);
+  const threads = threadsFor(ctx, 2 * macs, units);
+  const chunks = chunksFor(threads, units);
   const stride = panelBytes(kc) + TILE_BYTES + 2 * LANES_BYTES;
   const o: Operands = {
     ...NONE,
@@ -59,7 +90,7 @@ function forward(ctx: WasmContext, x: number, w: number, bias: number, g: ConvGe
     packed: arena.alloc(g.groups * packedABytes(cOutG, kc)),
     biasOrDy: bias,
     out,
-    scratch: arena.alloc(stride * threads),
+    scratch: arena.alloc(stride * chunks),
     stride,
     mode: accumulate ? 1 : 0,
     taps: arena.alloc(kc * 4),
@@ -67,8 +98,8 @@ function forward(ctx: WasmContext, x: number, w: number, bias: number, g: ConvGe
   };
   const desc = arena.ints(descriptor(g, o));
   kernels.convPrepare(desc, w, o.packed, 0);
-  if (padded) ctx.pool.run('convPadTask', desc, Math.min(threads, g.n));
-  ctx.pool.run('convForwardTask', desc, threads);
+  if (padded) pad(ctx, desc, g, threads);
+  ctx.pool.run('convForwardTask', desc, threads, chunks);
 }
 
 /** `out = W ⊗ x + bias`: x `[n,cIn,h,w]`, w `[cOut,cIn/g,kh,kw]`, out `[n,cOut,hOut,wOut]`. */
@@ -146,6 +177,7 @@ export function conv2dBackwardInputAt(ctx: WasmContext, dyp: number, wp: number,
     }
     if (!accumulate) kernels.zeroFill(dxp, g.n * g.cIn * g.h * g.w * 4);
     const threads = threadsFor(ctx, 2 * macs, g.n * g.groups);
+    const chunks = chunksFor(threads, g.n * g.groups);
     // a dy panel, then the Kc × P column buffer of one image
     const stride = panelBytes(cOutG) + Math.ceil((kc * p * 4) / 64) * 64;
     const o: Operands = {
@@ -153,14 +185,14 @@ export function conv2dBackwardInputAt(ctx: WasmContext, dyp: number, wp: number,
       packed: arena.alloc(g.groups * packedABytes(kc, cOutG)),
       biasOrDy: dyp,
       out: dxp,
-      scratch: arena.alloc(stride * threads),
+      scratch: arena.alloc(stride * chunks),
       stride,
       taps: arena.alloc(kc * 4),
       padded: padded ? arena.alloc(g.n * g.cIn * planeBytes) : 0,
     };
     const desc = arena.ints(descriptor(g, o));
     kernels.convPrepare(desc, wp, o.packed, 1);
-    ctx.pool.run('convBackwardInputTask', desc, threads);
+    ctx.pool.run('convBackwardInputTask', desc, threads, chunks);
   });
 }
 
@@ -182,13 +214,17 @@ export function conv2dBackwardWeight(ctx: WasmContext, x: Float32Array, dy: Floa
 export function conv2dBackwardWeightAt(ctx: WasmContext, xp: number, dyp: number, g: ConvGeometry): number {
   const { arena, kernels } = ctx;
   const { cInG, cOutG, kc, p, macs, padded, planeBytes } = sizes(g);
+  if (isDirect(g)) return directWeightGradient(ctx, xp, dyp, g);
   const block = Math.max(1, Math.min(g.n, Math.ceil(WEIGHT_GRADIENT_K / p)));
-  const threads = threadsFor(ctx, 2 * macs, Math.max(Math.ceil(g.n / block), g.groups * Math.ceil(kc / NR)));
+  const imageBlocks = Math.ceil(g.n / block);
+  const columnPanels = g.groups * Math.ceil(kc / NR);
+  const threads = threadsFor(ctx, 2 * macs, Math.max(imageBlocks, columnPanels));
   const stride = (padded ? block * cInG * planeBytes : 0) + packedABytes(cOutG, block * p) + panelBytes(block * p) + LANES_BYTES;
   const len = g.cOut * kc;
-  // mode 0: threads split the images, each summing into its own partial dw;
-  // mode 1: threads split the weight columns, each summing over all images
-  const mode = g.n >= threads * block ? 0 : 1;
+  // mode 0: chunks split the images, each summing into its own partial dw;
+  // mode 1: chunks split the weight columns, each summing over all images
+  const mode = imageBlocks >= threads ? 0 : 1;
+  const chunks = chunksFor(threads, mode === 0 ? imageBlocks : columnPanels);
   // the result comes first, so that the scratch after it can be released
   const result = mode === 1 ? arena.zeros(len * 4) : arena.alloc(len * 4);
   arena.scope(() => {
@@ -197,18 +233,45 @@ export function conv2dBackwardWeightAt(ctx: WasmContext, xp: number, dyp: number
       x: xp,
       biasOrDy: dyp,
       out: result,
-      scratch: arena.alloc(stride * threads),
+      scratch: arena.alloc(stride * chunks),
       stride,
       mode,
-      partials: mode === 0 ? arena.alloc(len * 4 * threads) : 0,
+      partials: mode === 0 ? arena.alloc(len * 4 * chunks) : 0,
       taps: arena.alloc(kc * 4),
       block,
     };
     const desc = arena.ints(descriptor(g, o));
     kernels.convPrepare(desc, 0, 0, 0);
-    ctx.pool.run('convBackwardWeightTask', desc, threads);
-    // the threads' partial sums added up (one partial is copied)
-    if (mode === 0) kernels.sumPartials(result, o.partials, threads, len);
+    ctx.pool.run('convBackwardWeightTask', desc, threads, chunks);
+    // the chunks' partial sums added up in order (one partial is copied)
+    if (mode === 0) kernels.sumPartials(result, o.partials, chunks, len);
+  });
+  return result;
+}
+
+/** `conv2dBackwardWeightAt` by the direct kernel: chunks split the images into partial sums. */
+function directWeightGradient(ctx: WasmContext, xp: number, dyp: number, g: ConvGeometry): number {
+  const { arena, kernels } = ctx;
+  const { macs, padded, planeBytes } = sizes(g);
+  const threads = threadsFor(ctx, 2 * macs, g.n);
+  const chunks = chunksFor(threads, g.n);
+  const len = g.cOut * g.kh * g.kw;
+  const result = arena.alloc(len * 4);
+  arena.scope(() => {
+    const o: Operands = {
+      ...NONE,
+      x: xp,
+      biasOrDy: dyp,
+      // one f32x4 accumulator per weight and chunk
+      scratch: arena.alloc(len * 16 * chunks),
+      stride: len * 16,
+      partials: arena.alloc(len * 4 * chunks),
+      padded: padded ? arena.alloc(g.n * g.cIn * planeBytes) : 0,
+    };
+    const desc = arena.ints(descriptor(g, o));
+    if (padded) pad(ctx, desc, g, threads);
+    ctx.pool.run('convDirectWeightTask', desc, threads, chunks);
+    kernels.sumPartials(result, o.partials, chunks, len);
   });
   return result;
 }

@@ -1,5 +1,5 @@
 /** Matrix products on the wasm GEMM (assembly/matmul.ts): batched `matmul`, and `gemm` with transposed operands and a bias. */
-import { type WasmContext, threadsFor } from './context.js';
+import { type WasmContext, chunksFor, threadsFor } from './context.js';
 import { NR, packedABytes, panelBytes } from './layout.js';
 
 /** `out[t] = a[t] · b[t]` for `batch` row-major products `(m×k) · (k×n)`. */
@@ -10,11 +10,13 @@ export function matmul(ctx: WasmContext, a: Float32Array, b: Float32Array, out: 
     const ap = arena.put(a);
     const bp = arena.put(b);
     const outp = arena.alloc(out.length * 4);
-    const threads = threadsFor(ctx, 2 * batch * m * k * n, batch * Math.ceil(n / NR));
+    const units = batch * Math.ceil(n / NR);
+    const threads = threadsFor(ctx, 2 * batch * m * k * n, units);
+    const chunks = chunksFor(threads, units);
     const stride = packedABytes(m, k) + panelBytes(k);
-    const scratch = arena.alloc(stride * threads);
+    const scratch = arena.alloc(stride * chunks);
     const desc = arena.ints([batch, m, k, n, ap, bp, outp, scratch, stride]);
-    ctx.pool.run('matmulTask', desc, threads);
+    ctx.pool.run('matmulTask', desc, threads, chunks);
     arena.take(outp, out);
   });
 }
@@ -37,12 +39,14 @@ export function gemm(
     const bp = arena.put(b);
     const biasp = bias === null ? 0 : arena.put(bias);
     const outp = arena.alloc(out.length * 4);
-    const threads = threadsFor(ctx, 2 * m * k * n, Math.ceil(n / NR));
+    const units = Math.ceil(n / NR);
+    const threads = threadsFor(ctx, 2 * m * k * n, units);
+    const chunks = chunksFor(threads, units);
     const stride = packedABytes(m, k) + panelBytes(k) + NR * 4;
-    const scratch = arena.alloc(stride * threads);
+    const scratch = arena.alloc(stride * chunks);
     const fields = [m, k, n, ap, bp, biasp, outp, transA ? 1 : 0, transB ? 1 : 0, scratch, stride];
     if (fields.length !== GEMM_FIELDS) throw new Error('wasm backend: gemm descriptor layout mismatch');
-    ctx.pool.run('gemmTask', arena.ints(fields), threads);
+    ctx.pool.run('gemmTask', arena.ints(fields), threads, chunks);
     arena.take(outp, out);
   });
 }

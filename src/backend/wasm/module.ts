@@ -17,6 +17,8 @@ export interface WasmKernels {
   convForwardTask(desc: number, tid: number, threads: number): void;
   convBackwardInputTask(desc: number, tid: number, threads: number): void;
   convBackwardWeightTask(desc: number, tid: number, threads: number): void;
+  convDirectForwardTask(desc: number, tid: number, threads: number): void;
+  convDirectWeightTask(desc: number, tid: number, threads: number): void;
   sumPartials(dst: number, src: number, count: number, len: number): void;
   matmulTask(desc: number, tid: number, threads: number): void;
   gemmTask(desc: number, tid: number, threads: number): void;
@@ -50,11 +52,12 @@ export interface WasmKernels {
 /** The parallel kernels, by export name: what a worker thread may be asked to run. */
 export type TaskName =
   | 'convPadTask' | 'convForwardTask' | 'convBackwardInputTask' | 'convBackwardWeightTask' | 'matmulTask' | 'gemmTask'
-  | 'maxPoolTask' | 'maxPoolBackwardTask';
+  | 'maxPoolTask' | 'maxPoolBackwardTask' | 'convDirectForwardTask' | 'convDirectWeightTask';
 
 /** Every task name, in a fixed order (workers receive an index into it). */
 export const TASK_NAMES: readonly TaskName[] = [
   'convPadTask', 'convForwardTask', 'convBackwardInputTask', 'convBackwardWeightTask', 'matmulTask', 'gemmTask', 'maxPoolTask', 'maxPoolBackwardTask',
+  'convDirectForwardTask', 'convDirectWeightTask',
 ];
 
 /** A compiled module, its memory and the main thread's instance. */
@@ -93,6 +96,8 @@ export function kernelsOf(instance: WebAssembly.Instance): WasmKernels {
     convForwardTask: f('convForwardTask'),
     convBackwardInputTask: f('convBackwardInputTask'),
     convBackwardWeightTask: f('convBackwardWeightTask'),
+    convDirectForwardTask: f('convDirectForwardTask'),
+    convDirectWeightTask: f('convDirectWeightTask'),
     sumPartials: f('sumPartials'),
     matmulTask: f('matmulTask'),
     gemmTask: f('gemmTask'),

@@ -9,7 +9,7 @@
 import type { Worker as NodeWorker } from 'node:worker_threads';
 import { TASK_NAMES, type TaskName, type WasmKernels, type WasmRuntime } from './module.js';
 import type { ThreadPool } from './thread-pool.js';
-import { BUSY, DESC, FAILED, IDLE, READY, RUN, SLOT_INTS, STATE, TASK, THREADS, TID, WORKER_SOURCE } from './worker-source.js';
+import { BUSY, DESC, FAILED, IDLE, READY, RUN, SLOT_INTS, STATE, TASK, THREADS, WORKER_SOURCE } from './worker-source.js';
 
 type WorkerThreads = typeof import('node:worker_threads');
 
@@ -48,17 +48,21 @@ class NodeThreadPool implements ThreadPool {
   private readonly ctrl: Int32Array;
   private readonly workers: NodeWorker[];
   private readonly kernels: WasmKernels;
+  /** Index in `ctrl` of the next unclaimed chunk of the running task. */
+  private readonly counter: number;
 
   constructor(wt: WorkerThreads, runtime: WasmRuntime, threads: number) {
+    this.counter = (threads - 1) * SLOT_INTS;
     this.size = threads;
     this.kernels = runtime.kernels;
-    this.ctrl = new Int32Array(new SharedArrayBuffer((threads - 1) * SLOT_INTS * 4));
+    // a slot per worker, then the chunk counter
+    this.ctrl = new Int32Array(new SharedArrayBuffer(threads * SLOT_INTS * 4));
     this.workers = [];
     for (let slot = 0; slot < threads - 1; slot++) {
       const worker = new wt.Worker(WORKER_SOURCE, {
         eval: true,
         name: `convnet-ts wasm ${slot + 1}`,
-        workerData: { module: runtime.module, memory: runtime.memory, control: this.ctrl.buffer, slot, tasks: TASK_NAMES },
+        workerData: { module: runtime.module, memory: runtime.memory, control: this.ctrl.buffer, counter: this.counter, slot, tasks: TASK_NAMES },
       });
       // a worker that failed is never given work again; its shares run on the calling thread
       worker.on('error', () => {
@@ -70,48 +74,37 @@ class NodeThreadPool implements ThreadPool {
     }
   }
 
-  run(task: TaskName, desc: number, threads: number): void {
+  run(task: TaskName, desc: number, threads: number, chunks: number): void {
     const ctrl = this.ctrl;
     const taskIndex = TASK_NAMES.indexOf(task);
     const kernel = this.kernels[task];
     const posted: number[] = [];
-    const local: number[] = [0];
-    for (let t = 1; t < threads; t++) {
+    Atomics.store(ctrl, this.counter, 0);
+    for (let t = 1; t < Math.min(threads, chunks); t++) {
       const base = (t - 1) * SLOT_INTS;
-      // a worker still starting up (or failed) does not hold anything up: its share runs here
-      if (t - 1 >= this.workers.length || Atomics.load(ctrl, base + READY) !== 1) {
-        local.push(t);
-        continue;
-      }
+      // a worker still starting up (or failed) is not asked: the others claim its chunks
+      if (t - 1 >= this.workers.length || Atomics.load(ctrl, base + READY) !== 1) continue;
       ctrl[base + TASK] = taskIndex;
       ctrl[base + DESC] = desc;
-      ctrl[base + TID] = t;
-      ctrl[base + THREADS] = threads;
+      ctrl[base + THREADS] = chunks;
       Atomics.store(ctrl, base + STATE, RUN);
       Atomics.notify(ctrl, base + STATE);
       posted.push(t);
     }
-    // whatever happens here, every posted share is finished (or taken back) before returning:
+    // whatever happens here, every posted worker is finished (or never started) before returning:
     // the caller frees the memory the workers write into
     let error: unknown = null;
     try {
-      for (const t of local) kernel(desc, t, threads);
+      for (let c = Atomics.add(ctrl, this.counter, 1); c < chunks; c = Atomics.add(ctrl, this.counter, 1)) kernel(desc, c, chunks);
     } catch (e) {
       error = e;
+      // leave nothing for the workers to start
+      Atomics.store(ctrl, this.counter, chunks);
     }
     for (const t of posted) {
       const state = (t - 1) * SLOT_INTS + STATE;
-      // not started yet: take the share back and run it here
-      if (Atomics.compareExchange(ctrl, state, RUN, IDLE) === RUN) {
-        if (error === null) {
-          try {
-            kernel(desc, t, threads);
-          } catch (e) {
-            error = e;
-          }
-        }
-        continue;
-      }
+      // not started yet: every chunk is claimed, so it has nothing to do
+      if (Atomics.compareExchange(ctrl, state, RUN, IDLE) === RUN) continue;
       let s: number;
       let polls = 0;
       const spinUntil = performance.now() + MAIN_SPIN_MS;

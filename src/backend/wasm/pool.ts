@@ -3,12 +3,13 @@
  * reference. Max pooling and its gradient into a zeroed dx split their planes across threads.
  */
 import type { PoolGeometry } from '../../ops/pool-geometry.js';
-import { type WasmContext, threadsFor } from './context.js';
+import { type WasmContext, chunksFor, threadsFor } from './context.js';
 import { POOL_FIELDS } from './layout.js';
 
-/** Threads for a max pooling over g's input: splitting pays from some 30,000 elements per thread. */
-function poolThreads(ctx: WasmContext, g: PoolGeometry): number {
-  return threadsFor(ctx, 64 * g.n * g.c * g.h * g.w, g.n * g.c);
+/** Runs a max pooling task over g's planes: splitting pays from some 30,000 elements per thread. */
+function runPoolTask(ctx: WasmContext, task: 'maxPoolTask' | 'maxPoolBackwardTask', desc: number, g: PoolGeometry): void {
+  const threads = threadsFor(ctx, 64 * g.n * g.c * g.h * g.w, g.n * g.c);
+  ctx.pool.run(task, desc, threads, chunksFor(threads, g.n * g.c));
 }
 
 /** The descriptor fields of assembly/desc.ts P_*, in order. */
@@ -23,7 +24,7 @@ function poolDescriptor(ctx: WasmContext, x: number, out: number, argmax: number
  * maximum's index within its plane at `ap`.
  */
 export function maxPool2dAt(ctx: WasmContext, xp: number, g: PoolGeometry, outp: number, ap: number, relu: boolean): void {
-  ctx.arena.scope(() => ctx.pool.run('maxPoolTask', poolDescriptor(ctx, xp, outp, ap, 0, g, relu), poolThreads(ctx, g)));
+  ctx.arena.scope(() => runPoolTask(ctx, 'maxPoolTask', poolDescriptor(ctx, xp, outp, ap, 0, g, relu), g));
 }
 
 /**
@@ -31,7 +32,7 @@ export function maxPool2dAt(ctx: WasmContext, xp: number, g: PoolGeometry, outp:
  * with `relu` (pooling of relu(x)), masked by the signs of the pooled outputs at `yp`.
  */
 export function maxPool2dBackwardAt(ctx: WasmContext, dyp: number, ap: number, yp: number, g: PoolGeometry, dxp: number, relu: boolean): void {
-  ctx.arena.scope(() => ctx.pool.run('maxPoolBackwardTask', poolDescriptor(ctx, dxp, dyp, ap, yp, g, relu), poolThreads(ctx, g)));
+  ctx.arena.scope(() => runPoolTask(ctx, 'maxPoolBackwardTask', poolDescriptor(ctx, dxp, dyp, ap, yp, g, relu), g));
 }
 
 /** Max pooling of x `[n,c,h,w]` into out `[n,c,hOut,wOut]`, recording each maximum's index within its plane. */

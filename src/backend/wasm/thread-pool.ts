@@ -1,9 +1,12 @@
 /**
  * Running a parallel kernel on several threads. A task (an exported kernel taking
- * `(desc, tid, threads)`) is split by the kernel itself into `threads` shares; the pool runs share
- * 0 on the calling thread and the others on worker threads sharing the same memory, and returns
- * when all are done. Platform pools (Node's worker_threads here; Web Workers later) plug in
- * behind this interface.
+ * `(desc, chunk, chunks)`) is split by the kernel itself into `chunks` fixed pieces of work; the
+ * calling thread and the pool's worker threads (sharing the same memory) claim chunks one at a
+ * time until none is left, and `run` returns when all are done. A thread that runs slower (a
+ * virtual CPU shared with another machine, one busy with other work) simply claims fewer
+ * chunks. What a chunk computes does not depend on which thread runs it, so results depend only
+ * on the number of chunks. Platform pools (Node's worker_threads here; Web Workers later) plug
+ * in behind this interface.
  */
 import type { TaskName, WasmKernels, WasmRuntime } from './module.js';
 import { createNodeThreadPool } from './node-thread-pool.js';
@@ -12,8 +15,11 @@ import { createNodeThreadPool } from './node-thread-pool.js';
 export interface ThreadPool {
   /** Threads available, the caller's included. */
   readonly size: number;
-  /** Runs shares `0 … threads − 1` (threads ≤ size) of `task` with descriptor `desc`, and waits for all. */
-  run(task: TaskName, desc: number, threads: number): void;
+  /**
+   * Runs chunks `0 … chunks − 1` of `task` with descriptor `desc` on up to `threads` threads
+   * (≤ size), and waits for all.
+   */
+  run(task: TaskName, desc: number, threads: number, chunks: number): void;
   /**
    * Blocks until every worker thread has started (or `timeoutMs` passed) and returns how many
    * threads are ready, the caller's included. Not needed for correctness: shares of a worker
@@ -24,7 +30,7 @@ export interface ThreadPool {
   close(): void;
 }
 
-/** Runs every share on the calling thread. */
+/** Runs every chunk on the calling thread. */
 export class SerialPool implements ThreadPool {
   readonly size = 1;
   private readonly kernels: WasmKernels;
@@ -33,8 +39,8 @@ export class SerialPool implements ThreadPool {
     this.kernels = kernels;
   }
 
-  run(task: TaskName, desc: number, threads: number): void {
-    for (let t = 0; t < threads; t++) this.kernels[task](desc, t, threads);
+  run(task: TaskName, desc: number, _threads: number, chunks: number): void {
+    for (let c = 0; c < chunks; c++) this.kernels[task](desc, c, chunks);
   }
 
   waitUntilReady(): number {

@@ -3,13 +3,14 @@
  * so that no file path has to be resolved (it works from dist/, from TypeScript sources under a
  * test runner, and after bundling).
  *
- * Protocol, on an Int32Array over a SharedArrayBuffer, one slot of SLOT_INTS per worker:
- * [state, task, desc, tid, threads, ready]. The worker instantiates the module on the shared
- * memory, sets `ready`, then loops: wait until state is RUN (posted), claim the share by
- * compare-exchanging RUN → BUSY, run `tasks[task](desc, tid, threads)`, set state DONE (or FAILED)
- * and notify. The main thread may claim a posted share back (RUN → IDLE) when the worker has not
- * started it by the time the main thread is done with its own: a descheduled worker then costs
- * nothing, and since shares are fixed, results do not depend on who ran them.
+ * Protocol, on an Int32Array over a SharedArrayBuffer: one slot of SLOT_INTS per worker,
+ * [state, task, desc, (unused), chunks, ready], then a chunk counter shared by all threads. The
+ * worker instantiates the module on the shared memory, sets `ready`, then loops: wait until its
+ * state is RUN (posted), take the task by compare-exchanging RUN → BUSY, claim chunks from the
+ * counter (Atomics.add) and run `tasks[task](desc, chunk, chunks)` until none is left, set state
+ * DONE (or FAILED) and notify. The main thread claims chunks the same way, then takes back a
+ * posted task that no worker started (RUN → IDLE): a descheduled worker costs nothing, and since
+ * a chunk's work is fixed, results do not depend on who ran it.
  */
 
 /** Int32 fields per worker slot. */
@@ -18,7 +19,6 @@ export const SLOT_INTS = 16;
 export const STATE = 0;
 export const TASK = 1;
 export const DESC = 2;
-export const TID = 3;
 export const THREADS = 4;
 export const READY = 5;
 
@@ -42,7 +42,7 @@ export const WORKER_SPIN_MS = 5;
 export const WORKER_SOURCE: string = `
 'use strict';
 const { workerData } = require('node:worker_threads');
-const { module, memory, control, slot, tasks } = workerData;
+const { module, memory, control, counter, slot, tasks } = workerData;
 const ctrl = new Int32Array(control);
 const base = slot * ${SLOT_INTS};
 const STATE = base + ${STATE};
@@ -66,10 +66,14 @@ for (;;) {
   }
   if (Atomics.compareExchange(ctrl, STATE, ${RUN}, ${BUSY}) !== ${RUN}) continue;
   let result = ${DONE};
+  const fn = fns[ctrl[base + ${TASK}]];
+  const desc = ctrl[base + ${DESC}];
+  const chunks = ctrl[base + ${THREADS}];
   try {
-    fns[ctrl[base + ${TASK}]](ctrl[base + ${DESC}], ctrl[base + ${TID}], ctrl[base + ${THREADS}]);
+    for (let c = Atomics.add(ctrl, counter, 1); c < chunks; c = Atomics.add(ctrl, counter, 1)) fn(desc, c, chunks);
   } catch (e) {
     result = ${FAILED};
+    Atomics.store(ctrl, counter, chunks);
   }
   Atomics.store(ctrl, STATE, result);
   Atomics.notify(ctrl, STATE);

@@ -3,6 +3,7 @@
  * by the JS side: every kernel takes byte offsets into it and allocates nothing.
  */
 export { convPrepare, flipWeights, convPadTask, convForwardTask, convBackwardInputTask, convBackwardWeightTask, sumPartials } from './conv';
+export { convDirectForwardTask, convDirectWeightTask } from './direct-conv';
 export { matmulTask, gemmTask } from './matmul';
 export { unary, unaryBackward, binary, axpy } from './elementwise';
 export { sumInto, roundSums, permute, argmax, logSoftmax, logSoftmaxBackward } from './reduce';
