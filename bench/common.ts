@@ -35,7 +35,13 @@ export const W3_FWD_BWD_FLOPS = 3 * W3_FORWARD_FLOPS;
 export const ENOUGH_REPEATS = 10;
 export const ENOUGH_SECONDS = 3;
 /** Never more repeats than this. */
-export const MAX_REPEATS = 50;
+export const MAX_REPEATS = 2000;
+/**
+ * Warm-up runs continue until this much time has passed (at least two runs, at most a third of
+ * the budget): JIT compilers (V8's for JS and for wasm) take a few hundred milliseconds to
+ * optimize the hot code, and the steady state is what a long training run sees.
+ */
+export const WARMUP_SECONDS = 1;
 /** A line that starts with this marker, followed by JSON, is a worker's result. */
 export const RESULT_MARKER = 'BENCH_RESULT ';
 /**
@@ -105,10 +111,10 @@ export interface Measurement {
  * Times `fn` (which must finish its work, including any asynchronous download, before it
  * resolves) under a time budget:
  * 1. one warm-up run; if it took more than a third of the budget, it is counted as the first
- *    sample (the engine is too slow to afford a separate warm-up), otherwise a second warm-up
- *    runs when the budget allows;
+ *    sample (the engine is too slow to afford a separate warm-up), otherwise warm-up runs
+ *    continue for `WARMUP_SECONDS` (at least two, within a third of the budget);
  * 2. repeats until `MAX_REPEATS`, or `ENOUGH_REPEATS` and `ENOUGH_SECONDS` of measuring, or until
- *    the next repeat (estimated by the median so far) would end past the budget — but always at
+ *    the next repeat (estimated by the last one) would end past the budget — but always at
  *    least one sample.
  */
 export async function measure(fn: () => unknown, budgetSeconds: number): Promise<Measurement> {
@@ -126,12 +132,16 @@ export async function measure(fn: () => unknown, budgetSeconds: number): Promise
   if (warmupMs[0] > (budgetSeconds * 1000) / 3) {
     samplesMs.push(warmupMs[0]);
     firstRunCounted = true;
-  } else if (performance.now() + warmupMs[0] <= deadline) {
-    warmupMs.push(await timeOnce());
+  } else {
+    const warmupEnd = Math.min(start + WARMUP_SECONDS * 1000, start + (budgetSeconds * 1000) / 3);
+    while (warmupMs.length < 2 || performance.now() + warmupMs[warmupMs.length - 1] <= warmupEnd) {
+      if (performance.now() + warmupMs[warmupMs.length - 1] > deadline) break;
+      warmupMs.push(await timeOnce());
+    }
   }
   const measureStart = performance.now();
   while (samplesMs.length < MAX_REPEATS) {
-    const estimate = stats(samplesMs.length > 0 ? samplesMs : warmupMs).median;
+    const estimate = samplesMs.length > 0 ? samplesMs[samplesMs.length - 1] : warmupMs[warmupMs.length - 1];
     const now = performance.now();
     if (samplesMs.length >= 1 && now + estimate > deadline) break;
     if (samplesMs.length >= ENOUGH_REPEATS && now - measureStart >= ENOUGH_SECONDS * 1000) break;

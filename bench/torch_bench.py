@@ -23,7 +23,7 @@ STARTED_MARKER = 'BENCH_STARTED'
 W1_BATCH, W2_BATCH, W4_BATCH = 64, 256, 64
 LR, MOMENTUM = 0.01, 0.9
 W3 = dict(n=32, c=64, h=32, w=32, k=3)
-ENOUGH_REPEATS, ENOUGH_SECONDS, MAX_REPEATS = 10, 3, 50
+ENOUGH_REPEATS, ENOUGH_SECONDS, MAX_REPEATS, WARMUP_SECONDS = 10, 3, 2000, 1
 
 
 def now_ms():
@@ -45,7 +45,8 @@ def mark_started():
 def measure(fn, budget):
     """bench/common.ts measure(), in Python."""
     mark_started()
-    deadline = now_ms() + budget * 1000
+    started = now_ms()
+    deadline = started + budget * 1000
 
     def time_once():
         t = now_ms()
@@ -58,11 +59,15 @@ def measure(fn, budget):
     if warmup[0] > budget * 1000 / 3:
         samples.append(warmup[0])
         first_counted = True
-    elif now_ms() + warmup[0] <= deadline:
-        warmup.append(time_once())
+    else:
+        warmup_end = min(started + WARMUP_SECONDS * 1000, started + budget * 1000 / 3)
+        while len(warmup) < 2 or now_ms() + warmup[-1] <= warmup_end:
+            if now_ms() + warmup[-1] > deadline:
+                break
+            warmup.append(time_once())
     start = now_ms()
     while len(samples) < MAX_REPEATS:
-        estimate = median(samples if samples else warmup)
+        estimate = samples[-1] if samples else warmup[-1]
         t = now_ms()
         if samples and t + estimate > deadline:
             break
