@@ -89,9 +89,11 @@ function isNodeLike(): boolean {
  * ```
  *
  * Work done before it resolves runs on `ref`. In Node it resolves after the synchronous load.
- * It loads once; later calls resolve to the backend selected then. In a browser the kernels run on one thread for now
- * (`setNumThreads` has no effect there): a Web Worker pool over a shared memory, where
- * `crossOriginIsolated` provides SharedArrayBuffer, is not built yet.
+ * It loads once; later calls resolve to the backend selected then. In a cross-origin isolated
+ * page (served with `Cross-Origin-Opener-Policy: same-origin` and
+ * `Cross-Origin-Embedder-Policy: require-corp`, which give it SharedArrayBuffer) the kernels run
+ * on Web Workers too, `navigator.hardwareConcurrency` threads by default, and `ready()` resolves
+ * once they have started; elsewhere in a browser they run on the page's thread.
  */
 export function ready(): Promise<string> {
   if (isNodeLike()) {
@@ -108,6 +110,8 @@ async function loadAsync(): Promise<void> {
   if (wasm === null || wasm instanceof Error) {
     try {
       const w = await createWasmBackendAsync(requestedThreads === null ? {} : { threads: requestedThreads });
+      // worker threads start in the background (a page's main thread cannot wait for them)
+      await w.threadsReady(10_000);
       // a synchronous load may have succeeded meanwhile (in a worker): keep that one
       if (wasm === null || wasm instanceof Error) {
         wasm = w;
@@ -140,8 +144,9 @@ export function backendFor(dtype: DType): Backend {
 /**
  * Sets the number of threads the wasm backend's convolutions and matrix products use (the
  * calling thread included; default: the available parallelism, `os.availableParallelism()` in
- * Node). 1 runs everything on the calling thread. Worker threads never keep the process alive.
- * Where worker threads are unavailable (browsers for now, Node < 20.16) kernels run on one thread.
+ * Node, `navigator.hardwareConcurrency` in a cross-origin isolated page). 1 runs everything on
+ * the calling thread. Worker threads never keep the process alive. Where worker threads cannot
+ * share memory (a page that is not cross-origin isolated, Node < 20.16) kernels run on one thread.
  */
 export function setNumThreads(threads: number): void {
   if (!Number.isInteger(threads) || threads < 1) throw new Error(`setNumThreads: threads must be a positive integer, got ${threads}`);

@@ -10,7 +10,9 @@
  * is, and with the refusal enforced by the page (a `WebAssembly.Module` that throws for modules
  * over 4 KB, as Chrome's main thread does), since some Chromium builds (headless 156, say)
  * compile synchronously after all — there the page must fall back to `ref` until `ready()`
- * resolves, then switch to wasm. Machines without Chromium skip
+ * resolves, then switch to wasm. A third page is served cross-origin isolated (COOP/COEP
+ * headers): there the kernels must run on Web Workers as well, one thread per core by default,
+ * all started when `ready()` resolves, with results equal to ref's. Machines without Chromium skip
  * that test, saying why. The static check that `dist/index.js` imports nothing Node-only
  * (its import graph holds relative imports only) runs everywhere.
  */
@@ -96,6 +98,76 @@ try {
 window.result = result;
 `;
 
+/** What the cross-origin isolated page reports (see ISOLATED_SCRIPT). */
+interface IsolatedResult {
+  error?: string;
+  isolated: boolean;
+  ready: string;
+  cores: number;
+  threads: number;
+  readyThreads: number;
+  relDiff: number;
+  losses: number[];
+}
+
+/**
+ * The module script of a cross-origin isolated page: SharedArrayBuffer is available, so the
+ * kernels run on Web Workers too. After `ready()` every worker has started; a convolution large
+ * enough to be split across the threads, forward and backward, must equal ref's, and a small
+ * LeNet-like network (its Conv2d, ReLU, MaxPool2d blocks fused) must train.
+ */
+const ISOLATED_SCRIPT = `
+import * as C from '/dist/index.js';
+import { backendFor } from '/dist/backend/registry.js';
+const result = {};
+try {
+  result.isolated = self.crossOriginIsolated;
+  result.cores = navigator.hardwareConcurrency;
+  result.ready = await C.ready();
+  result.threads = C.getNumThreads();
+  result.readyThreads = backendFor('float32').waitForThreads(0);
+  const run = (name) => {
+    C.setBackend(name);
+    const g = new C.Generator(11);
+    const x = C.randn([8, 8, 24, 24], { generator: g }).setRequiresGrad(true);
+    const w = C.randn([16, 8, 3, 3], { generator: g }).setRequiresGrad(true);
+    const r = C.randn([8, 16, 24, 24], { generator: g });
+    const y = C.F.conv2d(x, w, null, { padding: 1 });
+    C.sum(C.mul(y, r)).backward();
+    return [y, x.grad, w.grad].map((t) => Array.from(t.data));
+  };
+  const onRef = run('ref');
+  const onWasm = run('wasm');
+  let relDiff = 0;
+  for (let i = 0; i < onRef.length; i++) {
+    const scale = Math.max(...onRef[i].map(Math.abs));
+    for (let j = 0; j < onRef[i].length; j++) relDiff = Math.max(relDiff, Math.abs(onRef[i][j] - onWasm[i][j]) / scale);
+  }
+  result.relDiff = relDiff;
+  C.setBackend('wasm');
+  const g = new C.Generator(5);
+  const model = new C.nn.Sequential(
+    new C.nn.Conv2d(1, 6, 5, { padding: 2, generator: g }), new C.nn.ReLU(), new C.nn.MaxPool2d(2),
+    new C.nn.Conv2d(6, 16, 5, { generator: g }), new C.nn.ReLU(), new C.nn.MaxPool2d(2),
+    new C.nn.Flatten(), new C.nn.Linear(16 * 5 * 5, 3, { generator: g }),
+  );
+  const x = C.randn([32, 1, 28, 28], { generator: g });
+  const labels = Array.from({ length: 32 }, (_, i) => i % 3);
+  const opt = new C.optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
+  result.losses = [];
+  for (let step = 0; step < 8; step++) {
+    opt.zeroGrad();
+    const loss = C.F.crossEntropy(model.forward(x), labels);
+    loss.backward();
+    opt.step();
+    result.losses.push(loss.item());
+  }
+} catch (e) {
+  result.error = String(e && e.stack || e);
+}
+window.result = result;
+`;
+
 /** A classic script, run before the module: Chrome's main-thread refusal of synchronous compilation. */
 const REFUSE_SYNC = `
 const SyncModule = WebAssembly.Module;
@@ -121,6 +193,12 @@ async function serve(): Promise<{ server: Server; origin: string }> {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     if (path === '/' || path === '/refuse-sync') {
       res.writeHead(200, { 'content-type': 'text/html' }).end(page(path === '/refuse-sync'));
+      return;
+    }
+    if (path === '/isolated') {
+      // the headers that make a page cross-origin isolated (and give it SharedArrayBuffer)
+      const html = `<!doctype html><meta charset="utf-8"><title>convnet-ts threads</title><script type="module">${ISOLATED_SCRIPT}</script>`;
+      res.writeHead(200, { 'content-type': 'text/html', 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' }).end(html);
       return;
     }
     const file = normalize(join(ROOT, path));
@@ -164,7 +242,7 @@ describe('the wasm backend in a browser', () => {
   });
 
   it.skipIf(!existsSync(CHROMIUM))(
-    `loads in a page's main thread via ready(), matches ref, trains (needs ${CHROMIUM}: skipped where it is missing)`,
+    `loads in a page's main thread via ready(), matches ref, trains, and uses Web Workers in a cross-origin isolated page (needs ${CHROMIUM}: skipped where it is missing)`,
     async () => {
       const { server, origin } = await serve();
       const profile = mkdtempSync(join(tmpdir(), 'convnet-ts-chromium-'));
@@ -194,12 +272,26 @@ describe('the wasm backend in a browser', () => {
           expect(result.losses.every(Number.isFinite), path).toBe(true);
           expect(result.losses[result.losses.length - 1], path).toBeLessThan(result.losses[0]);
         }
+
+        // a cross-origin isolated page: Web Workers share the kernels' memory
+        await tab.goto(`${origin}/isolated`);
+        await tab.waitForFunction('window.result !== undefined', undefined, { timeout: 20_000 });
+        const isolated = await tab.evaluate<IsolatedResult>('window.result');
+        expect(errors).toEqual([]);
+        expect(isolated.error).toBeUndefined();
+        expect(isolated.isolated, 'crossOriginIsolated').toBe(true);
+        expect(isolated.ready).toBe('wasm');
+        expect(isolated.threads, 'default thread count = navigator.hardwareConcurrency').toBe(isolated.cores);
+        expect(isolated.readyThreads, 'every worker started by the time ready() resolved').toBe(isolated.threads);
+        expect(isolated.relDiff).toBeLessThan(1e-5);
+        expect(isolated.losses.every(Number.isFinite)).toBe(true);
+        expect(isolated.losses[isolated.losses.length - 1]).toBeLessThan(isolated.losses[0]);
       } finally {
         await context.close();
         server.close();
         rmSync(profile, { recursive: true, force: true });
       }
     },
-    30_000,
+    60_000,
   );
 });

@@ -6,10 +6,14 @@
  * - Memory: tensors stay plain JS typed arrays. Each call copies its operands into the kernels'
  *   linear memory (an arena reset after the call, grown when a call needs more), runs the
  *   kernel on byte offsets, and copies the result into the caller's `out`.
- * - Threads: a pool of worker threads sharing the memory (Node's worker_threads, see
- *   node-thread-pool.ts); default `os.availableParallelism()`. Each output element is computed
- *   by one thread in a fixed order, so results do not depend on the thread count, except
- *   conv2dBackwardWeight's sum over images, which threads split and add up at the end.
+ * - Threads: a pool of worker threads sharing the memory (Node's worker_threads, or Web Workers
+ *   in a cross-origin isolated page; see worker-pool.ts); default: the available cores. A
+ *   parallel kernel is cut into fixed chunks that the threads claim one at a time; each output
+ *   element is computed within one chunk in a fixed order, so results do not depend on which
+ *   thread ran what. They depend on the thread count (through the chunk count) only for the
+ *   weight gradients' sums over images, which chunks split and add up at the end.
+ * - Fusion: `fusedConv2d` keeps a block's convolution output and its gradient in linear memory
+ *   (fused-conv.ts).
  * - dtypes: the registry routes float32 work here. Operands that are not Float32Array (an
  *   int32 operand of a mixed binary op or matmul, say) are handed to the reference kernel for
  *   that call, so mixed-type results are exactly the reference's.
@@ -27,6 +31,7 @@ import { axpy, binary, unary, unaryBackward } from './elementwise.js';
 import { gemm, matmul } from './matmul.js';
 import { type WasmRuntime, loadWasmRuntime, loadWasmRuntimeAsync } from './module.js';
 import { nodeParallelism, nodeWorkerThreads } from './node-thread-pool.js';
+import { webParallelism, webWorkersAvailable } from './web-thread-pool.js';
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
 import { argmax, logSoftmax, logSoftmaxBackward, permute, sum } from './reduce.js';
 import { createThreadPool } from './thread-pool.js';
@@ -50,15 +55,29 @@ export interface WasmBackend extends Backend {
   /** Changes the thread count (≥ 1); starts or stops worker threads. */
   setThreads(threads: number): void;
   /**
-   * Blocks until the worker threads have started (they start in the background; until then their
-   * shares run on the calling thread) or `timeoutMs` passed; returns the threads ready.
+   * Blocks until the worker threads have started (they start in the background; until then the
+   * others run their chunks) or `timeoutMs` passed; returns the threads ready. Where the calling
+   * thread may not block (a browser page's main thread) it returns the threads ready now.
    */
   waitForThreads(timeoutMs?: number): number;
+  /** `waitForThreads` without blocking: resolves once every worker has started or failed. */
+  threadsReady(timeoutMs?: number): Promise<number>;
 }
 
-/** Default thread count: every available core where worker threads exist, else 1. */
+/** Whether worker threads can share the kernels' memory here: Node's worker_threads, or Web Workers in a cross-origin isolated page. */
+function threadsPossible(): boolean {
+  return nodeWorkerThreads() !== null || webWorkersAvailable();
+}
+
+/**
+ * Default thread count: every available core where worker threads can share memory (Node's
+ * `os.availableParallelism()`, a cross-origin isolated page's `navigator.hardwareConcurrency`),
+ * else 1.
+ */
 export function defaultThreads(): number {
-  return nodeWorkerThreads() === null ? 1 : Math.max(1, nodeParallelism() ?? 1);
+  if (nodeWorkerThreads() !== null) return Math.max(1, nodeParallelism() ?? 1);
+  if (webWorkersAvailable()) return Math.max(1, webParallelism() ?? 1);
+  return 1;
 }
 
 function checkThreads(threads: number): void {
@@ -75,18 +94,19 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   const threads = options.threads ?? defaultThreads();
   checkThreads(threads);
   // the shared variant wherever threads are possible, so the thread count can change later
-  return backendOn(loadWasmRuntime(nodeWorkerThreads() !== null), threads, options);
+  return backendOn(loadWasmRuntime(threadsPossible()), threads, options);
 }
 
 /**
  * `createWasmBackend` with asynchronous compilation, for where synchronous compilation is refused
  * (a browser's main thread). Rejects where WebAssembly with SIMD cannot be instantiated. Threads
- * as in `createWasmBackend`: in a browser (no worker_threads) the kernels run on one thread.
+ * as in `createWasmBackend`: in a browser, Web Workers where the page is cross-origin isolated,
+ * else one thread.
  */
 export async function createWasmBackendAsync(options: WasmBackendOptions = {}): Promise<WasmBackend> {
   const threads = options.threads ?? defaultThreads();
   checkThreads(threads);
-  return backendOn(await loadWasmRuntimeAsync(nodeWorkerThreads() !== null), threads, options);
+  return backendOn(await loadWasmRuntimeAsync(threadsPossible()), threads, options);
 }
 
 /** The backend running on an instantiated `runtime` with `threads` (checked) threads. */
@@ -110,6 +130,9 @@ function backendOn(runtime: WasmRuntime, threads: number, options: WasmBackendOp
     },
     waitForThreads(timeoutMs = 10_000): number {
       return ctx.pool.waitUntilReady(timeoutMs);
+    },
+    threadsReady(timeoutMs = 10_000): Promise<number> {
+      return ctx.pool.whenReady(timeoutMs);
     },
     unary(op, x, out, alpha) {
       if (x instanceof Float32Array && out instanceof Float32Array) unary(ctx, op, x, out, alpha);

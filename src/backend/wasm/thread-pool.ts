@@ -5,11 +5,12 @@
  * time until none is left, and `run` returns when all are done. A thread that runs slower (a
  * virtual CPU shared with another machine, one busy with other work) simply claims fewer
  * chunks. What a chunk computes does not depend on which thread runs it, so results depend only
- * on the number of chunks. Platform pools (Node's worker_threads here; Web Workers later) plug
- * in behind this interface.
+ * on the number of chunks. The platform pools (Node's worker_threads, browsers' Web Workers: see
+ * worker-pool.ts) and the serial one plug in behind this interface.
  */
 import type { TaskName, WasmKernels, WasmRuntime } from './module.js';
 import { createNodeThreadPool } from './node-thread-pool.js';
+import { createWebThreadPool } from './web-thread-pool.js';
 
 /** Threads that run the shares of a parallel kernel (see the file comment). */
 export interface ThreadPool {
@@ -26,6 +27,11 @@ export interface ThreadPool {
    * that is still starting run on the calling thread.
    */
   waitUntilReady(timeoutMs: number): number;
+  /**
+   * Resolves, once every worker thread has started or failed (or `timeoutMs` passed), to the
+   * number of threads ready; for threads that may not block (a browser page's main thread).
+   */
+  whenReady(timeoutMs: number): Promise<number>;
   /** Stops the worker threads. */
   close(): void;
 }
@@ -47,16 +53,20 @@ export class SerialPool implements ThreadPool {
     return 1;
   }
 
+  whenReady(): Promise<number> {
+    return Promise.resolve(1);
+  }
+
   close(): void {}
 }
 
 /**
- * A pool of `threads` threads for `runtime`: worker threads where the platform has them and the
- * memory is shared, else the calling thread alone.
+ * A pool of `threads` threads for `runtime`: Node worker_threads or Web Workers where the
+ * platform has them and the memory is shared, else the calling thread alone.
  */
 export function createThreadPool(runtime: WasmRuntime, threads: number): ThreadPool {
   if (threads > 1 && runtime.shared) {
-    const pool = createNodeThreadPool(runtime, threads);
+    const pool = createNodeThreadPool(runtime, threads) ?? createWebThreadPool(runtime, threads);
     if (pool !== null) return pool;
   }
   return new SerialPool(runtime.kernels);
