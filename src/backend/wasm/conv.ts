@@ -262,9 +262,6 @@ function directWeightGradient(ctx: WasmContext, xp: number, dyp: number, g: Conv
       ...NONE,
       x: xp,
       biasOrDy: dyp,
-      // one f32x4 accumulator per weight and chunk
-      scratch: arena.alloc(len * 16 * chunks),
-      stride: len * 16,
       partials: arena.alloc(len * 4 * chunks),
       padded: padded ? arena.alloc(g.n * g.cIn * planeBytes) : 0,
     };

@@ -1,6 +1,6 @@
 /**
  * The convolution kernels as GEMMs over implicit im2col panels (see im2col.ts), each a task run
- * by every thread on its own fixed share of the work:
+ * as chunks of the work that the threads claim (see ../thread-pool.ts):
  *
  *   forward          Y_g = W_g · col_g        columns run over the positions of all images, so
  *                                             that small outputs still fill whole panels;
@@ -9,7 +9,7 @@
  *                                             buffer — for strided convolutions and wide
  *                                             paddings; others run as a forward convolution
  *   backward-weight  dW_g = Σ dY_g · col_gᵀ    K runs over blocks of images' positions;
- *                                             units: images (partial sums per thread) or
+ *                                             units: images (partial sums per chunk) or
  *                                             (group, weight column panel)
  *
  * with W_g `[cOutG × Kc]`, `Kc = cInG·kh·kw`, P = hOut·wOut output positions per image.
@@ -92,23 +92,23 @@ export function flipWeights(dst: usize, w: usize, cOut: i32, cInG: i32, kh: i32,
   }
 }
 
-/** Pads the input batch (units: images) into `C_PADDED`, thread `tid` of `threads`. */
-export function convPadTask(desc: usize, tid: i32, threads: i32): void {
+/** Pads the input batch (units: images) into `C_PADDED`, chunk `chunk` of `chunks`. */
+export function convPadTask(desc: usize, chunk: i32, chunks: i32): void {
   const cIn = field(desc, C_CIN);
   const image = <usize>cIn * <usize>field(desc, C_H) * <usize>field(desc, C_W) << 2;
   const paddedImage = <usize>cIn * <usize>paddedH(desc) * <usize>paddedW(desc) << 2;
   const n = field(desc, C_N);
-  const end = shareStart(n, tid + 1, threads);
-  for (let i = shareStart(n, tid, threads); i < end; i++) {
+  const end = shareStart(n, chunk + 1, chunks);
+  for (let i = shareStart(n, chunk, chunks); i < end; i++) {
     pad(desc, ptr(desc, C_PADDED) + <usize>i * paddedImage, ptr(desc, C_X) + <usize>i * image, cIn);
   }
 }
 
 /**
- * Forward convolution, thread `tid` of `threads`. Reads the padded batch (C_PADDED) when padded.
+ * Forward convolution, chunk `chunk` of `chunks`. Reads the padded batch (C_PADDED) when padded.
  * Scratch: one Kc × NR panel, one MR × NR tile, two lane buffers.
  */
-export function convForwardTask(desc: usize, tid: i32, threads: i32): void {
+export function convForwardTask(desc: usize, chunk: i32, chunks: i32): void {
   const cIn = field(desc, C_CIN);
   const cOut = field(desc, C_COUT);
   const groups = field(desc, C_GROUPS);
@@ -129,7 +129,7 @@ export function convForwardTask(desc: usize, tid: i32, threads: i32): void {
   const table = ptr(desc, C_TAPS);
   const accumulate = field(desc, C_MODE) == 1;
   const init = accumulate ? INIT_ACCUMULATE : bias ? INIT_BIAS : INIT_ZERO;
-  const bPanel = ptr(desc, C_SCRATCH) + <usize>tid * ptr(desc, C_SCRATCH_STRIDE);
+  const bPanel = ptr(desc, C_SCRATCH) + <usize>chunk * ptr(desc, C_SCRATCH_STRIDE);
   const tile = bPanel + (<usize>kc * NR << 2);
   const laneIn = tile + (<usize>(MR * NR) << 2);
   const laneOut = laneIn + LANES_BYTES;
@@ -137,8 +137,8 @@ export function convForwardTask(desc: usize, tid: i32, threads: i32): void {
   const columns = field(desc, C_N) * p;
   const panels = (columns + NR - 1) / NR;
   const units = groups * panels;
-  const end = shareStart(units, tid + 1, threads);
-  for (let u = shareStart(units, tid, threads); u < end; u++) {
+  const end = shareStart(units, chunk + 1, chunks);
+  for (let u = shareStart(units, chunk, chunks); u < end; u++) {
     const g = u / panels;
     const j0 = (u - g * panels) * NR;
     const cols = min(NR, columns - j0);
@@ -161,14 +161,14 @@ export function convForwardTask(desc: usize, tid: i32, threads: i32): void {
 }
 
 /**
- * Backward-input by scattering (adds into dx): `dX += col2im(W_gᵀ · dY_g)`, thread `tid` of
- * `threads`. Units (group, image); each unit's input gradient is disjoint from every other's.
+ * Backward-input by scattering (adds into dx): `dX += col2im(W_gᵀ · dY_g)`, chunk `chunk` of
+ * `chunks`. Units (group, image); each unit's input gradient is disjoint from every other's.
  * Per unit the product `W_gᵀ · dY_g` (Kc × P) is computed into a column buffer, which
  * `col2imAdd` then adds onto the image's input gradient row by row. When padded, gradients are
  * added into the zero-padded batch C_PADDED and then onto dx.
  * Scratch: one cOutG × NR panel of dy, then the Kc × P column buffer.
  */
-export function convBackwardInputTask(desc: usize, tid: i32, threads: i32): void {
+export function convBackwardInputTask(desc: usize, chunk: i32, chunks: i32): void {
   const batch = field(desc, C_N);
   const cIn = field(desc, C_CIN);
   const h = field(desc, C_H);
@@ -189,11 +189,11 @@ export function convBackwardInputTask(desc: usize, tid: i32, threads: i32): void
   const table = ptr(desc, C_TAPS);
   const padded = isPadded(desc);
   const target = padded ? ptr(desc, C_PADDED) : dx;
-  const bPanel = ptr(desc, C_SCRATCH) + <usize>tid * ptr(desc, C_SCRATCH_STRIDE);
+  const bPanel = ptr(desc, C_SCRATCH) + <usize>chunk * ptr(desc, C_SCRATCH_STRIDE);
   const col = bPanel + (<usize>cOutG * NR << 2);
   const groupBytes = packedABytes(kc, cOutG);
-  const end = shareStart(groups * batch, tid + 1, threads);
-  for (let u = shareStart(groups * batch, tid, threads); u < end; u++) {
+  const end = shareStart(groups * batch, chunk + 1, chunks);
+  for (let u = shareStart(groups * batch, chunk, chunks); u < end; u++) {
     const g = u / batch;
     const n = u - g * batch;
     const ag = packed + <usize>g * groupBytes;
@@ -219,13 +219,13 @@ export function convBackwardInputTask(desc: usize, tid: i32, threads: i32): void
 }
 
 /**
- * Backward-weight, thread `tid` of `threads`. Images are taken in blocks of C_BLOCK whose
- * positions form one GEMM's K. Mode 0: the thread sums its images into its own partial dw
+ * Backward-weight, chunk `chunk` of `chunks`. Images are taken in blocks of C_BLOCK whose
+ * positions form one GEMM's K. Mode 0: the chunk sums its images into its own partial dw
  * (then `sumPartials`); mode 1: it computes its weight columns over all images straight into dw
  * (zeroed by the caller). Scratch: the block's padded group images (if padded), dy packed as A
  * (cOutG × block·P), one block·P × NR panel, a lane buffer.
  */
-export function convBackwardWeightTask(desc: usize, tid: i32, threads: i32): void {
+export function convBackwardWeightTask(desc: usize, chunk: i32, chunks: i32): void {
   const batch = field(desc, C_N);
   const cIn = field(desc, C_CIN);
   const h = field(desc, C_H);
@@ -247,7 +247,7 @@ export function convBackwardWeightTask(desc: usize, tid: i32, threads: i32): voi
   const block = field(desc, C_BLOCK);
   const padded = isPadded(desc);
   const padBytes = padded ? <usize>cInG * <usize>paddedH(desc) * <usize>wp << 2 : 0;
-  const scratch = ptr(desc, C_SCRATCH) + <usize>tid * ptr(desc, C_SCRATCH_STRIDE);
+  const scratch = ptr(desc, C_SCRATCH) + <usize>chunk * ptr(desc, C_SCRATCH_STRIDE);
   const aPacked = scratch + <usize>block * padBytes;
   const bPanel = aPacked + packedABytes(cOutG, block * p);
   const tapLanes = bPanel + (<usize>(block * p) * NR << 2);
@@ -258,13 +258,13 @@ export function convBackwardWeightTask(desc: usize, tid: i32, threads: i32): voi
   let u0 = 0;
   let u1 = groups * panels;
   if (field(desc, C_MODE) == 0) {
-    n0 = shareStart(batch, tid, threads);
-    n1 = shareStart(batch, tid + 1, threads);
-    target = ptr(desc, C_PARTIALS) + (<usize>tid * <usize>cOut * <usize>kc << 2);
+    n0 = shareStart(batch, chunk, chunks);
+    n1 = shareStart(batch, chunk + 1, chunks);
+    target = ptr(desc, C_PARTIALS) + (<usize>chunk * <usize>cOut * <usize>kc << 2);
     memory.fill(target, 0, <usize>cOut * <usize>kc << 2);
   } else {
-    u0 = shareStart(u1, tid, threads);
-    u1 = shareStart(u1, tid + 1, threads);
+    u0 = shareStart(u1, chunk, chunks);
+    u1 = shareStart(u1, chunk + 1, chunks);
   }
   for (let b0 = n0; b0 < n1; b0 += block) {
     const count = min(block, n1 - b0);

@@ -18,11 +18,11 @@ export function ptr(desc: usize, i: i32): usize {
   return <usize>load<u32>(desc + (<usize>i << 2));
 }
 
-/** First unit of thread `tid`'s contiguous share of `units` work units. */
+/** First unit of chunk `chunk`'s contiguous share of `units` work units. */
 // @ts-ignore: decorator
 @inline
-export function shareStart(units: i32, tid: i32, threads: i32): i32 {
-  return <i32>((<i64>units * <i64>tid) / <i64>threads);
+export function shareStart(units: i32, chunk: i32, chunks: i32): i32 {
+  return <i32>((<i64>units * <i64>chunk) / <i64>chunks);
 }
 
 // Convolution descriptor (conv2d, conv2dBackwardInput, conv2dBackwardWeight).
@@ -50,15 +50,15 @@ export const C_PACKED = 17;
 export const C_BIAS_OR_DY = 18;
 /** Output: y, dx or dw. */
 export const C_OUT = 19;
-/** Per-thread scratch: thread t uses `scratch + t·stride`. */
+/** Per-chunk scratch: chunk t uses `scratch + t·stride`. */
 export const C_SCRATCH = 20;
 export const C_SCRATCH_STRIDE = 21;
 /**
  * Forward: 0 = overwrite the output (with bias if given), 1 = add to it. Backward-weight: 0 =
- * threads split the images into partial sums, 1 = threads split the weight columns.
+ * chunks split the images into partial sums, 1 = chunks split the weight columns.
  */
 export const C_MODE = 22;
-/** Backward-weight, mode 0: thread t's partial dw is at `partials + t·cOut·Kc·4`. */
+/** Backward-weight, mode 0: chunk t's partial dw is at `partials + t·cOut·Kc·4`. */
 export const C_PARTIALS = 23;
 export const C_PB = 24;
 export const C_PR = 25;

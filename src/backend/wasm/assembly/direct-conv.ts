@@ -8,19 +8,20 @@
  *     forward          Y[c, i, j0 + l] = b[c] + Σ_{u,v} W[c, u, v] · X[i + u, j0 + l + v]
  *                      two output channels × 16 columns per register tile (8 accumulators)
  *     backward-weight  ∂L/∂W[c, u, v] = Σ_n Σ_{i,j} ∂L/∂Y[n, c, i, j] · X[n, i + u, j + v]
- *                      one 4-lane accumulator per tap, summed across lanes at the end
+ *                      two output channels × five taps in vector accumulators over all of a
+ *                      chunk's images, summed across lanes at the end
  *
  * The forward sums every output in the order of the GEMM (bias, then taps u-major), in f32,
  * so its values equal conv.ts's bit for bit. Loads may run up to 16 values past the end of a
  * row; the arena leaves that much readable slack after every allocation, and values that do not
- * belong to the row are never stored (forward) or are multiplied by zero (backward).
+ * belong to the row are never stored (forward) or are zeroed before they are used (backward).
  *
  * Descriptor: the convolution descriptor (desc.ts C_*), with C_PACKED holding the raw weights
  * `[cOut, 1, kh, kw]` rather than packed panels.
  */
 import {
   C_BIAS_OR_DY, C_CIN, C_COUT, C_GROUPS, C_H, C_HOUT, C_KH, C_KW, C_MODE, C_N, C_OUT, C_PACKED, C_PADDED, C_PARTIALS, C_PB, C_PL, C_PR, C_PT,
-  C_SCRATCH, C_SCRATCH_STRIDE, C_W, C_WOUT, C_X, field, ptr, shareStart,
+  C_W, C_WOUT, C_X, field, ptr, shareStart,
 } from './desc';
 
 /** Output columns of one register tile. */
@@ -106,10 +107,10 @@ function planes(desc: usize): usize {
 }
 
 /**
- * Forward, thread `tid` of `threads`: units (image, group). C_MODE 1 adds to the output (no
+ * Forward, chunk `chunk` of `chunks`: units (image, group). C_MODE 1 adds to the output (no
  * bias) instead of writing it.
  */
-export function convDirectForwardTask(desc: usize, tid: i32, threads: i32): void {
+export function convDirectForwardTask(desc: usize, chunk: i32, chunks: i32): void {
   const groups = field(desc, C_GROUPS);
   const cOut = field(desc, C_COUT);
   const cOutG = cOut / groups;
@@ -128,8 +129,8 @@ export function convDirectForwardTask(desc: usize, tid: i32, threads: i32): void
   const taps = <usize>(kh * kw) << 2;
   const rowBytes = <usize>wp << 2;
   const units = field(desc, C_N) * groups;
-  const end = shareStart(units, tid + 1, threads);
-  for (let unit = shareStart(units, tid, threads); unit < end; unit++) {
+  const end = shareStart(units, chunk + 1, chunks);
+  for (let unit = shareStart(units, chunk, chunks); unit < end; unit++) {
     const n = unit / groups;
     const g = unit - n * groups;
     const xPlane = x + ((<usize>(n * cIn + g) * plane) << 2);
@@ -162,52 +163,28 @@ function keepLanes(v: v128, n: i32): v128 {
   return v128.and(v, i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(n)));
 }
 
-/**
- * One row segment of the weight gradient: for every tap, `acc[tap] += Σ_l dy[l] · x[tap + l]`
- * over columns `l < cols` (≤ 16 used) of the deltas at `d` and the input window at `src`. Past
- * the row's end (cols < 16) both operands are zeroed, so that whatever lies there (the next
- * row, or anything at all) adds exactly nothing.
- */
-function weightTile(d: usize, src: usize, rowBytes: usize, kh: i32, kw: i32, acc: usize, cols: i32): void {
-  const tail = cols < COLS;
-  let d0 = v128.load(d);
-  let d1 = v128.load(d, 16);
-  let d2 = v128.load(d, 32);
-  let d3 = v128.load(d, 48);
-  if (tail) {
-    d0 = keepLanes(d0, cols);
-    d1 = keepLanes(d1, cols - 4);
-    d2 = keepLanes(d2, cols - 8);
-    d3 = keepLanes(d3, cols - 12);
-  }
-  let a = acc;
-  for (let u = 0; u < kh; u++) {
-    let s = src + <usize>u * rowBytes;
-    for (let v = 0; v < kw; v++) {
-      let x0 = v128.load(s);
-      let x1 = v128.load(s, 16);
-      let x2 = v128.load(s, 32);
-      let x3 = v128.load(s, 48);
-      if (tail) {
-        x0 = keepLanes(x0, cols);
-        x1 = keepLanes(x1, cols - 4);
-        x2 = keepLanes(x2, cols - 8);
-        x3 = keepLanes(x3, cols - 12);
-      }
-      const sum = f32x4.add(f32x4.add(f32x4.mul(d0, x0), f32x4.mul(d1, x1)), f32x4.add(f32x4.mul(d2, x2), f32x4.mul(d3, x3)));
-      v128.store(a, f32x4.add(v128.load(a), sum));
-      a += 16;
-      s += 4;
-    }
-  }
+/** Taps of one kernel row whose weight gradients one pass accumulates in registers. */
+const TAPS: i32 = 5;
+
+/** The sum of `v`'s four lanes, `(v0 + v1) + (v2 + v3)`. */
+// @ts-ignore: decorator
+@inline
+function lanesSum(v: v128): f32 {
+  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
 }
 
 /**
- * Backward-weight, thread `tid` of `threads`: thread t sums its share of the images into the
- * vector accumulators in its scratch (cOut·kh·kw f32x4), then adds their lanes into its partial
- * dw at `C_PARTIALS + t·cOut·kh·kw·4` (summed by `sumPartials`).
+ * Backward-weight, chunk `chunk` of `chunks` (chunks split the images): for each pair of output
+ * channels, kernel row u and group of up to 5 taps v, one pass over the chunk's images keeps the
+ * 2 × 5 gradients in vector accumulators,
+ *
+ *     acc[c, v] += ∂L/∂Y[n, c, i, j…j+3] · X[n, i + u, j + v … j + v + 3]
+ *
+ * (X being the padded plane of c's group), then writes their lane sums into the chunk's partial
+ * dw at `C_PARTIALS + chunk·cOut·kh·kw·4` (added up by `sumPartials`). A row's last, partial
+ * vector has both operands zeroed past the row's end, so whatever lies there adds nothing.
  */
-export function convDirectWeightTask(desc: usize, tid: i32, threads: i32): void {
+export function convDirectWeightTask(desc: usize, chunk: i32, chunks: i32): void {
   const groups = field(desc, C_GROUPS);
   const cOut = field(desc, C_COUT);
   const cOutG = cOut / groups;
@@ -222,29 +199,98 @@ export function convDirectWeightTask(desc: usize, tid: i32, threads: i32): void 
   const dy = ptr(desc, C_BIAS_OR_DY);
   const taps = kh * kw;
   const rowBytes = <usize>wp << 2;
-  const acc = ptr(desc, C_SCRATCH) + <usize>tid * ptr(desc, C_SCRATCH_STRIDE);
-  memory.fill(acc, 0, <usize>(cOut * taps) << 4);
+  const outPlane = <usize>hOut * <usize>wOut << 2;
   const batch = field(desc, C_N);
-  const end = shareStart(batch, tid + 1, threads);
-  for (let n = shareStart(batch, tid, threads); n < end; n++) {
-    for (let c = 0; c < cOut; c++) {
-      const g = c / cOutG;
-      const xPlane = x + ((<usize>(n * cIn + g) * plane) << 2);
-      const dyPlane = dy + ((<usize>(n * cOut + c) * <usize>hOut * <usize>wOut) << 2);
-      const accC = acc + (<usize>(c * taps) << 4);
-      for (let i = 0; i < hOut; i++) {
-        for (let j0 = 0; j0 < wOut; j0 += COLS) {
-          const d = dyPlane + (<usize>(i * wOut + j0) << 2);
-          const src = xPlane + <usize>i * rowBytes + (<usize>j0 << 2);
-          weightTile(d, src, rowBytes, kh, kw, accC, wOut - j0);
+  const n0 = shareStart(batch, chunk, chunks);
+  const n1 = shareStart(batch, chunk + 1, chunks);
+  const partial = ptr(desc, C_PARTIALS) + (<usize>(chunk * cOut * taps) << 2);
+  const full = wOut & ~3;
+  const rest = wOut - full;
+  for (let c = 0; c < cOut; ) {
+    const g = c / cOutG;
+    // two channels of the same group share the input plane
+    const pair = c + 1 < cOut && (c + 1) / cOutG == g;
+    for (let u = 0; u < kh; u++) {
+      for (let v0 = 0; v0 < kw; v0 += TAPS) {
+        let a0 = f32x4.splat(0);
+        let a1 = a0;
+        let a2 = a0;
+        let a3 = a0;
+        let a4 = a0;
+        let b0 = a0;
+        let b1 = a0;
+        let b2 = a0;
+        let b3 = a0;
+        let b4 = a0;
+        for (let n = n0; n < n1; n++) {
+          const xPlane = x + ((<usize>(n * cIn + g) * plane) << 2) + <usize>u * rowBytes + (<usize>v0 << 2);
+          const d0Plane = dy + <usize>(n * cOut + c) * outPlane;
+          const d1Plane = pair ? d0Plane + outPlane : d0Plane;
+          for (let i = 0; i < hOut; i++) {
+            const xr = xPlane + <usize>i * rowBytes;
+            const d0r = d0Plane + (<usize>(i * wOut) << 2);
+            const d1r = d1Plane + (<usize>(i * wOut) << 2);
+            for (let j = 0; j <= wOut - 4; j += 4) {
+              const o = <usize>j << 2;
+              const d0 = v128.load(d0r + o);
+              const d1 = v128.load(d1r + o);
+              let xv = v128.load(xr + o);
+              a0 = f32x4.add(a0, f32x4.mul(d0, xv));
+              b0 = f32x4.add(b0, f32x4.mul(d1, xv));
+              xv = v128.load(xr + o, 4);
+              a1 = f32x4.add(a1, f32x4.mul(d0, xv));
+              b1 = f32x4.add(b1, f32x4.mul(d1, xv));
+              xv = v128.load(xr + o, 8);
+              a2 = f32x4.add(a2, f32x4.mul(d0, xv));
+              b2 = f32x4.add(b2, f32x4.mul(d1, xv));
+              xv = v128.load(xr + o, 12);
+              a3 = f32x4.add(a3, f32x4.mul(d0, xv));
+              b3 = f32x4.add(b3, f32x4.mul(d1, xv));
+              xv = v128.load(xr + o, 16);
+              a4 = f32x4.add(a4, f32x4.mul(d0, xv));
+              b4 = f32x4.add(b4, f32x4.mul(d1, xv));
+            }
+            if (rest != 0) {
+              // the row's last columns: lanes past its end zeroed in both operands
+              const o = <usize>full << 2;
+              const d0 = keepLanes(v128.load(d0r + o), rest);
+              const d1 = keepLanes(v128.load(d1r + o), rest);
+              let xv = keepLanes(v128.load(xr + o), rest);
+              a0 = f32x4.add(a0, f32x4.mul(d0, xv));
+              b0 = f32x4.add(b0, f32x4.mul(d1, xv));
+              xv = keepLanes(v128.load(xr + o, 4), rest);
+              a1 = f32x4.add(a1, f32x4.mul(d0, xv));
+              b1 = f32x4.add(b1, f32x4.mul(d1, xv));
+              xv = keepLanes(v128.load(xr + o, 8), rest);
+              a2 = f32x4.add(a2, f32x4.mul(d0, xv));
+              b2 = f32x4.add(b2, f32x4.mul(d1, xv));
+              xv = keepLanes(v128.load(xr + o, 12), rest);
+              a3 = f32x4.add(a3, f32x4.mul(d0, xv));
+              b3 = f32x4.add(b3, f32x4.mul(d1, xv));
+              xv = keepLanes(v128.load(xr + o, 16), rest);
+              a4 = f32x4.add(a4, f32x4.mul(d0, xv));
+              b4 = f32x4.add(b4, f32x4.mul(d1, xv));
+            }
+          }
+        }
+        // taps past the kernel's width were computed from values past the window: not stored
+        const count = min(TAPS, kw - v0);
+        const w0 = partial + (<usize>(c * taps + u * kw + v0) << 2);
+        const w1 = w0 + (<usize>taps << 2);
+        store<f32>(w0, lanesSum(a0));
+        if (count > 1) store<f32>(w0, lanesSum(a1), 4);
+        if (count > 2) store<f32>(w0, lanesSum(a2), 8);
+        if (count > 3) store<f32>(w0, lanesSum(a3), 12);
+        if (count > 4) store<f32>(w0, lanesSum(a4), 16);
+        if (pair) {
+          store<f32>(w1, lanesSum(b0));
+          if (count > 1) store<f32>(w1, lanesSum(b1), 4);
+          if (count > 2) store<f32>(w1, lanesSum(b2), 8);
+          if (count > 3) store<f32>(w1, lanesSum(b3), 12);
+          if (count > 4) store<f32>(w1, lanesSum(b4), 16);
         }
       }
     }
-  }
-  const partial = ptr(desc, C_PARTIALS) + (<usize>(tid * cOut * taps) << 2);
-  for (let e = 0; e < cOut * taps; e++) {
-    const v = v128.load(acc + (<usize>e << 4));
-    const s = (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
-    store<f32>(partial + (<usize>e << 2), s);
+    c += pair ? 2 : 1;
   }
 }

@@ -6,11 +6,11 @@ import {
 } from './desc';
 
 /**
- * Thread `tid` of `threads`: its share of the (batch, column panel) units. Each unit computes
- * all m rows of NR output columns, so every output element is computed by one thread in the
- * same order whatever the thread count. Scratch per thread: packed A, then one B panel.
+ * Chunk `chunk` of `chunks`: its share of the (batch, column panel) units. Each unit computes
+ * all m rows of NR output columns, so every output element is computed by one chunk in the
+ * same order whatever the chunk count. Scratch per chunk: packed A, then one B panel.
  */
-export function matmulTask(desc: usize, tid: i32, threads: i32): void {
+export function matmulTask(desc: usize, chunk: i32, chunks: i32): void {
   const batch = field(desc, M_BATCH);
   const m = field(desc, M_M);
   const k = field(desc, M_K);
@@ -18,13 +18,13 @@ export function matmulTask(desc: usize, tid: i32, threads: i32): void {
   const a = ptr(desc, M_A);
   const b = ptr(desc, M_B);
   const out = ptr(desc, M_OUT);
-  const aPacked = ptr(desc, M_SCRATCH) + <usize>tid * ptr(desc, M_SCRATCH_STRIDE);
+  const aPacked = ptr(desc, M_SCRATCH) + <usize>chunk * ptr(desc, M_SCRATCH_STRIDE);
   const bPanel = aPacked + packedABytes(m, k);
   const panels = (n + NR - 1) / NR;
   const units = batch * panels;
-  const end = shareStart(units, tid + 1, threads);
+  const end = shareStart(units, chunk + 1, chunks);
   let packedFor = -1;
-  for (let u = shareStart(units, tid, threads); u < end; u++) {
+  for (let u = shareStart(units, chunk, chunks); u < end; u++) {
     const t = u / panels;
     const j0 = (u - t * panels) * NR;
     const cols = min(NR, n - j0);
@@ -43,12 +43,12 @@ export function matmulTask(desc: usize, tid: i32, threads: i32): void {
 /**
  * One product `out = op(a) · op(b) (+ bias)`, row-major out m×n: op(a) is m×k (a stored k×m
  * when G_TRANS_A), op(b) is k×n (b stored n×k when G_TRANS_B), bias (n values, or 0) added to
- * every row. The transposes are read by the packing, never materialized. Thread `tid` of
- * `threads` computes its share of the NR-column panels, all m rows each (so every element is
- * computed in the same order whatever the thread count). Scratch per thread: packed A, one B
+ * every row. The transposes are read by the packing, never materialized. Chunk `chunk` of
+ * `chunks` computes its share of the NR-column panels, all m rows each (so every element is
+ * computed in the same order whatever the chunk count). Scratch per chunk: packed A, one B
  * panel, one NR-value bias panel.
  */
-export function gemmTask(desc: usize, tid: i32, threads: i32): void {
+export function gemmTask(desc: usize, chunk: i32, chunks: i32): void {
   const m = field(desc, G_M);
   const k = field(desc, G_K);
   const n = field(desc, G_N);
@@ -56,12 +56,12 @@ export function gemmTask(desc: usize, tid: i32, threads: i32): void {
   const transB = field(desc, G_TRANS_B) != 0;
   const bias = ptr(desc, G_BIAS);
   const out = ptr(desc, G_OUT);
-  const aPacked = ptr(desc, G_SCRATCH) + <usize>tid * ptr(desc, G_SCRATCH_STRIDE);
+  const aPacked = ptr(desc, G_SCRATCH) + <usize>chunk * ptr(desc, G_SCRATCH_STRIDE);
   const bPanel = aPacked + packedABytes(m, k);
   const biasPanel = bPanel + (<usize>(k * NR) << 2);
   const panels = (n + NR - 1) / NR;
-  const start = shareStart(panels, tid, threads);
-  const end = shareStart(panels, tid + 1, threads);
+  const start = shareStart(panels, chunk, chunks);
+  const end = shareStart(panels, chunk + 1, chunks);
   if (start >= end) return;
   packA(aPacked, ptr(desc, G_A), transA ? 1 : k, transA ? m : 1, m, k);
   const b = ptr(desc, G_B);

@@ -153,13 +153,13 @@ export function maskMaxima(y: usize, argmax: usize, dx: usize, planes: i32, h: i
 }
 
 /**
- * Max pooling (of relu(x) when P_RELU is 1) as a parallel task: thread `tid` pools its share of
+ * Max pooling (of relu(x) when P_RELU is 1) as a parallel task: chunk `chunk` pools its share of
  * the planes (descriptor P_*).
  */
-export function maxPoolTask(desc: usize, tid: i32, threads: i32): void {
+export function maxPoolTask(desc: usize, chunk: i32, chunks: i32): void {
   const planes = field(desc, P_PLANES);
-  const first = shareStart(planes, tid, threads);
-  const count = shareStart(planes, tid + 1, threads) - first;
+  const first = shareStart(planes, chunk, chunks);
+  const count = shareStart(planes, chunk + 1, chunks) - first;
   if (count <= 0) return;
   const h = field(desc, P_H);
   const w = field(desc, P_W);
@@ -175,14 +175,14 @@ export function maxPoolTask(desc: usize, tid: i32, threads: i32): void {
 }
 
 /**
- * The gradient of max pooling (of relu(x) when P_RELU is 1) as a parallel task: thread `tid`
+ * The gradient of max pooling (of relu(x) when P_RELU is 1) as a parallel task: chunk `chunk`
  * zeroes its share of the planes of dx (P_X), routes dy (P_OUT) to the maxima (P_ARGMAX) and,
  * with relu, masks them by the pooled outputs (P_Y): `maxPoolBackward` then `maskMaxima`.
  */
-export function maxPoolBackwardTask(desc: usize, tid: i32, threads: i32): void {
+export function maxPoolBackwardTask(desc: usize, chunk: i32, chunks: i32): void {
   const planes = field(desc, P_PLANES);
-  const first = shareStart(planes, tid, threads);
-  const count = shareStart(planes, tid + 1, threads) - first;
+  const first = shareStart(planes, chunk, chunks);
+  const count = shareStart(planes, chunk + 1, chunks) - first;
   if (count <= 0) return;
   const h = field(desc, P_H);
   const w = field(desc, P_W);
