@@ -31,6 +31,34 @@ export interface ConvEpilogue {
   pool: PoolGeometry | null;
 }
 
+/**
+ * One SGD step's settings (`torch.optim.SGD`): learning rate, momentum μ, dampening τ, Nesterov,
+ * weight decay λ, and whether this is the momentum buffer's first step.
+ */
+export interface SgdStep {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  nesterov: boolean;
+  weightDecay: number;
+  first: boolean;
+}
+
+/**
+ * One Adam/AdamW step's settings: β₁, β₂, ε, weight decay λ (decoupled for AdamW), and the
+ * step's `stepSize = lr / (1 − β₁ᵗ)`, `bc2Sqrt = √(1 − β₂ᵗ)` and AdamW's `decay = 1 − lr·λ`.
+ */
+export interface AdamStep {
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  decoupled: boolean;
+  stepSize: number;
+  bc2Sqrt: number;
+  decay: number;
+}
+
 /** Elementwise functions of one tensor; `alpha` is the negative slope of `leakyRelu`, the exponent of `powScalar`. */
 export type UnaryOp = 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'square' | 'relu' | 'leakyRelu' | 'sigmoid' | 'tanh' | 'powScalar';
 
@@ -112,6 +140,19 @@ export interface Backend {
   avgPool2d(x: TypedArray, g: PoolGeometry, out: TypedArray): void;
   /** Spreads each delta evenly over its window (S10), adding into dx; `dxZeroed`: see the file comment. */
   avgPool2dBackward(dy: TypedArray, g: PoolGeometry, dx: TypedArray, dxZeroed?: boolean): void;
+
+  /**
+   * One SGD update of a parameter θ in place, per element in float64, stored in θ's type:
+   * `g = ∇ + λθ`; with momentum (`buf` not null) `buf = g` on the first step, else
+   * `buf = μ·buf + (1 − τ)·g`, and `g = g + μ·buf` (Nesterov) or `g = buf`; then `θ −= lr·g`.
+   */
+  sgdStep(theta: TypedArray, grad: TypedArray, buf: TypedArray | null, o: SgdStep): void;
+  /**
+   * One Adam update of θ in place, per element in float64, stored in the arrays' type:
+   * `θ ·= decay` (AdamW) or `g = ∇ + λθ` (Adam); `m = β₁m + (1 − β₁)g`, `v = β₂v + (1 − β₂)g²`,
+   * `θ −= stepSize · m / (√v / bc2Sqrt + ε)`.
+   */
+  adamStep(theta: TypedArray, grad: TypedArray, m: TypedArray, v: TypedArray, o: AdamStep): void;
 
   /** `log softmax` along the middle axis: `y_i = x_i − log Σ_j exp x_j`. */
   logSoftmax(x: TypedArray, split: AxisSplit, out: TypedArray): void;

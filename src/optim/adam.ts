@@ -12,6 +12,7 @@
  * which is `θ − lr·m̂/(√v̂ + ε)` with the bias-corrected `m̂ = m/(1 − β₁ᵗ)`, `v̂ = v/(1 − β₂ᵗ)`.
  */
 import { allocate, type TypedArray } from '../tensor/dtype.js';
+import { backendFor } from '../backend/registry.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Optimizer, checkNonNegative, checkOptions, checkUnitInterval, describeValue } from './optimizer.js';
 
@@ -75,22 +76,11 @@ export abstract class AdamBase extends Optimizer {
       const stepSize = lr / (1 - beta1 ** t);
       const bc2Sqrt = Math.sqrt(1 - beta2 ** t);
       const decay = 1 - lr * wd;
-      const { expAvg: m, expAvgSq: v } = s;
-      for (let k = 0; k < n; k++) {
-        let g = grad[k];
-        if (wd !== 0) {
-          if (decoupled) theta[k] *= decay;
-          else g += wd * theta[k];
-        }
-        m[k] = beta1 * m[k] + (1 - beta1) * g;
-        v[k] = beta2 * v[k] + (1 - beta2) * (g * g);
-        theta[k] -= stepSize * (m[k] / (Math.sqrt(v[k]) / bc2Sqrt + eps));
-      }
+      backendFor(p.dtype).adamStep(theta, grad, s.expAvg, s.expAvgSq, { beta1, beta2, eps, weightDecay: wd, decoupled, stepSize, bc2Sqrt, decay });
     });
   }
 }
 
-/** `torch.optim.Adam` (amsgrad off): adaptive moments, weight decay as an L2 term in the gradient. */
 export class Adam extends AdamBase {
   constructor(params: Iterable<Tensor>, options: AdamOptions = {}) {
     super('Adam', params, options, 0, false);

@@ -10,6 +10,7 @@
  * `MomentumSGD` (momentum.ts) is the notes' second form.
  */
 import { allocate, type TypedArray } from '../tensor/dtype.js';
+import { backendFor } from '../backend/registry.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Optimizer, checkNonNegative, checkOptions } from './optimizer.js';
 
@@ -68,34 +69,14 @@ export class SGD extends Optimizer {
   }
 
   step(): void {
-    const lr = this.lr;
-    const { momentum: mu, dampening, nesterov, weightDecay: wd } = this;
+    const { lr, momentum: mu, dampening, nesterov, weightDecay } = this;
     this.params.forEach((p, i) => {
       const grad = this.gradData(i);
       if (grad === null) return;
-      const theta = p.data;
-      const n = theta.length;
       let buf = this.buffers[i];
       const first = buf === null;
-      if (mu !== 0 && buf === null) buf = this.buffers[i] = allocate(p.dtype, n);
-      if (buf !== null && !first && !nesterov && wd === 0) {
-        // the common momentum step, the general loop below with its branches resolved
-        const c = 1 - dampening;
-        for (let k = 0; k < n; k++) {
-          buf[k] = mu * buf[k] + c * grad[k];
-          theta[k] -= lr * buf[k];
-        }
-        return;
-      }
-      for (let k = 0; k < n; k++) {
-        let g = grad[k];
-        if (wd !== 0) g += wd * theta[k];
-        if (buf !== null) {
-          buf[k] = first ? g : mu * buf[k] + (1 - dampening) * g;
-          g = nesterov ? g + mu * buf[k] : buf[k];
-        }
-        theta[k] -= lr * g;
-      }
+      if (mu !== 0 && buf === null) buf = this.buffers[i] = allocate(p.dtype, p.size);
+      backendFor(p.dtype).sgdStep(p.data, grad, mu !== 0 ? buf : null, { lr, momentum: mu, dampening, nesterov, weightDecay, first });
     });
   }
 }

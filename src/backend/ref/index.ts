@@ -8,6 +8,7 @@ import { argmax, logSoftmax, logSoftmaxBackward, permute, sum } from './reduce.j
 import { gemm, matmul } from './matmul.js';
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
 import { fusedConv2d, fusedConv2dBackward } from './fused-conv.js';
+import { adamStep, sgdStep } from './optim.js';
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
 
 /** The reference backend: every kernel as a plain loop (see `Backend` for each contract). */
@@ -33,4 +34,6 @@ export const refBackend: Backend = {
   avgPool2dBackward,
   logSoftmax,
   logSoftmaxBackward,
+  sgdStep,
+  adamStep,
 };

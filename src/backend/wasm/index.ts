@@ -27,6 +27,7 @@ import { Arena } from './arena.js';
 import type { WasmContext } from './context.js';
 import { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward } from './conv.js';
 import { fusedConv2d, fusedConv2dBackward } from './fused-conv.js';
+import { adamStep, sgdStep } from './optim.js';
 import { axpy, binary, unary, unaryBackward } from './elementwise.js';
 import { gemm, matmul } from './matmul.js';
 import { type WasmRuntime, loadWasmRuntime, loadWasmRuntimeAsync } from './module.js';
@@ -215,6 +216,14 @@ function backendOn(runtime: WasmRuntime, threads: number, options: WasmBackendOp
     logSoftmax(x, split, out) {
       if (x instanceof Float32Array && out instanceof Float32Array) logSoftmax(ctx, x, split, out);
       else refBackend.logSoftmax(x, split, out);
+    },
+    sgdStep(theta, grad, buf, o) {
+      if (theta instanceof Float32Array && grad instanceof Float32Array && (buf === null || buf instanceof Float32Array)) sgdStep(ctx, theta, grad, buf, o);
+      else refBackend.sgdStep(theta, grad, buf, o);
+    },
+    adamStep(theta, grad, m, v, o) {
+      if (theta instanceof Float32Array && grad instanceof Float32Array && m instanceof Float32Array && v instanceof Float32Array) adamStep(ctx, theta, grad, m, v, o);
+      else refBackend.adamStep(theta, grad, m, v, o);
     },
     logSoftmaxBackward(y, dy, split, dx) {
       if (y instanceof Float32Array && dy instanceof Float32Array && dx instanceof Float32Array) logSoftmaxBackward(ctx, y, dy, split, dx);

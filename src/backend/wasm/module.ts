@@ -11,6 +11,11 @@ type Exported = (...args: number[]) => number;
 export interface WasmKernels {
   heapBase(): number;
   zeroFill(at: number, bytes: number): void;
+  sgdStep(theta: number, grad: number, buf: number, n: number, lr: number, mu: number, dampening: number, nesterov: number, wd: number, first: number): void;
+  adamStep(
+    theta: number, grad: number, m: number, v: number, n: number,
+    beta1: number, beta2: number, eps: number, wd: number, decoupled: number, stepSize: number, bc2Sqrt: number, decay: number,
+  ): void;
   convPrepare(desc: number, w: number, dst: number, transposed: number): void;
   flipWeights(dst: number, w: number, cOut: number, cInG: number, kh: number, kw: number, groups: number): void;
   convPadTask(desc: number, tid: number, threads: number): void;
@@ -90,6 +95,8 @@ export function kernelsOf(instance: WebAssembly.Instance): WasmKernels {
   return {
     heapBase: f('heapBase'),
     zeroFill: f('zeroFill'),
+    sgdStep: f('sgdStep'),
+    adamStep: f('adamStep'),
     convPrepare: f('convPrepare'),
     flipWeights: f('flipWeights'),
     convPadTask: f('convPadTask'),

@@ -7,6 +7,7 @@ export { convDirectForwardTask, convDirectWeightTask } from './direct-conv';
 export { matmulTask, gemmTask } from './matmul';
 export { unary, unaryBackward, binary, axpy } from './elementwise';
 export { sumInto, roundSums, permute, argmax, logSoftmax, logSoftmaxBackward } from './reduce';
+export { sgdStep, adamStep } from './optim';
 export { maxPool, maxPoolBackward, maxPoolTask, maxPoolBackwardTask, avgPool, avgPoolBackward } from './pool';
 
 /** First free byte after the module's static data: where the JS side's arena may start. */
