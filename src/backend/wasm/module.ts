@@ -18,15 +18,15 @@ export interface WasmKernels {
   ): void;
   convPrepare(desc: number, w: number, dst: number, transposed: number): void;
   flipWeights(dst: number, w: number, cOut: number, cInG: number, kh: number, kw: number, groups: number): void;
-  convPadTask(desc: number, tid: number, threads: number): void;
-  convForwardTask(desc: number, tid: number, threads: number): void;
-  convBackwardInputTask(desc: number, tid: number, threads: number): void;
-  convBackwardWeightTask(desc: number, tid: number, threads: number): void;
-  convDirectForwardTask(desc: number, tid: number, threads: number): void;
-  convDirectWeightTask(desc: number, tid: number, threads: number): void;
+  convPadTask(desc: number, chunk: number, chunks: number): void;
+  convForwardTask(desc: number, chunk: number, chunks: number): void;
+  convBackwardInputTask(desc: number, chunk: number, chunks: number): void;
+  convBackwardWeightTask(desc: number, chunk: number, chunks: number): void;
+  convDirectForwardTask(desc: number, chunk: number, chunks: number): void;
+  convDirectWeightTask(desc: number, chunk: number, chunks: number): void;
   sumPartials(dst: number, src: number, count: number, len: number): void;
-  matmulTask(desc: number, tid: number, threads: number): void;
-  gemmTask(desc: number, tid: number, threads: number): void;
+  matmulTask(desc: number, chunk: number, chunks: number): void;
+  gemmTask(desc: number, chunk: number, chunks: number): void;
   unary(op: number, x: number, out: number, n: number, alpha: number): void;
   unaryBackward(op: number, x: number, y: number, dy: number, dx: number, n: number, alpha: number): void;
   binary(op: number, a: number, b: number, out: number, rank: number, dims: number, stridesA: number, stridesB: number, index: number): void;
@@ -41,8 +41,8 @@ export interface WasmKernels {
     x: number, out: number, argmax: number, planes: number, h: number, w: number,
     kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, hOut: number, wOut: number, relu: number,
   ): void;
-  maxPoolTask(desc: number, tid: number, threads: number): void;
-  maxPoolBackwardTask(desc: number, tid: number, threads: number): void;
+  maxPoolTask(desc: number, chunk: number, chunks: number): void;
+  maxPoolBackwardTask(desc: number, chunk: number, chunks: number): void;
   maxPoolBackward(dy: number, argmax: number, dx: number, planes: number, h: number, w: number, hOut: number, wOut: number): void;
   avgPool(
     x: number, out: number, planes: number, h: number, w: number,

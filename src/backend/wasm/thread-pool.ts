@@ -12,7 +12,7 @@ import type { TaskName, WasmKernels, WasmRuntime } from './module.js';
 import { createNodeThreadPool } from './node-thread-pool.js';
 import { createWebThreadPool } from './web-thread-pool.js';
 
-/** Threads that run the shares of a parallel kernel (see the file comment). */
+/** Threads that run the chunks of a parallel kernel (see the file comment). */
 export interface ThreadPool {
   /** Threads available, the caller's included. */
   readonly size: number;
@@ -23,8 +23,8 @@ export interface ThreadPool {
   run(task: TaskName, desc: number, threads: number, chunks: number): void;
   /**
    * Blocks until every worker thread has started (or `timeoutMs` passed) and returns how many
-   * threads are ready, the caller's included. Not needed for correctness: shares of a worker
-   * that is still starting run on the calling thread.
+   * threads are ready, the caller's included. Not needed for correctness: a worker that is
+   * still starting is not asked, and the other threads claim its chunks.
    */
   waitUntilReady(timeoutMs: number): number;
   /**

@@ -31,7 +31,7 @@ export const DONE = 3;
 export const FAILED = 4;
 
 /**
- * How long an idle worker polls for its next share before it sleeps in Atomics.wait, in ms.
+ * How long an idle worker polls for its next task before it sleeps in Atomics.wait, in ms.
  * A training step posts work every few hundred microseconds with JS work in between; waking a
  * sleeping thread costs tens to hundreds of microseconds on a virtual machine, every time, so
  * workers poll through such gaps (as OpenMP's threads do) and sleep only when the caller has
