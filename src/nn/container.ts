@@ -14,16 +14,27 @@ function isExactly(m: Module | undefined, type: abstract new (...args: never[]) 
   return m !== undefined && Object.getPrototypeOf(m) === type.prototype;
 }
 
+/** A `Conv2d[, ReLU][, MaxPool2d]` run of layers that `fusedConv2d` computes in one op. */
+interface ConvBlockLayers {
+  conv: Conv2d;
+  relu: boolean;
+  pool: MaxPool2d | null;
+  /** Layers in the run. */
+  length: number;
+}
+
 /**
- * The `Conv2d[, ReLU][, MaxPool2d]` run starting at `layers[i]` that `fusedConv2d` computes in
- * one op (with at least one layer after the convolution), as its length; 0 where there is none.
+ * The run starting at `layers[i]`, with at least one layer after the convolution; null where
+ * there is none.
  */
-function fusibleRun(layers: readonly Module[], i: number): number {
-  if (!isExactly(layers[i], Conv2d)) return 0;
-  let end = i + 1;
-  if (isExactly(layers[end], ReLU)) end++;
-  if (isExactly(layers[end], MaxPool2d)) end++;
-  return end - i > 1 ? end - i : 0;
+function convBlockAt(layers: readonly Module[], i: number): ConvBlockLayers | null {
+  const conv = layers[i];
+  if (!isExactly(conv, Conv2d)) return null;
+  let next = i + 1;
+  const relu = isExactly(layers[next], ReLU);
+  if (relu) next++;
+  const pool = isExactly(layers[next], MaxPool2d) ? (layers[next++] as MaxPool2d) : null;
+  return relu || pool !== null ? { conv: conv as Conv2d, relu, pool, length: next - i } : null;
 }
 
 /**
@@ -42,22 +53,20 @@ export class Sequential extends Module {
   forward(x: Tensor): Tensor {
     let y = x;
     for (let i = 0; i < this.layers.length; ) {
-      const run = fusibleRun(this.layers, i);
-      if (run === 0) {
+      const block = convBlockAt(this.layers, i);
+      if (block === null) {
         y = this.layers[i].forward(y);
         i++;
         continue;
       }
-      const conv = this.layers[i] as Conv2d;
-      const relu = isExactly(this.layers[i + 1], ReLU);
-      const pool = this.layers[i + run - 1];
+      const { conv, relu, pool } = block;
       // errors name the ops the layers would have run one by one
       y = convBlock('conv2d', 'maxPool2d', y, conv.weight, conv.bias, {
         ...conv.options,
         activation: relu ? 'relu' : 'none',
-        maxPool: pool instanceof MaxPool2d ? pool.options : null,
+        maxPool: pool?.options ?? null,
       });
-      i += run;
+      i += block.length;
     }
     return y;
   }

@@ -44,12 +44,11 @@ export function fusedConv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opt
 }
 
 /**
- * `fusedConv2d` reporting bad input under the names `convOp` (the convolution's operands and
+ * `fusedConv2d` reporting bad input under the names `op` (the convolution's operands and
  * options) and `poolOp` (the pooling's): `nn.Sequential` passes the names of the ops its layers
  * would have run one by one, so its errors read the same fused or not.
  */
-export function convBlock(convOp: string, poolOp: string, x: Tensor, weight: Tensor, b: Tensor | null, options: FusedConv2dOptions): Tensor {
-  const op = convOp;
+export function convBlock(op: string, poolOp: string, x: Tensor, weight: Tensor, b: Tensor | null, options: FusedConv2dOptions): Tensor {
   const activation = options.activation ?? 'none';
   if (activation !== 'none' && activation !== 'relu') {
     throw new Error(`${op}: activation must be 'none' or 'relu', got ${JSON.stringify(activation)}`);

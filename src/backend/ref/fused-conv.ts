@@ -34,7 +34,7 @@ export function fusedConv2d(x: TypedArray, w: TypedArray, bias: TypedArray | nul
  * `maxPool2dBackward` then `unaryBackward('relu')` (so the result is theirs, bit for bit). With
  * pooling the mask of a maximum is its pooled value: `y_o > 0 ⇔ z_{argmax_o} > 0`.
  */
-export function blockDeltas(y: TypedArray, argmax: Int32Array | null, dy: TypedArray, g: ConvGeometry, e: ConvEpilogue): TypedArray {
+function blockDeltas(y: TypedArray, argmax: Int32Array | null, dy: TypedArray, g: ConvGeometry, e: ConvEpilogue): TypedArray {
   const { pool } = e;
   if (pool === null) {
     if (!e.relu) return dy;

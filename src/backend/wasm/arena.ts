@@ -36,16 +36,6 @@ export class Arena {
     this.i32View = new Int32Array(memory.buffer);
   }
 
-  /** The memory as floats (valid until the next allocation may grow it). */
-  get f32(): Float32Array {
-    return this.f32View;
-  }
-
-  /** The memory as 32-bit integers (valid until the next allocation may grow it). */
-  get i32(): Int32Array {
-    return this.i32View;
-  }
-
   /** Runs `fn` and frees every allocation it made. */
   scope<T>(fn: () => T): T {
     const mark = this.top;

@@ -7,7 +7,8 @@ import type { Shape } from '../../tensor/shape.js';
 import type { WasmContext } from './context.js';
 import { broadcastStrides, collapse } from './collapse.js';
 
-const UNARY_CODES: Record<UnaryOp, number> = {
+/** The unary kernels' op codes (assembly/elementwise.ts). */
+export const UNARY_CODES: Record<UnaryOp, number> = {
   neg: 0, exp: 1, log: 2, sqrt: 3, abs: 4, square: 5, relu: 6, leakyRelu: 7, sigmoid: 8, tanh: 9, powScalar: 10,
 };
 

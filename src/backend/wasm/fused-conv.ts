@@ -13,11 +13,11 @@ import type { ConvEpilogue } from '../backend.js';
 import type { ConvGeometry } from '../../ops/conv-geometry.js';
 import type { WasmContext } from './context.js';
 import { conv2dBackwardInputAt, conv2dBackwardWeightAt, conv2dForwardAt } from './conv.js';
+import { UNARY_CODES } from './elementwise.js';
 import { maxPool2dAt, maxPool2dBackwardAt } from './pool.js';
 import { sumAt } from './reduce.js';
 
-/** The unary kernels' code of relu (elementwise.ts UNARY_CODES). */
-const RELU = 6;
+const RELU = UNARY_CODES.relu;
 
 /** Elements of the convolution's output `[n, cOut, hOut, wOut]`. */
 function convOutputLength(g: ConvGeometry): number {

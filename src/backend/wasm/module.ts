@@ -37,10 +37,6 @@ export interface WasmKernels {
   argmax(x: number, out: number, outer: number, size: number, inner: number): void;
   logSoftmax(x: number, out: number, outer: number, size: number, inner: number): void;
   logSoftmaxBackward(y: number, dy: number, dx: number, outer: number, size: number, inner: number): void;
-  maxPool(
-    x: number, out: number, argmax: number, planes: number, h: number, w: number,
-    kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, hOut: number, wOut: number, relu: number,
-  ): void;
   maxPoolTask(desc: number, chunk: number, chunks: number): void;
   maxPoolBackwardTask(desc: number, chunk: number, chunks: number): void;
   maxPoolBackward(dy: number, argmax: number, dx: number, planes: number, h: number, w: number, hOut: number, wOut: number): void;
@@ -118,7 +114,6 @@ export function kernelsOf(instance: WebAssembly.Instance): WasmKernels {
     argmax: f('argmax'),
     logSoftmax: f('logSoftmax'),
     logSoftmaxBackward: f('logSoftmaxBackward'),
-    maxPool: f('maxPool'),
     maxPoolBackward: f('maxPoolBackward'),
     maxPoolTask: f('maxPoolTask'),
     maxPoolBackwardTask: f('maxPoolBackwardTask'),

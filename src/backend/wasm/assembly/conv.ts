@@ -20,31 +20,12 @@ import {
 } from './im2col';
 import {
   C_BIAS_OR_DY, C_BLOCK, C_CIN, C_COUT, C_DH, C_DW, C_GROUPS, C_H, C_HOUT, C_KH, C_KW, C_MODE, C_N, C_OUT, C_PACKED, C_PADDED,
-  C_PARTIALS, C_PB, C_PL, C_PR, C_PT, C_SCRATCH, C_SCRATCH_STRIDE, C_SH, C_SW, C_TAPS, C_W, C_WOUT, C_X, field, ptr, shareStart,
+  C_PARTIALS, C_PB, C_PL, C_PR, C_PT, C_SCRATCH, C_SCRATCH_STRIDE, C_SH, C_SW, C_TAPS, C_W, C_WOUT, C_X, field, isPadded, paddedH,
+  paddedW, ptr, shareStart,
 } from './desc';
 
 /** Bytes of a buffer of NR i32 lane offsets. */
 const LANES_BYTES: usize = 64;
-
-/** Padded plane height and width. */
-// @ts-ignore: decorator
-@inline
-function paddedH(desc: usize): i32 {
-  return field(desc, C_H) + field(desc, C_PT) + field(desc, C_PB);
-}
-
-// @ts-ignore: decorator
-@inline
-function paddedW(desc: usize): i32 {
-  return field(desc, C_W) + field(desc, C_PL) + field(desc, C_PR);
-}
-
-/** Whether the convolution has any padding (then images are read from zero-padded copies). */
-// @ts-ignore: decorator
-@inline
-function isPadded(desc: usize): bool {
-  return (field(desc, C_PT) | field(desc, C_PB) | field(desc, C_PL) | field(desc, C_PR)) != 0;
-}
 
 /** Pads `planes` planes of the descriptor's h × w at `src` into `dst`. */
 function pad(desc: usize, dst: usize, src: usize, planes: i32): void {

@@ -70,6 +70,27 @@ export const C_PADDED = 27;
 export const C_BLOCK = 28;
 export const C_FIELDS = 29;
 
+/** Height of the planes a convolution reads: the input's, padded. */
+// @ts-ignore: decorator
+@inline
+export function paddedH(desc: usize): i32 {
+  return field(desc, C_H) + field(desc, C_PT) + field(desc, C_PB);
+}
+
+/** Width of the planes a convolution reads: the input's, padded. */
+// @ts-ignore: decorator
+@inline
+export function paddedW(desc: usize): i32 {
+  return field(desc, C_W) + field(desc, C_PL) + field(desc, C_PR);
+}
+
+/** Whether the convolution has any padding (then images are read from zero-padded copies). */
+// @ts-ignore: decorator
+@inline
+export function isPadded(desc: usize): bool {
+  return (field(desc, C_PT) | field(desc, C_PB) | field(desc, C_PL) | field(desc, C_PR)) != 0;
+}
+
 // Matrix product descriptor.
 export const M_BATCH = 0;
 export const M_M = 1;

@@ -20,8 +20,8 @@
  * `[cOut, 1, kh, kw]` rather than packed panels.
  */
 import {
-  C_BIAS_OR_DY, C_CIN, C_COUT, C_GROUPS, C_H, C_HOUT, C_KH, C_KW, C_MODE, C_N, C_OUT, C_PACKED, C_PADDED, C_PARTIALS, C_PB, C_PL, C_PR, C_PT,
-  C_W, C_WOUT, C_X, field, ptr, shareStart,
+  C_BIAS_OR_DY, C_CIN, C_COUT, C_GROUPS, C_HOUT, C_KH, C_KW, C_MODE, C_N, C_OUT, C_PACKED, C_PADDED, C_PARTIALS, C_WOUT, C_X,
+  field, isPadded, paddedH, paddedW, ptr, shareStart,
 } from './desc';
 
 /** Output columns of one register tile. */
@@ -102,8 +102,7 @@ function forwardTile(
 
 /** The input planes the direct kernels read: the padded batch when padded, else x. */
 function planes(desc: usize): usize {
-  const padded = (field(desc, C_PT) | field(desc, C_PB) | field(desc, C_PL) | field(desc, C_PR)) != 0;
-  return padded ? ptr(desc, C_PADDED) : ptr(desc, C_X);
+  return isPadded(desc) ? ptr(desc, C_PADDED) : ptr(desc, C_X);
 }
 
 /**
@@ -119,8 +118,8 @@ export function convDirectForwardTask(desc: usize, chunk: i32, chunks: i32): voi
   const kw = field(desc, C_KW);
   const hOut = field(desc, C_HOUT);
   const wOut = field(desc, C_WOUT);
-  const wp = field(desc, C_W) + field(desc, C_PL) + field(desc, C_PR);
-  const plane = <usize>(field(desc, C_H) + field(desc, C_PT) + field(desc, C_PB)) * <usize>wp;
+  const wp = paddedW(desc);
+  const plane = <usize>paddedH(desc) * <usize>wp;
   const x = planes(desc);
   const weights = ptr(desc, C_PACKED);
   const bias = ptr(desc, C_BIAS_OR_DY);
@@ -193,8 +192,8 @@ export function convDirectWeightTask(desc: usize, chunk: i32, chunks: i32): void
   const kw = field(desc, C_KW);
   const hOut = field(desc, C_HOUT);
   const wOut = field(desc, C_WOUT);
-  const wp = field(desc, C_W) + field(desc, C_PL) + field(desc, C_PR);
-  const plane = <usize>(field(desc, C_H) + field(desc, C_PT) + field(desc, C_PB)) * <usize>wp;
+  const wp = paddedW(desc);
+  const plane = <usize>paddedH(desc) * <usize>wp;
   const x = planes(desc);
   const dy = ptr(desc, C_BIAS_OR_DY);
   const taps = kh * kw;
