@@ -1,6 +1,14 @@
 /**
  * `Tensor`: an n-dimensional array with contiguous row-major storage, and a node of the autograd
- * graph. Methods are thin aliases of the functional ops in `src/ops` (`x.add(y)` is `add(x, y)`).
+ * graph. Methods are thin aliases of the functional ops in `src/ops` (`x.add(y)` is `add(x, y)`)
+ * and of the autograd engine (`x.backward()`).
+ *
+ * Layering: `tensor` is the ground floor, and every other import in `src/` points down the layers
+ * (cli → training → data/io → models → nn → optim/ops → autograd → backend → geometry/tensor).
+ * These method aliases are the one documented exception: as in PyTorch, where `Tensor.add` is
+ * `torch.add`, this file imports the ops and the engine above it, which import `Tensor` back.
+ * ES modules allow the cycle because neither side touches the other while it is being
+ * evaluated: the ops and the engine use `Tensor` only inside functions.
  */
 import { type DType, type TypedArray, allocate, dtypeOf, isFloating } from './dtype.js';
 import { type Shape, shapeStr, sizeOf, stridesOf } from './shape.js';

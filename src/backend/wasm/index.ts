@@ -31,11 +31,11 @@ import { adamStep, sgdStep } from './optim.js';
 import { axpy, binary, unary, unaryBackward } from './elementwise.js';
 import { gemm, matmul } from './matmul.js';
 import { type WasmRuntime, loadWasmRuntime, loadWasmRuntimeAsync } from './module.js';
-import { nodeParallelism, nodeWorkerThreads } from './node-thread-pool.js';
-import { webParallelism, webWorkersAvailable } from './web-thread-pool.js';
+import { createNodeThreadPool, nodeParallelism, nodeWorkerThreads } from './node-thread-pool.js';
+import { createWebThreadPool, webParallelism, webWorkersAvailable } from './web-thread-pool.js';
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
 import { argmax, logSoftmax, logSoftmaxBackward, permute, sum } from './reduce.js';
-import { createThreadPool } from './thread-pool.js';
+import { SerialPool, type ThreadPool } from './thread-pool.js';
 
 /** Options of `createWasmBackend`. */
 export interface WasmBackendOptions {
@@ -79,6 +79,18 @@ export function defaultThreads(): number {
   if (nodeWorkerThreads() !== null) return Math.max(1, nodeParallelism() ?? 1);
   if (webWorkersAvailable()) return Math.max(1, webParallelism() ?? 1);
   return 1;
+}
+
+/**
+ * A pool of `threads` threads for `runtime`: Node worker_threads or Web Workers where the
+ * platform has them and the memory is shared, else the calling thread alone.
+ */
+function createThreadPool(runtime: WasmRuntime, threads: number): ThreadPool {
+  if (threads > 1 && runtime.shared) {
+    const pool = createNodeThreadPool(runtime, threads) ?? createWebThreadPool(runtime, threads);
+    if (pool !== null) return pool;
+  }
+  return new SerialPool(runtime.kernels);
 }
 
 function checkThreads(threads: number): void {

@@ -6,11 +6,10 @@
  * virtual CPU shared with another machine, one busy with other work) simply claims fewer
  * chunks. What a chunk computes does not depend on which thread runs it, so results depend only
  * on the number of chunks. The platform pools (Node's worker_threads, browsers' Web Workers: see
- * worker-pool.ts) and the serial one plug in behind this interface.
+ * worker-pool.ts) and the serial one below plug in behind this interface; `createThreadPool`
+ * (index.ts) picks one.
  */
-import type { TaskName, WasmKernels, WasmRuntime } from './module.js';
-import { createNodeThreadPool } from './node-thread-pool.js';
-import { createWebThreadPool } from './web-thread-pool.js';
+import type { TaskName, WasmKernels } from './module.js';
 
 /** Threads that run the chunks of a parallel kernel (see the file comment). */
 export interface ThreadPool {
@@ -58,16 +57,4 @@ export class SerialPool implements ThreadPool {
   }
 
   close(): void {}
-}
-
-/**
- * A pool of `threads` threads for `runtime`: Node worker_threads or Web Workers where the
- * platform has them and the memory is shared, else the calling thread alone.
- */
-export function createThreadPool(runtime: WasmRuntime, threads: number): ThreadPool {
-  if (threads > 1 && runtime.shared) {
-    const pool = createNodeThreadPool(runtime, threads) ?? createWebThreadPool(runtime, threads);
-    if (pool !== null) return pool;
-  }
-  return new SerialPool(runtime.kernels);
 }
