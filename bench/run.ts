@@ -14,11 +14,10 @@ import { createRequire } from 'node:module';
 import { availableParallelism, cpus, loadavg, release, tmpdir, totalmem, type as osType } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { listBackends } from 'convnet-ts';
+import { listBackends, pixelStatistics } from 'convnet-ts';
+import { loadSplits } from 'convnet-ts/node';
 import { ENOUGH_REPEATS, RESULT_MARKER, STARTED_MARKER, WORKLOADS, type WorkerResult, type Workload, asWorkload, encodeNpy, errorMessage, parseArgs } from './common.js';
 import { type EngineRow, fmt, headline, renderMarkdown, resultKey } from './report.js';
-
-type CliData = typeof import('../dist/cli/data.js');
 
 /** The repository root (this file runs as build/bench/run.js). */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -103,10 +102,9 @@ function engines(threadsAll: number, torch: { version: string } | { error: strin
 }
 
 /** Exports the CLI's training split (normalized as the CLI does) as .npy files; returns the directory. */
-async function exportEpochData(): Promise<{ dir: string; n: number }> {
-  const cli = (await import(new URL('../../dist/cli/data.js', import.meta.url).href)) as CliData;
-  const { train } = cli.loadSplits(undefined);
-  const { mean, std } = cli.pixelStatistics(train);
+function exportEpochData(): { dir: string; n: number } {
+  const { train } = loadSplits(undefined);
+  const { mean, std } = pixelStatistics(train);
   const images = new Float32Array(train.images.length);
   for (let i = 0; i < images.length; i++) images[i] = (train.images[i] - mean) / std;
   const dir = mkdtempSync(join(tmpdir(), 'convnet-bench-'));
@@ -219,7 +217,7 @@ async function main(): Promise<void> {
 
   const started = Date.now();
   const loadAtStart = loadavg();
-  const data = workloads.includes('W4') ? await exportEpochData() : undefined;
+  const data = workloads.includes('W4') ? exportEpochData() : undefined;
   const results = new Map<string, WorkerResult>();
   try {
     const runnable = list.filter((e) => e.skipped === undefined);

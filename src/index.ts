@@ -19,19 +19,10 @@ export { sum, mean, argmax } from './ops/reduce.js';
 export { reshape, view, expand, permute, transpose, flatten, squeeze, unsqueeze, flip } from './ops/shape.js';
 export { matmul } from './ops/matmul.js';
 export * as F from './ops/functional.js';
-export {
-  convOutputSize,
-  convTransposeOutputSize,
-  type Conv1dOptions,
-  type Conv2dOptions,
-  type ConvTranspose1dOptions,
-  type ConvTranspose2dOptions,
-  type Padding1d,
-  type Padding2d,
-  type PaddingName,
-  type Size2d,
-} from './ops/conv-geometry.js';
-export { poolOutputSize, type Pool2dOptions } from './ops/pool-geometry.js';
+export { convOutputSize, convTransposeOutputSize, poolOutputSize } from './geometry/output-size.js';
+export type { Conv1dOptions, Conv2dOptions, ConvTranspose1dOptions, ConvTranspose2dOptions, Padding1d, Padding2d, PaddingName } from './geometry/conv.js';
+export type { Pool2dOptions } from './geometry/pool.js';
+export type { Size2d } from './geometry/options.js';
 export type { FusedConv2dOptions } from './ops/fused-conv.js';
 export type { SubsamplingOptions, SubsamplingActivation } from './ops/subsampling.js';
 export type { LinkTable } from './ops/linked-conv.js';
@@ -53,4 +44,5 @@ export { ARCHITECTURES, MODEL_PRESETS, buildModel, type Architecture } from './m
 export { encodeSafetensors, decodeSafetensors } from './io/safetensors.js';
 export { encodeModel, decodeModel, type ModelInfo } from './io/model-file.js';
 export { fit, type FitConfig, type FitHooks, type FitResult, type BatchProgress, type EpochResult } from './training/fit.js';
-export { evaluate, predictProbabilities, type Evaluation, type Normalization } from './training/evaluate.js';
+export { evaluate, predictProbabilities, type Evaluation } from './training/evaluate.js';
+export { type Normalization, pixelStatistics } from './data/normalization.js';

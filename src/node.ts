@@ -4,5 +4,6 @@
  */
 export { saveSafetensors, loadSafetensors, saveModel, loadModel, writeFileAtomic } from './io/files.js';
 export { loadBundledDigits } from './data/mnist.js';
+export { BUNDLED_SPLIT_SEED, type DataSplits, loadSplits } from './data/splits.js';
 export { readIdxFile, loadIdxDataset, FASHION_MNIST_DIR, FASHION_MNIST_CLASSES, type LoadIdxOptions } from './data/idx-files.js';
 export { readImageForModel, writeGrayPng } from './data/png.js';

@@ -17,8 +17,8 @@
  */
 import type { TypedArray } from '../tensor/dtype.js';
 import type { Shape } from '../tensor/shape.js';
-import type { ConvGeometry } from '../ops/conv-geometry.js';
-import type { PoolGeometry } from '../ops/pool-geometry.js';
+import type { ConvGeometry } from '../geometry/conv.js';
+import type { PoolGeometry } from '../geometry/pool.js';
 
 /**
  * What follows the convolution in a fused block (`fusedConv2d`): an optional ReLU after the bias,

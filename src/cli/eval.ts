@@ -4,7 +4,7 @@ import { evaluate } from '../training/evaluate.js';
 import { type CommandSpec, numberOption } from './args.js';
 import { CliError } from './errors.js';
 import { applyBackendOptions, backendOptions } from './backend.js';
-import { loadSplits } from './data.js';
+import { loadSplits } from '../data/splits.js';
 
 /** Options and help of `convnet eval`. */
 export const evalSpec: CommandSpec = {

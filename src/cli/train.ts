@@ -8,7 +8,8 @@ import { type FitConfig, fit } from '../training/fit.js';
 import { type CommandSpec, choiceOption, numberOption } from './args.js';
 import { CliError } from './errors.js';
 import { applyBackendOptions, backendOptions } from './backend.js';
-import { loadSplits, pixelStatistics } from './data.js';
+import { loadSplits } from '../data/splits.js';
+import { pixelStatistics } from '../data/normalization.js';
 import { ProgressBar, formatDuration } from './progress.js';
 
 /** Options and help of `convnet train`. */

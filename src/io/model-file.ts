@@ -5,7 +5,7 @@
  */
 import type { Module } from '../nn/module.js';
 import { buildModel } from '../models/registry.js';
-import type { Normalization } from '../training/evaluate.js';
+import type { Normalization } from '../data/normalization.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
 
 /** What a model file records besides the weights. */

@@ -9,7 +9,8 @@ import type { Tensor } from '../tensor/tensor.js';
 import { conv2d } from '../ops/conv.js';
 import { convTranspose2d } from '../ops/conv-transpose.js';
 import { type LinkTable, linkCount, linkMask, linkedConv2d } from '../ops/linked-conv.js';
-import { type Conv2dOptions, type ConvTranspose2dOptions, type Size2d, checkPositiveInt, pair } from '../ops/conv-geometry.js';
+import type { Conv2dOptions, ConvTranspose2dOptions } from '../geometry/conv.js';
+import { type Size2d, checkPositiveInt, pair } from '../geometry/options.js';
 import { Module } from './module.js';
 import { type InitOptions, uniformFanIn } from './init.js';
 

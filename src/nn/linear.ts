@@ -1,7 +1,7 @@
 /** Fully connected layer `y = x·Wᵀ + b`: input `(…, in)` → `(…, out)`; weight `(out, in)`. */
 import type { Tensor } from '../tensor/tensor.js';
 import { linear } from '../ops/matmul.js';
-import { checkPositiveInt } from '../ops/conv-geometry.js';
+import { checkPositiveInt } from '../geometry/options.js';
 import { Module } from './module.js';
 import { type InitOptions, uniformFanIn } from './init.js';
 

@@ -5,9 +5,9 @@
 import { ones, zeros } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { avgPool2d, maxPool2d } from '../ops/pool.js';
-import type { Pool2dOptions } from '../ops/pool-geometry.js';
+import type { Pool2dOptions } from '../geometry/pool.js';
 import { type SubsamplingOptions, subsampling } from '../ops/subsampling.js';
-import { checkPositiveInt } from '../ops/conv-geometry.js';
+import { checkPositiveInt } from '../geometry/options.js';
 import { Module } from './module.js';
 
 function describePool(name: string, options: Pool2dOptions): string {

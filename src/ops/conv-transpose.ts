@@ -12,8 +12,9 @@ import { allocate } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { record } from '../autograd/engine.js';
 import { backendFor } from '../backend/registry.js';
-import { type ConvTranspose1dOptions, type ConvTranspose2dOptions, convTransposeGeometry } from './conv-geometry.js';
-import { channelSum, checkConvTensors, withBatch } from './conv.js';
+import { type ConvTranspose1dOptions, type ConvTranspose2dOptions, convTransposeGeometry } from '../geometry/conv.js';
+import { channelSum, checkConvTensors } from './conv.js';
+import { withBatch } from './batch.js';
 
 function convTransposeNd(
   op: string,

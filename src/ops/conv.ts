@@ -13,8 +13,9 @@ import { shapeStr } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { record } from '../autograd/engine.js';
 import { backendFor } from '../backend/registry.js';
-import { type Conv1dOptions, type Conv2dOptions, type ConvGeometry, convGeometry } from './conv-geometry.js';
+import { type Conv1dOptions, type Conv2dOptions, type ConvGeometry, convGeometry } from '../geometry/conv.js';
 import { flip, reshape } from './shape.js';
+import { withBatch } from './batch.js';
 import { sum } from './reduce.js';
 
 /** Checks that bias is `(cOut)` and all operands share one dtype. */
@@ -58,13 +59,6 @@ export function convWithGeometry(op: string, x: Tensor, weight: Tensor, bias: Te
     }
     return bias ? [dx, dw, bias.requiresGrad ? channelSum(dy) : null] : [dx, dw];
   });
-}
-
-/** Runs `fn` on `x` with a batch axis added when `x` has rank `unbatchedRank`, removing it after. */
-export function withBatch(x: Tensor, unbatchedRank: number, fn: (xb: Tensor) => Tensor): Tensor {
-  if (x.ndim !== unbatchedRank) return fn(x);
-  const y = fn(reshape(x, [1, ...x.shape])); // (C, …) -> (1, C, …)
-  return reshape(y, y.shape.slice(1));
 }
 
 /** Cross-correlation of rank `spatial` under the name `op` (used in its error messages). */

@@ -18,9 +18,10 @@ import { Tensor } from '../tensor/tensor.js';
 import { record } from '../autograd/engine.js';
 import type { ConvEpilogue } from '../backend/backend.js';
 import { backendFor } from '../backend/registry.js';
-import { type Conv2dOptions, convGeometry } from './conv-geometry.js';
-import { type Pool2dOptions, poolGeometry } from './pool-geometry.js';
-import { checkConvTensors, withBatch } from './conv.js';
+import { type Conv2dOptions, convGeometry } from '../geometry/conv.js';
+import { type Pool2dOptions, poolGeometry } from '../geometry/pool.js';
+import { checkConvTensors } from './conv.js';
+import { withBatch } from './batch.js';
 
 /** Options of `fusedConv2d`: `conv2d`'s, plus what follows the convolution. */
 export interface FusedConv2dOptions extends Conv2dOptions {

@@ -12,7 +12,7 @@ import { shapeStr } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { mul } from './elementwise.js';
 import { convNd } from './conv.js';
-import type { Conv2dOptions } from './conv-geometry.js';
+import type { Conv2dOptions } from '../geometry/conv.js';
 
 /** A link table: `table[p][d]` is 1 (or true) when output map p is connected to input map d. */
 export type LinkTable = readonly (readonly (number | boolean)[])[];

@@ -11,8 +11,8 @@ import { allocate } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { record } from '../autograd/engine.js';
 import { backendFor } from '../backend/registry.js';
-import { type Pool2dOptions, poolGeometry } from './pool-geometry.js';
-import { withBatch } from './conv.js';
+import { type Pool2dOptions, poolGeometry } from '../geometry/pool.js';
+import { withBatch } from './batch.js';
 import { mean } from './reduce.js';
 
 function checkFloat(op: string, x: Tensor): void {

@@ -10,7 +10,7 @@ import { shapeStr } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { add, mul } from './elementwise.js';
 import { avgPool2d, maxPool2d } from './pool.js';
-import type { Size2d } from './conv-geometry.js';
+import type { Size2d } from '../geometry/options.js';
 import { reshape } from './shape.js';
 import { relu, sigmoid, tanh } from './activation.js';
 

@@ -5,12 +5,7 @@ import type { Module } from '../nn/module.js';
 import { crossEntropy } from '../ops/loss.js';
 import { softmax } from '../ops/activation.js';
 import type { ImageDataset } from '../data/dataset.js';
-
-/** Per-pixel normalization `(x − mean)/std` applied to every input. */
-export interface Normalization {
-  mean: number;
-  std: number;
-}
+import { type Normalization, normalizedBatch } from '../data/normalization.js';
 
 /** The result of `evaluate`. */
 export interface Evaluation {
@@ -21,14 +16,6 @@ export interface Evaluation {
   /** `confusion[label][predicted]` counts. */
   confusion: number[][];
   n: number;
-}
-
-/** Copies images `[start, end)` of `ds`, normalized, into a `(B, C, H, W)` float32 tensor. */
-export function batchTensor(ds: ImageDataset, start: number, end: number, norm: Normalization): Tensor {
-  const size = ds.channels * ds.height * ds.width;
-  const data = ds.images.slice(start * size, end * size);
-  for (let i = 0; i < data.length; i++) data[i] = (data[i] - norm.mean) / norm.std;
-  return new Tensor(data, [end - start, ds.channels, ds.height, ds.width]);
 }
 
 /**
@@ -45,7 +32,7 @@ export function evaluate(model: Module, ds: ImageDataset, norm: Normalization, b
     noGrad(() => {
       for (let start = 0; start < ds.n; start += batchSize) {
         const end = Math.min(ds.n, start + batchSize);
-        const logits = model.forward(batchTensor(ds, start, end, norm));
+        const logits = model.forward(normalizedBatch(ds, start, end, norm));
         const labels = ds.labels.subarray(start, end);
         lossSum += crossEntropy(logits, labels, { reduction: 'sum' }).item();
         const predicted = logits.argmax(1).data;

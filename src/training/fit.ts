@@ -14,7 +14,8 @@ import type { Optimizer } from '../optim/optimizer.js';
 import { SGD } from '../optim/sgd.js';
 import { Adam } from '../optim/adam.js';
 import { CosineAnnealingLR, type LRScheduler, StepLR } from '../optim/lr-scheduler.js';
-import { type Evaluation, type Normalization, evaluate } from './evaluate.js';
+import { type Evaluation, evaluate } from './evaluate.js';
+import { type Normalization } from '../data/normalization.js';
 
 /** What `fit` trains with. */
 export interface FitConfig {

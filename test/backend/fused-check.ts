@@ -7,8 +7,8 @@
  */
 import { expect } from 'vitest';
 import type { Backend, ConvEpilogue } from '../../src/backend/backend.js';
-import type { ConvGeometry } from '../../src/ops/conv-geometry.js';
-import { type Pool2dOptions, poolGeometry } from '../../src/ops/pool-geometry.js';
+import type { ConvGeometry } from '../../src/geometry/conv.js';
+import { type Pool2dOptions, poolGeometry } from '../../src/geometry/pool.js';
 import type { Generator } from '../../src/tensor/random.js';
 
 /** What follows the convolution in the checked blocks. */

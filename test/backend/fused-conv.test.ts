@@ -4,7 +4,7 @@
  */
 import { describe, it } from 'vitest';
 import { refBackend } from '../../src/backend/ref/index.js';
-import { type Conv2dOptions, convGeometry } from '../../src/ops/conv-geometry.js';
+import { type Conv2dOptions, convGeometry } from '../../src/geometry/conv.js';
 import { Generator } from '../../src/tensor/random.js';
 import type { Shape } from '../../src/tensor/shape.js';
 import { EPILOGUES, checkFusedBlock, epilogueFor } from './fused-check.js';

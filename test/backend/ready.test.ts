@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createWasmBackend, createWasmBackendAsync } from '../../src/backend/wasm/index.js';
-import { convGeometry } from '../../src/ops/conv-geometry.js';
+import { convGeometry } from '../../src/geometry/conv.js';
 import { Generator, getBackend, listBackends, ready, setBackend } from '../../src/index.js';
 
 describe('ready()', () => {

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeGrayPng } from '../../src/data/png.js';
-import { loadSplits } from '../../src/cli/data.js';
+import { loadSplits } from '../../src/data/splits.js';
 
 const main = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'cli', 'main.js');
 const dir = mkdtempSync(join(tmpdir(), 'convnet-cli-'));

@@ -1,7 +1,7 @@
 /** In-memory datasets: subset and the seeded random split. */
 import { describe, expect, it } from 'vitest';
 import { type ImageDataset, randomSplit, subset } from '../../src/data/index.js';
-import { loadBundledDigits } from '../../src/data/node.js';
+import { loadBundledDigits } from '../../src/node.js';
 
 /** `n` 1×2×2 images whose pixels all equal the image's index; label = index % 3. */
 function tiny(n: number): ImageDataset {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FASHION_MNIST_CLASSES, FASHION_MNIST_DIR, loadIdxDataset, readIdxFile } from '../../src/data/node.js';
+import { FASHION_MNIST_CLASSES, FASHION_MNIST_DIR, loadIdxDataset, readIdxFile } from '../../src/node.js';
 import { idxBytes, writeMnistSplit } from './idx-helpers.js';
 
 const root = mkdtempSync(join(tmpdir(), 'convnet-idx-'));

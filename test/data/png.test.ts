@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readImageForModel, writeGrayPng } from '../../src/data/node.js';
+import { readImageForModel, writeGrayPng } from '../../src/node.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'convnet-png-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { Generator, getBackend, lenet5, listBackends, setBackend } from '../../src/index.js';
 import { fit, type FitConfig } from '../../src/training/fit.js';
 import { evaluate } from '../../src/training/evaluate.js';
-import { loadSplits, pixelStatistics } from '../../src/cli/data.js';
+import { loadSplits } from '../../src/data/splits.js';
+import { pixelStatistics } from '../../src/data/normalization.js';
 
 const { train, heldOut } = loadSplits(undefined);
 const small = loadSplits(undefined, 512);

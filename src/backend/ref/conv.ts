@@ -8,7 +8,7 @@
  * or onto the weights (∂L/∂W) that produced it.
  */
 import type { TypedArray } from '../../tensor/dtype.js';
-import type { ConvGeometry } from '../../ops/conv-geometry.js';
+import type { ConvGeometry } from '../../geometry/conv.js';
 
 /** Backend.conv2d: the formula in the file comment, gathered per output. */
 export function conv2d(x: TypedArray, w: TypedArray, bias: TypedArray | null, g: ConvGeometry, out: TypedArray): void {

@@ -6,7 +6,7 @@
  *     ∂L/∂a = up(∂L/∂y),   ∂L/∂z = ∂L/∂a · [y > 0],   then ∂L/∂X, ∂L/∂W, ∂L/∂b from ∂L/∂z
  */
 import type { TypedArray } from '../../tensor/dtype.js';
-import type { ConvGeometry } from '../../ops/conv-geometry.js';
+import type { ConvGeometry } from '../../geometry/conv.js';
 import type { ConvEpilogue } from '../backend.js';
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
 import { unary } from './elementwise.js';

@@ -3,7 +3,7 @@
  * `R_{i,j}`; backward routes a delta to the window's maximum, or spreads it evenly.
  */
 import type { TypedArray } from '../../tensor/dtype.js';
-import type { PoolGeometry } from '../../ops/pool-geometry.js';
+import type { PoolGeometry } from '../../geometry/pool.js';
 
 /** Backend.maxPool2d (the first maximum wins ties; NaN propagates). */
 export function maxPool2d(x: TypedArray, g: PoolGeometry, out: TypedArray, argmax: Int32Array): void {

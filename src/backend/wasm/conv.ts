@@ -3,7 +3,7 @@
  * packs the weights once, pads the batch, runs the task on the thread pool, copies the result
  * back. See assembly/conv.ts and assembly/im2col.ts.
  */
-import type { ConvGeometry } from '../../ops/conv-geometry.js';
+import type { ConvGeometry } from '../../geometry/conv.js';
 import { type WasmContext, chunksFor, threadsFor } from './context.js';
 import { CONV_FIELDS, LANES_BYTES, NR, TILE_BYTES, packedABytes, panelBytes } from './layout.js';
 

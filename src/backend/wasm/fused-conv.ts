@@ -10,7 +10,7 @@
  * bit for bit (see ref/fused-conv.ts for the composition this must equal).
  */
 import type { ConvEpilogue } from '../backend.js';
-import type { ConvGeometry } from '../../ops/conv-geometry.js';
+import type { ConvGeometry } from '../../geometry/conv.js';
 import type { WasmContext } from './context.js';
 import { conv2dBackwardInputAt, conv2dBackwardWeightAt, conv2dForwardAt } from './conv.js';
 import { UNARY_CODES } from './elementwise.js';

@@ -2,7 +2,7 @@
  * Max and average pooling on wasm (assembly/pool.ts). Backward kernels accumulate into dx, as the
  * reference. Max pooling and its gradient into a zeroed dx split their planes across threads.
  */
-import type { PoolGeometry } from '../../ops/pool-geometry.js';
+import type { PoolGeometry } from '../../geometry/pool.js';
 import { type WasmContext, chunksFor, threadsFor } from './context.js';
 import { POOL_FIELDS } from './layout.js';
 

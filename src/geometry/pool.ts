@@ -1,14 +1,11 @@
 /**
- * Output sizes of max and average pooling (SPEC S8), computed once for every backend.
- * Per spatial dimension with input `n`, window `k`, stride `s`, padding `p` on both sides:
- *
- *     output = ⌊(n + 2p − k)/s⌋ + 1        (⌈…⌉ with ceilMode, dropping a window that would
- *                                           start inside the right padding)
- *
- * Windows overlap when `s < k` and tile the input when `s = k` (the default).
+ * The geometry of max and average pooling (SPEC S8), computed once for every backend: windows
+ * overlap when `stride < kernelSize` and tile the input when they are equal (the default). Output
+ * sizes follow `poolOutputSize` (output-size.ts).
  */
 import { type Shape, shapeStr } from '../tensor/shape.js';
-import { type Size2d, checkNonNegativeInt, checkPositiveInt, pair } from './conv-geometry.js';
+import { type Size2d, checkNonNegativeInt, checkPositiveInt, pair } from './options.js';
+import { poolOutputSize } from './output-size.js';
 
 /** Options of `maxPool2d` and `avgPool2d` (PyTorch's names). */
 export interface Pool2dOptions {
@@ -39,14 +36,6 @@ export interface PoolGeometry {
   hOut: number;
   wOut: number;
   countIncludePad: boolean;
-}
-
-/** Output length of pooling along one dimension. */
-export function poolOutputSize(n: number, k: number, s: number, p: number, ceilMode: boolean): number {
-  const span = n + 2 * p - k;
-  let out = (ceilMode ? Math.ceil(span / s) : Math.floor(span / s)) + 1;
-  if (ceilMode && (out - 1) * s >= n + p) out--;
-  return out;
 }
 
 /** Validates a pooling's input and options and computes its geometry. `x` is `(N, C, H, W)`. */

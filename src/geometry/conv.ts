@@ -1,19 +1,13 @@
 /**
- * Output sizes and paddings of every convolution, computed once and consumed by every op and
- * backend (SPEC S3, S17–S19). All convolutions are carried out as 2-D ones: a 1-D convolution is
- * a 2-D one over a height-1 input.
- *
- * For one spatial dimension with input length `n`, kernel `m`, stride `s`, dilation `d` and
- * paddings `pa` (before) and `pb` (after):
- *
- *     effective kernel  m' = d·(m − 1) + 1                    (S19)
- *     output length     ⌊(n + pa + pb − m') / s⌋ + 1           (S3: (n − m + 2p)/s + 1)
- *
- * and for the transposed convolution (S17, S18):
- *
- *     output length     s·(n − 1) − pa − pb + d·(m − 1) + outputPadding + 1
+ * The geometry of every convolution, computed once from the operands' shapes and the options and
+ * consumed by every op and backend (SPEC S3, S17–S19): paddings resolved to four numbers
+ * (named ones included), strides, dilations, groups and the output size. All convolutions are
+ * carried out as 2-D ones: a 1-D convolution is a 2-D one over a height-1 input. Output sizes
+ * follow the formulas of `output-size.ts`.
  */
 import { type Shape, shapeStr } from '../tensor/shape.js';
+import { type Size2d, checkNonNegativeInt, checkPositiveInt, pair } from './options.js';
+import { convOutputSize, convTransposeOutputSize } from './output-size.js';
 
 /** Padding names of SPEC S3. `valid`=`narrow` (p = 0), `same`=`equal` (output = input), `full`=`wide` (p = m' − 1). */
 export type PaddingName = 'valid' | 'narrow' | 'same' | 'equal' | 'full' | 'wide';
@@ -23,9 +17,6 @@ export type Padding2d = number | readonly [number, number] | readonly [number, n
 
 /** A 1-D padding: one number for both sides, `[left, right]`, or a name. */
 export type Padding1d = number | readonly [number] | readonly [number, number] | PaddingName;
-
-/** A 2-D size given as one number or `[h, w]`. */
-export type Size2d = number | readonly [number, number];
 
 /** Options of `conv2d` and `convolve2d`. */
 export interface Conv2dOptions {
@@ -94,48 +85,9 @@ export interface ConvGeometry {
   wOut: number;
 }
 
-/** Output length of a convolution along one dimension (S3, S19). */
-export function convOutputSize(n: number, m: number, stride: number, padBefore: number, padAfter: number, dilation = 1): number {
-  return Math.floor((n + padBefore + padAfter - (dilation * (m - 1) + 1)) / stride) + 1;
-}
-
-/** Output length of a transposed convolution along one dimension (S17, S18): `s·(l − 1) + m` for p = 0, d = 1. */
-export function convTransposeOutputSize(
-  n: number,
-  m: number,
-  stride: number,
-  padBefore: number,
-  padAfter: number,
-  dilation = 1,
-  outputPadding = 0,
-): number {
-  return stride * (n - 1) - padBefore - padAfter + dilation * (m - 1) + outputPadding + 1;
-}
-
 /** Formats spatial sizes for messages: `5x5` in 2-D, `5` in 1-D. */
 function dims(spatial: 1 | 2, h: number, w: number): string {
   return spatial === 1 ? `${w}` : `${h}x${w}`;
-}
-
-/** Throws `${op}: ${name} must be a positive integer, got v` unless v is one. */
-export function checkPositiveInt(op: string, name: string, v: number): void {
-  if (!Number.isInteger(v) || v < 1) throw new Error(`${op}: ${name} must be a positive integer, got ${v}`);
-}
-
-/** Throws `${op}: ${name} must be a non-negative integer, got v` unless v is one. */
-export function checkNonNegativeInt(op: string, name: string, v: number): void {
-  if (!Number.isInteger(v) || v < 0) throw new Error(`${op}: ${name} must be a non-negative integer, got ${v}`);
-}
-
-/** Reads a size option given as a number or a tuple of `spatial` numbers, as `[h, w]`. */
-export function pair(op: string, name: string, v: number | readonly number[] | undefined, dflt: number, spatial: 1 | 2): [number, number] {
-  // a 1-D op is a 2-D one over height 1, where the height entry keeps the default
-  if (v === undefined) return [dflt, dflt];
-  if (typeof v === 'number') return [spatial === 1 ? dflt : v, v];
-  if (!Array.isArray(v) || v.length !== spatial) {
-    throw new Error(`${op}: ${name} must be a number or an array of ${spatial} numbers, got ${JSON.stringify(v)}`);
-  }
-  return spatial === 1 ? [dflt, v[0]] : [v[0], v[1]];
 }
 
 type Pads = [number, number, number, number];

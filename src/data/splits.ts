@@ -1,14 +1,15 @@
-/** The datasets the CLI trains and evaluates on: the bundled digits, or IDX files in a directory. */
-import type { ImageDataset } from '../data/dataset.js';
-import { randomSplit, subset } from '../data/dataset.js';
-import { loadBundledDigits } from '../data/mnist.js';
-import { loadIdxDataset } from '../data/idx-files.js';
-import type { Normalization } from '../training/evaluate.js';
+/**
+ * Training and held-out data as the CLI, the tests and the benchmarks use them: the bundled digits
+ * split by a fixed seed, or the IDX files of a directory. Node-only (it reads files).
+ */
+import { type ImageDataset, randomSplit, subset } from './dataset.js';
+import { loadBundledDigits } from './mnist.js';
+import { loadIdxDataset } from './idx-files.js';
 
 /** The fixed seed of the bundled digits' 8,000 / 2,000 split (independent of the training seed). */
 export const BUNDLED_SPLIT_SEED = 20260;
 
-/** Training and held-out data for the CLI. */
+/** Training and held-out data. */
 export interface DataSplits {
   train: ImageDataset;
   heldOut: ImageDataset;
@@ -34,18 +35,4 @@ export function loadSplits(dir: string | undefined, limit?: number): DataSplits 
   const train = loadIdxDataset(dir, 'train');
   const heldOut = loadIdxDataset(dir, 'test');
   return { train: firstN(train, limit), heldOut: firstN(heldOut, limit), source: `${dir} (${train.n} train / ${heldOut.n} test)` };
-}
-
-/** Mean and standard deviation of all pixels of `ds`: the input normalization. */
-export function pixelStatistics(ds: ImageDataset): Normalization {
-  let sum = 0;
-  let sumSq = 0;
-  for (let i = 0; i < ds.images.length; i++) {
-    sum += ds.images[i];
-    sumSq += ds.images[i] * ds.images[i];
-  }
-  const n = Math.max(1, ds.images.length);
-  const mean = sum / n;
-  const std = Math.sqrt(Math.max(sumSq / n - mean * mean, 0)) || 1;
-  return { mean: Number(mean.toFixed(6)), std: Number(std.toFixed(6)) };
 }
