@@ -2,7 +2,8 @@
  * The Node.js-only parts of convnet-ts (`import … from 'convnet-ts/node'`): files and the bundled
  * data. Everything else is in the main entry point, which also runs in the browser.
  */
-export { saveSafetensors, loadSafetensors, saveModel, loadModel, writeFileAtomic } from './io/files.js';
+export { saveSafetensors, loadSafetensors, saveModel, loadModel } from './io/files.js';
+export { writeFileAtomic } from './data/files.js';
 export { loadBundledDigits } from './data/mnist.js';
 export { BUNDLED_SPLIT_SEED, type DataSplits, loadSplits } from './data/splits.js';
 export { readIdxFile, loadIdxDataset, FASHION_MNIST_DIR, FASHION_MNIST_CLASSES, type LoadIdxOptions } from './data/idx-files.js';

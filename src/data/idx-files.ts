@@ -8,7 +8,7 @@ import { basename, join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { type ImageDataset, checkDataset } from './dataset.js';
 import { type IdxArray, parseIdx } from './idx.js';
-import { errorMessage, readInputFile } from '../io/files.js';
+import { errorMessage, readInputFile } from './files.js';
 
 /** Where Debian's `dataset-fashion-mnist` package installs Fashion-MNIST. */
 export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { ImageDataset } from './dataset.js';
+import { errorMessage } from './files.js';
 
 const SIDE = 28;
 const PIXELS = SIDE * SIDE;
@@ -61,8 +62,4 @@ export function loadBundledDigits(): ImageDataset {
   });
   cache = { images, labels, n, channels: 1, height: SIDE, width: SIDE, classes: 10 };
   return cache;
-}
-
-function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

@@ -2,7 +2,7 @@
  * PNG input and output for models of MNIST-like data (Node only, through `pngjs`): reading any
  * PNG as a grayscale `height × width` image in 0..1, and writing grayscale PNGs.
  */
-import { errorMessage, readInputFile, writeFileAtomic } from '../io/files.js';
+import { errorMessage, readInputFile, writeFileAtomic } from './files.js';
 import { PNG } from 'pngjs';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
