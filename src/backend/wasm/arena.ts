@@ -5,6 +5,12 @@
  * plain JS typed arrays (freed by the garbage collector).
  */
 
+/** A descriptor's fields and their indices (a layout generated from assembly/abi.ts). */
+export type DescriptorLayout = Readonly<Record<string, number>>;
+
+/** A value for every field of descriptor layout `L`. */
+export type DescriptorValues<L extends DescriptorLayout> = { readonly [K in keyof L]: number };
+
 /** Alignment of every allocation (a cache line). */
 const ALIGN = 64;
 /**
@@ -88,6 +94,19 @@ export class Arena {
   ints(values: readonly number[]): number {
     const at = this.alloc(values.length * 4);
     for (let i = 0; i < values.length; i++) this.i32View[(at >> 2) + i] = values[i];
+    return at;
+  }
+
+  /**
+   * A work descriptor in linear memory: `values[name]` at index `layout[name]` for every field of
+   * `layout` (one of the descriptor layouts generated from assembly/abi.ts, `ConvDesc`, …).
+   * `values` must name every field (it may hold more), so a field added on the AssemblyScript
+   * side that the caller does not fill does not compile.
+   */
+  descriptor<L extends DescriptorLayout>(layout: L, values: DescriptorValues<L>): number {
+    const fields = Object.keys(layout);
+    const at = this.alloc(fields.length * 4);
+    for (const name of fields) this.i32View[(at >> 2) + layout[name]] = values[name];
     return at;
   }
 

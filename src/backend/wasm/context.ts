@@ -1,6 +1,6 @@
 /** What every kernel wrapper of the wasm backend works with: the kernels, the arena, the threads. */
 import type { Arena } from './arena.js';
-import type { WasmKernels } from './module.js';
+import type { WasmKernels } from './abi.generated.js';
 import type { ThreadPool } from './thread-pool.js';
 
 /** The state one wasm backend instance shares between its kernel wrappers. */

@@ -4,35 +4,20 @@
  * back. See assembly/conv.ts and assembly/im2col.ts.
  */
 import type { ConvGeometry } from '../../geometry/conv.js';
+import type { DescriptorValues } from './arena.js';
 import { type WasmContext, chunksFor, threadsFor } from './context.js';
-import { CONV_FIELDS, LANES_BYTES, NR, TILE_BYTES, packedABytes, panelBytes } from './layout.js';
+import { ConvDesc } from './abi.generated.js';
+import { LANES_BYTES, NR, TILE_BYTES, packedABytes, panelBytes } from './layout.js';
 
-/** Where a convolution's operands are in linear memory (0 where unused). */
-interface Operands {
-  x: number;
-  packed: number;
-  biasOrDy: number;
-  out: number;
-  scratch: number;
-  stride: number;
-  mode: number;
-  partials: number;
-  taps: number;
-  padded: number;
-  block: number;
+/** Where a convolution's operands are in linear memory (0 where unused): the ConvDesc fields after the geometry. */
+type Operands = Omit<DescriptorValues<typeof ConvDesc>, keyof ConvGeometry>;
+
+const NONE: Operands = { x: 0, packed: 0, biasOrDy: 0, out: 0, scratch: 0, scratchStride: 0, mode: 0, partials: 0, taps: 0, padded: 0, block: 1 };
+
+/** The convolution descriptor (assembly/abi.ts ConvDesc) of geometry `g` and operands `o`, in linear memory. */
+function descriptor(ctx: WasmContext, g: ConvGeometry, o: Operands): number {
+  return ctx.arena.descriptor(ConvDesc, { ...g, ...o });
 }
-
-/** The descriptor fields of assembly/desc.ts C_*, in order. */
-function descriptor(g: ConvGeometry, o: Operands): number[] {
-  const d = [
-    g.n, g.cIn, g.h, g.w, g.cOut, g.kh, g.kw, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.groups, g.hOut, g.wOut,
-    o.x, o.packed, o.biasOrDy, o.out, o.scratch, o.stride, o.mode, o.partials, g.padBottom, g.padRight, o.taps, o.padded, o.block,
-  ];
-  if (d.length !== CONV_FIELDS) throw new Error('wasm backend: convolution descriptor layout mismatch');
-  return d;
-}
-
-const NONE: Operands = { x: 0, packed: 0, biasOrDy: 0, out: 0, scratch: 0, stride: 0, mode: 0, partials: 0, taps: 0, padded: 0, block: 1 };
 
 /** Pads the batch into the descriptor's C_PADDED (units: images). */
 function pad(ctx: WasmContext, desc: number, g: ConvGeometry, threads: number): void {
@@ -75,7 +60,7 @@ function forward(ctx: WasmContext, x: number, w: number, bias: number, g: ConvGe
       mode: accumulate ? 1 : 0,
       padded: padded ? arena.alloc(g.n * g.cIn * planeBytes) : 0,
     };
-    const desc = arena.ints(descriptor(g, o));
+    const desc = descriptor(ctx, g, o);
     if (padded) pad(ctx, desc, g, threads);
     ctx.pool.run('convDirectForwardTask', desc, threads, chunksFor(threads, g.n * g.groups));
     return;
@@ -91,12 +76,12 @@ function forward(ctx: WasmContext, x: number, w: number, bias: number, g: ConvGe
     biasOrDy: bias,
     out,
     scratch: arena.alloc(stride * chunks),
-    stride,
+    scratchStride: stride,
     mode: accumulate ? 1 : 0,
     taps: arena.alloc(kc * 4),
     padded: padded ? arena.alloc(g.n * g.cIn * planeBytes) : 0,
   };
-  const desc = arena.ints(descriptor(g, o));
+  const desc = descriptor(ctx, g, o);
   kernels.convPrepare(desc, w, o.packed, 0);
   if (padded) pad(ctx, desc, g, threads);
   ctx.pool.run('convForwardTask', desc, threads, chunks);
@@ -186,11 +171,11 @@ export function conv2dBackwardInputAt(ctx: WasmContext, dyp: number, wp: number,
       biasOrDy: dyp,
       out: dxp,
       scratch: arena.alloc(stride * chunks),
-      stride,
+      scratchStride: stride,
       taps: arena.alloc(kc * 4),
       padded: padded ? arena.alloc(g.n * g.cIn * planeBytes) : 0,
     };
-    const desc = arena.ints(descriptor(g, o));
+    const desc = descriptor(ctx, g, o);
     kernels.convPrepare(desc, wp, o.packed, 1);
     ctx.pool.run('convBackwardInputTask', desc, threads, chunks);
   });
@@ -234,13 +219,13 @@ export function conv2dBackwardWeightAt(ctx: WasmContext, xp: number, dyp: number
       biasOrDy: dyp,
       out: result,
       scratch: arena.alloc(stride * chunks),
-      stride,
+      scratchStride: stride,
       mode,
       partials: mode === 0 ? arena.alloc(len * 4 * chunks) : 0,
       taps: arena.alloc(kc * 4),
       block,
     };
-    const desc = arena.ints(descriptor(g, o));
+    const desc = descriptor(ctx, g, o);
     kernels.convPrepare(desc, 0, 0, 0);
     ctx.pool.run('convBackwardWeightTask', desc, threads, chunks);
     // the chunks' partial sums added up in order (one partial is copied)
@@ -265,7 +250,7 @@ function directWeightGradient(ctx: WasmContext, xp: number, dyp: number, g: Conv
       partials: arena.alloc(len * 4 * chunks),
       padded: padded ? arena.alloc(g.n * g.cIn * planeBytes) : 0,
     };
-    const desc = arena.ints(descriptor(g, o));
+    const desc = descriptor(ctx, g, o);
     if (padded) pad(ctx, desc, g, threads);
     ctx.pool.run('convDirectWeightTask', desc, threads, chunks);
     kernels.sumPartials(result, o.partials, chunks, len);

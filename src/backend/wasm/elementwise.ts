@@ -6,15 +6,18 @@ import type { BinaryOp, UnaryOp } from '../backend.js';
 import type { Shape } from '../../tensor/shape.js';
 import type { WasmContext } from './context.js';
 import { broadcastStrides, collapse } from './collapse.js';
+import { BinaryCode, UnaryCode } from './abi.generated.js';
 
-/** The unary kernels' op codes (assembly/elementwise.ts). */
-export const UNARY_CODES: Record<UnaryOp, number> = {
-  neg: 0, exp: 1, log: 2, sqrt: 3, abs: 4, square: 5, relu: 6, leakyRelu: 7, sigmoid: 8, tanh: 9, powScalar: 10,
-};
+/** `true` when unions A and B are equal, else `false`. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
-const BINARY_CODES: Record<BinaryOp, number> = {
-  add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, eq: 6, gt: 7, lt: 8,
-};
+/**
+ * Compile-time checks that the kernels' op codes (assembly/abi.ts `UnaryCode`, `BinaryCode`) name
+ * exactly the Backend contract's `UnaryOp` and `BinaryOp`: an op added on one side only does not
+ * compile.
+ */
+export type OpCodesMatch = [Same<keyof typeof UnaryCode, UnaryOp>, Same<keyof typeof BinaryCode, BinaryOp>] extends [true, true] ? true : never;
+export const opCodesMatch: OpCodesMatch = true;
 
 /** Ops whose derivative the kernel computes from x alone (assembly/elementwise.ts unaryBackward). */
 const X_ONLY: ReadonlySet<UnaryOp> = new Set<UnaryOp>(['neg', 'abs', 'relu']);
@@ -24,7 +27,7 @@ export function unary(ctx: WasmContext, op: UnaryOp, x: Float32Array, out: Float
   const { arena, kernels } = ctx;
   arena.scope(() => {
     const xp = arena.put(x);
-    kernels.unary(UNARY_CODES[op], xp, xp, x.length, alpha);
+    kernels.unary(UnaryCode[op], xp, xp, x.length, alpha);
     arena.take(xp, out);
   });
 }
@@ -37,7 +40,7 @@ export function unaryBackward(ctx: WasmContext, op: UnaryOp, x: Float32Array, y:
     // neg, abs and relu read only x: y is not copied in for them
     const yp = X_ONLY.has(op) ? xp : arena.put(y);
     const dyp = arena.put(dy);
-    kernels.unaryBackward(UNARY_CODES[op], xp, yp, dyp, dyp, x.length, alpha);
+    kernels.unaryBackward(UnaryCode[op], xp, yp, dyp, dyp, x.length, alpha);
     arena.take(dyp, dx);
   });
 }
@@ -56,7 +59,7 @@ export function binary(ctx: WasmContext, op: BinaryOp, a: Float32Array, aShape: 
     const sa = arena.ints(strides[0]);
     const sb = arena.ints(strides[1]);
     const index = arena.alloc(dims.length * 4);
-    kernels.binary(BINARY_CODES[op], ap, bp, outp, dims.length, dimsp, sa, sb, index);
+    kernels.binary(BinaryCode[op], ap, bp, outp, dims.length, dimsp, sa, sb, index);
     arena.take(outp, out);
   });
 }

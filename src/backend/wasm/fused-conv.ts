@@ -13,11 +13,9 @@ import type { ConvEpilogue } from '../backend.js';
 import type { ConvGeometry } from '../../geometry/conv.js';
 import type { WasmContext } from './context.js';
 import { conv2dBackwardInputAt, conv2dBackwardWeightAt, conv2dForwardAt } from './conv.js';
-import { UNARY_CODES } from './elementwise.js';
+import { UnaryCode } from './abi.generated.js';
 import { maxPool2dAt, maxPool2dBackwardAt } from './pool.js';
 import { sumAt } from './reduce.js';
-
-const RELU = UNARY_CODES.relu;
 
 /** Elements of the convolution's output `[n, cOut, hOut, wOut]`. */
 function convOutputLength(g: ConvGeometry): number {
@@ -35,7 +33,7 @@ export function fusedConv2d(
     const z = arena.alloc(zLength * 4);
     conv2dForwardAt(ctx, arena.put(x), arena.put(w), bias === null ? 0 : arena.put(bias), g, z);
     if (pool === null) {
-      if (e.relu) kernels.unary(RELU, z, z, zLength, 0);
+      if (e.relu) kernels.unary(UnaryCode.relu, z, z, zLength, 0);
       arena.take(z, out);
       return;
     }
@@ -68,7 +66,7 @@ export function fusedConv2dBackward(
       maxPool2dBackwardAt(ctx, dyp, ap, e.relu ? arena.put(y) : 0, pool, dz, e.relu);
     } else if (e.relu) {
       const yp = arena.put(y);
-      kernels.unaryBackward(RELU, yp, yp, dz, dz, zLength, 0);
+      kernels.unaryBackward(UnaryCode.relu, yp, yp, dz, dz, zLength, 0);
     }
     if (db !== null && zLength > 0) arena.take(sumAt(ctx, dz, [g.n, g.cOut, g.hOut * g.wOut], [0, 2]), db);
     else if (db !== null) db.fill(0);

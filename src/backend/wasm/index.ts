@@ -43,7 +43,7 @@ export interface WasmBackendOptions {
   threads?: number;
   /**
    * A kernel is split across no more threads than it has multiples of this many flops
-   * (default 2·10⁶: smaller shares cost more to hand over than they save). 0 splits every kernel
+   * (default 2·10⁶: smaller chunks cost more to hand over than they save). 0 splits every kernel
    * as far as its work units allow, which tests use to exercise the threads on small shapes.
    */
   minFlopsPerThread?: number;

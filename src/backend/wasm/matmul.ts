@@ -1,5 +1,6 @@
 /** Matrix products on the wasm GEMM (assembly/matmul.ts): batched `matmul`, and `gemm` with transposed operands and a bias. */
 import { type WasmContext, chunksFor, threadsFor } from './context.js';
+import { GemmDesc, MatmulDesc } from './abi.generated.js';
 import { NR, packedABytes, panelBytes } from './layout.js';
 
 /** `out[t] = a[t] · b[t]` for `batch` row-major products `(m×k) · (k×n)`. */
@@ -15,14 +16,11 @@ export function matmul(ctx: WasmContext, a: Float32Array, b: Float32Array, out: 
     const chunks = chunksFor(threads, units);
     const stride = packedABytes(m, k) + panelBytes(k);
     const scratch = arena.alloc(stride * chunks);
-    const desc = arena.ints([batch, m, k, n, ap, bp, outp, scratch, stride]);
+    const desc = arena.descriptor(MatmulDesc, { batch, m, k, n, a: ap, b: bp, out: outp, scratch, scratchStride: stride });
     ctx.pool.run('matmulTask', desc, threads, chunks);
     arena.take(outp, out);
   });
 }
-
-/** The gemm descriptor fields of assembly/desc.ts G_*. */
-const GEMM_FIELDS = 11;
 
 /**
  * `out = op(a) · op(b) (+ bias)`: op(a) m×k (a stored k×m when `transA`), op(b) k×n (b stored
@@ -44,9 +42,10 @@ export function gemm(
     const chunks = chunksFor(threads, units);
     const stride = packedABytes(m, k) + panelBytes(k) + NR * 4;
     const scratch = arena.alloc(stride * chunks);
-    const fields = [m, k, n, ap, bp, biasp, outp, transA ? 1 : 0, transB ? 1 : 0, scratch, stride];
-    if (fields.length !== GEMM_FIELDS) throw new Error('wasm backend: gemm descriptor layout mismatch');
-    ctx.pool.run('gemmTask', arena.ints(fields), threads, chunks);
+    const desc = arena.descriptor(GemmDesc, {
+      m, k, n, a: ap, b: bp, bias: biasp, out: outp, transA: transA ? 1 : 0, transB: transB ? 1 : 0, scratch, scratchStride: stride,
+    });
+    ctx.pool.run('gemmTask', desc, threads, chunks);
     arena.take(outp, out);
   });
 }

@@ -4,7 +4,7 @@
  */
 import type { PoolGeometry } from '../../geometry/pool.js';
 import { type WasmContext, chunksFor, threadsFor } from './context.js';
-import { POOL_FIELDS } from './layout.js';
+import { PoolDesc } from './abi.generated.js';
 
 /** Runs a max pooling task over g's planes: splitting pays from some 30,000 elements per thread. */
 function runPoolTask(ctx: WasmContext, task: 'maxPoolTask' | 'maxPoolBackwardTask', desc: number, g: PoolGeometry): void {
@@ -12,11 +12,9 @@ function runPoolTask(ctx: WasmContext, task: 'maxPoolTask' | 'maxPoolBackwardTas
   ctx.pool.run(task, desc, threads, chunksFor(threads, g.n * g.c));
 }
 
-/** The descriptor fields of assembly/desc.ts P_*, in order. */
+/** The max pooling descriptor (assembly/abi.ts PoolDesc) in linear memory. */
 function poolDescriptor(ctx: WasmContext, x: number, out: number, argmax: number, y: number, g: PoolGeometry, relu: boolean): number {
-  const d = [x, out, argmax, y, g.n * g.c, g.h, g.w, g.kh, g.kw, g.strideH, g.strideW, g.padH, g.padW, g.hOut, g.wOut, relu ? 1 : 0];
-  if (d.length !== POOL_FIELDS) throw new Error('wasm backend: pooling descriptor layout mismatch');
-  return ctx.arena.ints(d);
+  return ctx.arena.descriptor(PoolDesc, { ...g, x, out, argmax, y, planes: g.n * g.c, relu: relu ? 1 : 0 });
 }
 
 /**

@@ -9,7 +9,7 @@
  * worker-pool.ts) and the serial one below plug in behind this interface; `createThreadPool`
  * (index.ts) picks one.
  */
-import type { TaskName, WasmKernels } from './module.js';
+import type { TaskName, WasmKernels } from './abi.generated.js';
 
 /** Threads that run the chunks of a parallel kernel (see the file comment). */
 export interface ThreadPool {

@@ -10,9 +10,10 @@
  * it may: a browser page's main thread may not block, so there it keeps polling (the worker is
  * running a chunk of the same size as the caller's, so it finishes soon).
  */
-import { TASK_NAMES, type TaskName, type WasmKernels, type WasmRuntime } from './module.js';
+import { TASK_NAMES, type TaskName, type WasmKernels } from './abi.generated.js';
+import type { WasmRuntime } from './module.js';
 import type { ThreadPool } from './thread-pool.js';
-import { BUSY, DESC, FAILED, IDLE, READY, RUN, SLOT_INTS, STATE, TASK, THREADS } from './worker-source.js';
+import { BUSY, DESC, FAILED, IDLE, READY, RUN, SLOT_INTS, STATE, TASK, CHUNKS } from './worker-source.js';
 
 /**
  * How long the calling thread polls a busy worker's state before it sleeps in Atomics.wait, in
@@ -90,7 +91,7 @@ export class WorkerPool implements ThreadPool {
       if (t - 1 >= this.workers.length || Atomics.load(ctrl, base + READY) !== 1) continue;
       ctrl[base + TASK] = taskIndex;
       ctrl[base + DESC] = desc;
-      ctrl[base + THREADS] = chunks;
+      ctrl[base + CHUNKS] = chunks;
       Atomics.store(ctrl, base + STATE, RUN);
       Atomics.notify(ctrl, base + STATE);
       posted.push(t);

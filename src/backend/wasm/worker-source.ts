@@ -20,7 +20,7 @@ export const SLOT_INTS = 16;
 export const STATE = 0;
 export const TASK = 1;
 export const DESC = 2;
-export const THREADS = 4;
+export const CHUNKS = 4;
 export const READY = 5;
 
 /** Values of a slot's STATE field. */
@@ -71,7 +71,7 @@ function serve({ module, memory, control, counter, slot, tasks }) {
     let result = ${DONE};
     const fn = fns[ctrl[base + ${TASK}]];
     const desc = ctrl[base + ${DESC}];
-    const chunks = ctrl[base + ${THREADS}];
+    const chunks = ctrl[base + ${CHUNKS}];
     try {
       for (let c = Atomics.add(ctrl, counter, 1); c < chunks; c = Atomics.add(ctrl, counter, 1)) fn(desc, c, chunks);
     } catch (e) {

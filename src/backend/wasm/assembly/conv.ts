@@ -14,22 +14,16 @@
  *
  * with W_g `[cOutG × Kc]`, `Kc = cInG·kh·kw`, P = hOut·wOut output positions per image.
  */
-import { INIT_ACCUMULATE, INIT_BIAS, INIT_ZERO, MR, NR, microKernel, packA, packAStrided, packBPanel, packedABytes } from './gemm';
+import { INIT_ACCUMULATE, INIT_BIAS, INIT_ZERO, microKernel, packA, packAStrided, packBPanel, packedABytes } from './gemm';
 import {
   CONTIGUOUS_IN, ONE_IMAGE, addInterior, col2imAdd, columnLanes, packColPanel, packColTPanel, padPlanes, storeTile, tapOffsets,
 } from './im2col';
-import {
-  C_BIAS_OR_DY, C_BLOCK, C_CIN, C_COUT, C_DH, C_DW, C_GROUPS, C_H, C_HOUT, C_KH, C_KW, C_MODE, C_N, C_OUT, C_PACKED, C_PADDED,
-  C_PARTIALS, C_PB, C_PL, C_PR, C_PT, C_SCRATCH, C_SCRATCH_STRIDE, C_SH, C_SW, C_TAPS, C_W, C_WOUT, C_X, field, isPadded, paddedH,
-  paddedW, ptr, shareStart,
-} from './desc';
-
-/** Bytes of a buffer of NR i32 lane offsets. */
-const LANES_BYTES: usize = 64;
+import { chunkStart, field, isPadded, paddedH, paddedW, ptr } from './desc';
+import { ConvDesc, LANES_BYTES, MR, NR } from './abi';
 
 /** Pads `planes` planes of the descriptor's h × w at `src` into `dst`. */
 function pad(desc: usize, dst: usize, src: usize, planes: i32): void {
-  padPlanes(dst, src, planes, field(desc, C_H), field(desc, C_W), field(desc, C_PT), field(desc, C_PB), field(desc, C_PL), field(desc, C_PR));
+  padPlanes(dst, src, planes, field(desc, ConvDesc.h), field(desc, ConvDesc.w), field(desc, ConvDesc.padTop), field(desc, ConvDesc.padBottom), field(desc, ConvDesc.padLeft), field(desc, ConvDesc.padRight));
 }
 
 /**
@@ -38,14 +32,14 @@ function pad(desc: usize, dst: usize, src: usize, planes: i32): void {
  * for forward (`transposed` = 0), `W_gᵀ` for backward-input (1).
  */
 export function convPrepare(desc: usize, w: usize, dst: usize, transposed: i32): void {
-  const groups = field(desc, C_GROUPS);
-  const cOut = field(desc, C_COUT);
-  const cInG = field(desc, C_CIN) / groups;
+  const groups = field(desc, ConvDesc.groups);
+  const cOut = field(desc, ConvDesc.cOut);
+  const cInG = field(desc, ConvDesc.cIn) / groups;
   const cOutG = cOut / groups;
-  const kh = field(desc, C_KH);
-  const kw = field(desc, C_KW);
+  const kh = field(desc, ConvDesc.kh);
+  const kw = field(desc, ConvDesc.kw);
   const kc = cInG * kh * kw;
-  tapOffsets(ptr(desc, C_TAPS), cInG, kh, kw, field(desc, C_DH), field(desc, C_DW), paddedH(desc), paddedW(desc));
+  tapOffsets(ptr(desc, ConvDesc.taps), cInG, kh, kw, field(desc, ConvDesc.dilationH), field(desc, ConvDesc.dilationW), paddedH(desc), paddedW(desc));
   if (dst == 0) return;
   const groupBytes = transposed ? packedABytes(kc, cOutG) : packedABytes(cOutG, kc);
   for (let g = 0; g < groups; g++) {
@@ -73,53 +67,53 @@ export function flipWeights(dst: usize, w: usize, cOut: i32, cInG: i32, kh: i32,
   }
 }
 
-/** Pads the input batch (units: images) into `C_PADDED`, chunk `chunk` of `chunks`. */
+/** Pads the input batch (units: images) into `ConvDesc.padded`, chunk `chunk` of `chunks`. */
 export function convPadTask(desc: usize, chunk: i32, chunks: i32): void {
-  const cIn = field(desc, C_CIN);
-  const image = <usize>cIn * <usize>field(desc, C_H) * <usize>field(desc, C_W) << 2;
+  const cIn = field(desc, ConvDesc.cIn);
+  const image = <usize>cIn * <usize>field(desc, ConvDesc.h) * <usize>field(desc, ConvDesc.w) << 2;
   const paddedImage = <usize>cIn * <usize>paddedH(desc) * <usize>paddedW(desc) << 2;
-  const n = field(desc, C_N);
-  const end = shareStart(n, chunk + 1, chunks);
-  for (let i = shareStart(n, chunk, chunks); i < end; i++) {
-    pad(desc, ptr(desc, C_PADDED) + <usize>i * paddedImage, ptr(desc, C_X) + <usize>i * image, cIn);
+  const n = field(desc, ConvDesc.n);
+  const end = chunkStart(n, chunk + 1, chunks);
+  for (let i = chunkStart(n, chunk, chunks); i < end; i++) {
+    pad(desc, ptr(desc, ConvDesc.padded) + <usize>i * paddedImage, ptr(desc, ConvDesc.x) + <usize>i * image, cIn);
   }
 }
 
 /**
- * Forward convolution, chunk `chunk` of `chunks`. Reads the padded batch (C_PADDED) when padded.
+ * Forward convolution, chunk `chunk` of `chunks`. Reads the padded batch (ConvDesc.padded) when padded.
  * Scratch: one Kc × NR panel, one MR × NR tile, two lane buffers.
  */
 export function convForwardTask(desc: usize, chunk: i32, chunks: i32): void {
-  const cIn = field(desc, C_CIN);
-  const cOut = field(desc, C_COUT);
-  const groups = field(desc, C_GROUPS);
-  const wOut = field(desc, C_WOUT);
+  const cIn = field(desc, ConvDesc.cIn);
+  const cOut = field(desc, ConvDesc.cOut);
+  const groups = field(desc, ConvDesc.groups);
+  const wOut = field(desc, ConvDesc.wOut);
   const cInG = cIn / groups;
   const cOutG = cOut / groups;
-  const kc = cInG * field(desc, C_KH) * field(desc, C_KW);
-  const p = field(desc, C_HOUT) * wOut;
+  const kc = cInG * field(desc, ConvDesc.kh) * field(desc, ConvDesc.kw);
+  const p = field(desc, ConvDesc.hOut) * wOut;
   const hp = paddedH(desc);
   const wp = paddedW(desc);
   const plane = hp * wp;
-  const sh = field(desc, C_SH);
-  const sw = field(desc, C_SW);
-  const x = isPadded(desc) ? ptr(desc, C_PADDED) : ptr(desc, C_X);
-  const packed = ptr(desc, C_PACKED);
-  const bias = ptr(desc, C_BIAS_OR_DY);
-  const out = ptr(desc, C_OUT);
-  const table = ptr(desc, C_TAPS);
-  const accumulate = field(desc, C_MODE) == 1;
+  const sh = field(desc, ConvDesc.strideH);
+  const sw = field(desc, ConvDesc.strideW);
+  const x = isPadded(desc) ? ptr(desc, ConvDesc.padded) : ptr(desc, ConvDesc.x);
+  const packed = ptr(desc, ConvDesc.packed);
+  const bias = ptr(desc, ConvDesc.biasOrDy);
+  const out = ptr(desc, ConvDesc.out);
+  const table = ptr(desc, ConvDesc.taps);
+  const accumulate = field(desc, ConvDesc.mode) == 1;
   const init = accumulate ? INIT_ACCUMULATE : bias ? INIT_BIAS : INIT_ZERO;
-  const bPanel = ptr(desc, C_SCRATCH) + <usize>chunk * ptr(desc, C_SCRATCH_STRIDE);
+  const bPanel = ptr(desc, ConvDesc.scratch) + <usize>chunk * ptr(desc, ConvDesc.scratchStride);
   const tile = bPanel + (<usize>kc * NR << 2);
   const laneIn = tile + (<usize>(MR * NR) << 2);
   const laneOut = laneIn + LANES_BYTES;
   const groupBytes = packedABytes(cOutG, kc);
-  const columns = field(desc, C_N) * p;
+  const columns = field(desc, ConvDesc.n) * p;
   const panels = (columns + NR - 1) / NR;
   const units = groups * panels;
-  const end = shareStart(units, chunk + 1, chunks);
-  for (let u = shareStart(units, chunk, chunks); u < end; u++) {
+  const end = chunkStart(units, chunk + 1, chunks);
+  for (let u = chunkStart(units, chunk, chunks); u < end; u++) {
     const g = u / panels;
     const j0 = (u - g * panels) * NR;
     const cols = min(NR, columns - j0);
@@ -146,35 +140,35 @@ export function convForwardTask(desc: usize, chunk: i32, chunks: i32): void {
  * `chunks`. Units (group, image); each unit's input gradient is disjoint from every other's.
  * Per unit the product `W_gᵀ · dY_g` (Kc × P) is computed into a column buffer, which
  * `col2imAdd` then adds onto the image's input gradient row by row. When padded, gradients are
- * added into the zero-padded batch C_PADDED and then onto dx.
+ * added into the zero-padded batch ConvDesc.padded and then onto dx.
  * Scratch: one cOutG × NR panel of dy, then the Kc × P column buffer.
  */
 export function convBackwardInputTask(desc: usize, chunk: i32, chunks: i32): void {
-  const batch = field(desc, C_N);
-  const cIn = field(desc, C_CIN);
-  const h = field(desc, C_H);
-  const w = field(desc, C_W);
-  const cOut = field(desc, C_COUT);
-  const groups = field(desc, C_GROUPS);
-  const hOut = field(desc, C_HOUT);
-  const wOut = field(desc, C_WOUT);
+  const batch = field(desc, ConvDesc.n);
+  const cIn = field(desc, ConvDesc.cIn);
+  const h = field(desc, ConvDesc.h);
+  const w = field(desc, ConvDesc.w);
+  const cOut = field(desc, ConvDesc.cOut);
+  const groups = field(desc, ConvDesc.groups);
+  const hOut = field(desc, ConvDesc.hOut);
+  const wOut = field(desc, ConvDesc.wOut);
   const cInG = cIn / groups;
   const cOutG = cOut / groups;
-  const kc = cInG * field(desc, C_KH) * field(desc, C_KW);
+  const kc = cInG * field(desc, ConvDesc.kh) * field(desc, ConvDesc.kw);
   const p = hOut * wOut;
   const wp = paddedW(desc);
   const plane = paddedH(desc) * wp;
-  const packed = ptr(desc, C_PACKED);
-  const dy = ptr(desc, C_BIAS_OR_DY);
-  const dx = ptr(desc, C_OUT);
-  const table = ptr(desc, C_TAPS);
+  const packed = ptr(desc, ConvDesc.packed);
+  const dy = ptr(desc, ConvDesc.biasOrDy);
+  const dx = ptr(desc, ConvDesc.out);
+  const table = ptr(desc, ConvDesc.taps);
   const padded = isPadded(desc);
-  const target = padded ? ptr(desc, C_PADDED) : dx;
-  const bPanel = ptr(desc, C_SCRATCH) + <usize>chunk * ptr(desc, C_SCRATCH_STRIDE);
+  const target = padded ? ptr(desc, ConvDesc.padded) : dx;
+  const bPanel = ptr(desc, ConvDesc.scratch) + <usize>chunk * ptr(desc, ConvDesc.scratchStride);
   const col = bPanel + (<usize>cOutG * NR << 2);
   const groupBytes = packedABytes(kc, cOutG);
-  const end = shareStart(groups * batch, chunk + 1, chunks);
-  for (let u = shareStart(groups * batch, chunk, chunks); u < end; u++) {
+  const end = chunkStart(groups * batch, chunk + 1, chunks);
+  for (let u = chunkStart(groups * batch, chunk, chunks); u < end; u++) {
     const g = u / batch;
     const n = u - g * batch;
     const ag = packed + <usize>g * groupBytes;
@@ -189,63 +183,63 @@ export function convBackwardInputTask(desc: usize, chunk: i32, chunks: i32): voi
       }
     }
     if (padded) memory.fill(t, 0, <usize>cInG * <usize>plane << 2);
-    col2imAdd(t, col, table, kc, hOut, wOut, field(desc, C_SH), field(desc, C_SW), wp);
+    col2imAdd(t, col, table, kc, hOut, wOut, field(desc, ConvDesc.strideH), field(desc, ConvDesc.strideW), wp);
     if (padded) {
       addInterior(
         dx + ((<usize>first * <usize>h * <usize>w) << 2), t, cInG, h, w,
-        field(desc, C_PT), field(desc, C_PB), field(desc, C_PL), field(desc, C_PR),
+        field(desc, ConvDesc.padTop), field(desc, ConvDesc.padBottom), field(desc, ConvDesc.padLeft), field(desc, ConvDesc.padRight),
       );
     }
   }
 }
 
 /**
- * Backward-weight, chunk `chunk` of `chunks`. Images are taken in blocks of C_BLOCK whose
+ * Backward-weight, chunk `chunk` of `chunks`. Images are taken in blocks of ConvDesc.block whose
  * positions form one GEMM's K. Mode 0: the chunk sums its images into its own partial dw
  * (then `sumPartials`); mode 1: it computes its weight columns over all images straight into dw
  * (zeroed by the caller). Scratch: the block's padded group images (if padded), dy packed as A
  * (cOutG × block·P), one block·P × NR panel, a lane buffer.
  */
 export function convBackwardWeightTask(desc: usize, chunk: i32, chunks: i32): void {
-  const batch = field(desc, C_N);
-  const cIn = field(desc, C_CIN);
-  const h = field(desc, C_H);
-  const w = field(desc, C_W);
-  const cOut = field(desc, C_COUT);
-  const groups = field(desc, C_GROUPS);
-  const hOut = field(desc, C_HOUT);
-  const wOut = field(desc, C_WOUT);
+  const batch = field(desc, ConvDesc.n);
+  const cIn = field(desc, ConvDesc.cIn);
+  const h = field(desc, ConvDesc.h);
+  const w = field(desc, ConvDesc.w);
+  const cOut = field(desc, ConvDesc.cOut);
+  const groups = field(desc, ConvDesc.groups);
+  const hOut = field(desc, ConvDesc.hOut);
+  const wOut = field(desc, ConvDesc.wOut);
   const cInG = cIn / groups;
   const cOutG = cOut / groups;
-  const kc = cInG * field(desc, C_KH) * field(desc, C_KW);
+  const kc = cInG * field(desc, ConvDesc.kh) * field(desc, ConvDesc.kw);
   const p = hOut * wOut;
   const wp = paddedW(desc);
-  const sh = field(desc, C_SH);
-  const sw = field(desc, C_SW);
-  const x = ptr(desc, C_X);
-  const dy = ptr(desc, C_BIAS_OR_DY);
-  const table = ptr(desc, C_TAPS);
-  const block = field(desc, C_BLOCK);
+  const sh = field(desc, ConvDesc.strideH);
+  const sw = field(desc, ConvDesc.strideW);
+  const x = ptr(desc, ConvDesc.x);
+  const dy = ptr(desc, ConvDesc.biasOrDy);
+  const table = ptr(desc, ConvDesc.taps);
+  const block = field(desc, ConvDesc.block);
   const padded = isPadded(desc);
   const padBytes = padded ? <usize>cInG * <usize>paddedH(desc) * <usize>wp << 2 : 0;
-  const scratch = ptr(desc, C_SCRATCH) + <usize>chunk * ptr(desc, C_SCRATCH_STRIDE);
+  const scratch = ptr(desc, ConvDesc.scratch) + <usize>chunk * ptr(desc, ConvDesc.scratchStride);
   const aPacked = scratch + <usize>block * padBytes;
   const bPanel = aPacked + packedABytes(cOutG, block * p);
   const tapLanes = bPanel + (<usize>(block * p) * NR << 2);
   const panels = (kc + NR - 1) / NR;
-  let target = ptr(desc, C_OUT);
+  let target = ptr(desc, ConvDesc.out);
   let n0 = 0;
   let n1 = batch;
   let u0 = 0;
   let u1 = groups * panels;
-  if (field(desc, C_MODE) == 0) {
-    n0 = shareStart(batch, chunk, chunks);
-    n1 = shareStart(batch, chunk + 1, chunks);
-    target = ptr(desc, C_PARTIALS) + (<usize>chunk * <usize>cOut * <usize>kc << 2);
+  if (field(desc, ConvDesc.mode) == 0) {
+    n0 = chunkStart(batch, chunk, chunks);
+    n1 = chunkStart(batch, chunk + 1, chunks);
+    target = ptr(desc, ConvDesc.partials) + (<usize>chunk * <usize>cOut * <usize>kc << 2);
     memory.fill(target, 0, <usize>cOut * <usize>kc << 2);
   } else {
-    u0 = shareStart(u1, chunk, chunks);
-    u1 = shareStart(u1, chunk + 1, chunks);
+    u0 = chunkStart(u1, chunk, chunks);
+    u1 = chunkStart(u1, chunk + 1, chunks);
   }
   for (let b0 = n0; b0 < n1; b0 += block) {
     const count = min(block, n1 - b0);

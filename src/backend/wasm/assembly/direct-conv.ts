@@ -16,13 +16,11 @@
  * row; the arena leaves that much readable slack after every allocation, and values that do not
  * belong to the row are never stored (forward) or are zeroed before they are used (backward).
  *
- * Descriptor: the convolution descriptor (desc.ts C_*), with C_PACKED holding the raw weights
+ * Descriptor: the convolution descriptor (desc.ts C_*), with ConvDesc.packed holding the raw weights
  * `[cOut, 1, kh, kw]` rather than packed panels.
  */
-import {
-  C_BIAS_OR_DY, C_CIN, C_COUT, C_GROUPS, C_HOUT, C_KH, C_KW, C_MODE, C_N, C_OUT, C_PACKED, C_PADDED, C_PARTIALS, C_WOUT, C_X,
-  field, isPadded, paddedH, paddedW, ptr, shareStart,
-} from './desc';
+import { chunkStart, field, isPadded, paddedH, paddedW, ptr } from './desc';
+import { ConvDesc } from './abi';
 
 /** Output columns of one register tile. */
 const COLS: i32 = 16;
@@ -102,34 +100,34 @@ function forwardTile(
 
 /** The input planes the direct kernels read: the padded batch when padded, else x. */
 function planes(desc: usize): usize {
-  return isPadded(desc) ? ptr(desc, C_PADDED) : ptr(desc, C_X);
+  return isPadded(desc) ? ptr(desc, ConvDesc.padded) : ptr(desc, ConvDesc.x);
 }
 
 /**
- * Forward, chunk `chunk` of `chunks`: units (image, group). C_MODE 1 adds to the output (no
+ * Forward, chunk `chunk` of `chunks`: units (image, group). ConvDesc.mode 1 adds to the output (no
  * bias) instead of writing it.
  */
 export function convDirectForwardTask(desc: usize, chunk: i32, chunks: i32): void {
-  const groups = field(desc, C_GROUPS);
-  const cOut = field(desc, C_COUT);
+  const groups = field(desc, ConvDesc.groups);
+  const cOut = field(desc, ConvDesc.cOut);
   const cOutG = cOut / groups;
-  const cIn = field(desc, C_CIN);
-  const kh = field(desc, C_KH);
-  const kw = field(desc, C_KW);
-  const hOut = field(desc, C_HOUT);
-  const wOut = field(desc, C_WOUT);
+  const cIn = field(desc, ConvDesc.cIn);
+  const kh = field(desc, ConvDesc.kh);
+  const kw = field(desc, ConvDesc.kw);
+  const hOut = field(desc, ConvDesc.hOut);
+  const wOut = field(desc, ConvDesc.wOut);
   const wp = paddedW(desc);
   const plane = <usize>paddedH(desc) * <usize>wp;
   const x = planes(desc);
-  const weights = ptr(desc, C_PACKED);
-  const bias = ptr(desc, C_BIAS_OR_DY);
-  const out = ptr(desc, C_OUT);
-  const accumulate = field(desc, C_MODE) == 1;
+  const weights = ptr(desc, ConvDesc.packed);
+  const bias = ptr(desc, ConvDesc.biasOrDy);
+  const out = ptr(desc, ConvDesc.out);
+  const accumulate = field(desc, ConvDesc.mode) == 1;
   const taps = <usize>(kh * kw) << 2;
   const rowBytes = <usize>wp << 2;
-  const units = field(desc, C_N) * groups;
-  const end = shareStart(units, chunk + 1, chunks);
-  for (let unit = shareStart(units, chunk, chunks); unit < end; unit++) {
+  const units = field(desc, ConvDesc.n) * groups;
+  const end = chunkStart(units, chunk + 1, chunks);
+  for (let unit = chunkStart(units, chunk, chunks); unit < end; unit++) {
     const n = unit / groups;
     const g = unit - n * groups;
     const xPlane = x + ((<usize>(n * cIn + g) * plane) << 2);
@@ -180,29 +178,29 @@ function lanesSum(v: v128): f32 {
  *     acc[c, v] += ∂L/∂Y[n, c, i, j…j+3] · X[n, i + u, j + v … j + v + 3]
  *
  * (X being the padded plane of c's group), then writes their lane sums into the chunk's partial
- * dw at `C_PARTIALS + chunk·cOut·kh·kw·4` (added up by `sumPartials`). A row's last, partial
+ * dw at `ConvDesc.partials + chunk·cOut·kh·kw·4` (added up by `sumPartials`). A row's last, partial
  * vector has both operands zeroed past the row's end, so whatever lies there adds nothing.
  */
 export function convDirectWeightTask(desc: usize, chunk: i32, chunks: i32): void {
-  const groups = field(desc, C_GROUPS);
-  const cOut = field(desc, C_COUT);
+  const groups = field(desc, ConvDesc.groups);
+  const cOut = field(desc, ConvDesc.cOut);
   const cOutG = cOut / groups;
-  const cIn = field(desc, C_CIN);
-  const kh = field(desc, C_KH);
-  const kw = field(desc, C_KW);
-  const hOut = field(desc, C_HOUT);
-  const wOut = field(desc, C_WOUT);
+  const cIn = field(desc, ConvDesc.cIn);
+  const kh = field(desc, ConvDesc.kh);
+  const kw = field(desc, ConvDesc.kw);
+  const hOut = field(desc, ConvDesc.hOut);
+  const wOut = field(desc, ConvDesc.wOut);
   const wp = paddedW(desc);
   const plane = <usize>paddedH(desc) * <usize>wp;
   const x = planes(desc);
-  const dy = ptr(desc, C_BIAS_OR_DY);
+  const dy = ptr(desc, ConvDesc.biasOrDy);
   const taps = kh * kw;
   const rowBytes = <usize>wp << 2;
   const outPlane = <usize>hOut * <usize>wOut << 2;
-  const batch = field(desc, C_N);
-  const n0 = shareStart(batch, chunk, chunks);
-  const n1 = shareStart(batch, chunk + 1, chunks);
-  const partial = ptr(desc, C_PARTIALS) + (<usize>(chunk * cOut * taps) << 2);
+  const batch = field(desc, ConvDesc.n);
+  const n0 = chunkStart(batch, chunk, chunks);
+  const n1 = chunkStart(batch, chunk + 1, chunks);
+  const partial = ptr(desc, ConvDesc.partials) + (<usize>(chunk * cOut * taps) << 2);
   const full = wOut & ~3;
   const rest = wOut - full;
   for (let c = 0; c < cOut; ) {

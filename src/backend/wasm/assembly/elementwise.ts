@@ -3,26 +3,25 @@
  * backend uses (f32 where that is exact, f64 and one rounding otherwise), so they agree with it
  * to the last bit wherever the math functions do.
  *
- * Unary op codes (mirrored in ../ops.ts): 0 neg, 1 exp, 2 log, 3 sqrt, 4 abs, 5 square, 6 relu,
- * 7 leakyRelu, 8 sigmoid, 9 tanh, 10 powScalar. Binary: 0 add, 1 sub, 2 mul, 3 div, 4 maximum,
- * 5 minimum, 6 eq, 7 gt, 8 lt.
+ * The op codes are `UnaryCode` and `BinaryCode` of abi.ts.
  */
+import { BinaryCode, UnaryCode } from './abi';
 import { hi, lo, narrow } from './f64x4';
 
 /** `f(v)` of unary op `op` in f64 (the scalar path). */
 function unaryScalar(op: i32, v: f64, alpha: f64): f64 {
   switch (op) {
-    case 0: return -v;
-    case 1: return Math.exp(v);
-    case 2: return Math.log(v);
-    case 3: return Math.sqrt(v);
-    case 4: return Math.abs(v);
-    case 5: return v * v;
-    case 6: return v > 0 ? v : 0;
-    case 7: return v > 0 ? v : alpha * v;
-    case 8: return 1 / (1 + Math.exp(-v));
-    case 9: return Math.tanh(v);
-    default: return Math.pow(v, alpha);
+    case UnaryCode.neg: return -v;
+    case UnaryCode.exp: return Math.exp(v);
+    case UnaryCode.log: return Math.log(v);
+    case UnaryCode.sqrt: return Math.sqrt(v);
+    case UnaryCode.abs: return Math.abs(v);
+    case UnaryCode.square: return v * v;
+    case UnaryCode.relu: return v > 0 ? v : 0;
+    case UnaryCode.leakyRelu: return v > 0 ? v : alpha * v;
+    case UnaryCode.sigmoid: return 1 / (1 + Math.exp(-v));
+    case UnaryCode.tanh: return Math.tanh(v);
+    default: return Math.pow(v, alpha); // powScalar
   }
 }
 
@@ -31,11 +30,11 @@ function unaryScalar(op: i32, v: f64, alpha: f64): f64 {
 @inline
 function unaryVector(op: i32, v: v128, alpha: v128): v128 {
   switch (op) {
-    case 0: return f32x4.neg(v);
-    case 3: return f32x4.sqrt(v);
-    case 4: return f32x4.abs(v);
-    case 5: return f32x4.mul(v, v);
-    case 6: return v128.and(v, f32x4.gt(v, f32x4.splat(0)));
+    case UnaryCode.neg: return f32x4.neg(v);
+    case UnaryCode.sqrt: return f32x4.sqrt(v);
+    case UnaryCode.abs: return f32x4.abs(v);
+    case UnaryCode.square: return f32x4.mul(v, v);
+    case UnaryCode.relu: return v128.and(v, f32x4.gt(v, f32x4.splat(0)));
     default: {
       // leakyRelu: alpha·v in f64, rounded once
       const neg = narrow(f64x2.mul(lo(v), alpha), f64x2.mul(hi(v), alpha));
@@ -47,7 +46,7 @@ function unaryVector(op: i32, v: v128, alpha: v128): v128 {
 /** `out[i] = f(x[i])`. */
 export function unary(op: i32, x: usize, out: usize, n: i32, alpha: f64): void {
   let i = 0;
-  if (op == 0 || op == 3 || op == 4 || op == 5 || op == 6 || op == 7) {
+  if (op == UnaryCode.neg || op == UnaryCode.sqrt || op == UnaryCode.abs || op == UnaryCode.square || op == UnaryCode.relu || op == UnaryCode.leakyRelu) {
     const a = f64x2.splat(alpha);
     for (; i + 4 <= n; i += 4) {
       const off = <usize>i << 2;
@@ -63,17 +62,17 @@ export function unary(op: i32, x: usize, out: usize, n: i32, alpha: f64): void {
 /** `dy · f'(x)` in f64, given `y = f(x)`. */
 function derivativeScalar(op: i32, x: f64, y: f64, dy: f64, alpha: f64): f64 {
   switch (op) {
-    case 0: return dy * -1;
-    case 1: return dy * y;
-    case 2: return dy * (1 / x);
-    case 3: return dy * (0.5 / y);
-    case 4: return dy * (x > 0 ? 1 : x < 0 ? -1 : 0);
-    case 5: return dy * (2 * x);
-    case 6: return dy * (x > 0 ? 1 : 0);
-    case 7: return dy * (x > 0 ? 1 : alpha);
-    case 8: return dy * (y * (1 - y));
-    case 9: return dy * (1 - y * y);
-    default: return dy * (alpha * Math.pow(x, alpha - 1));
+    case UnaryCode.neg: return dy * -1;
+    case UnaryCode.exp: return dy * y;
+    case UnaryCode.log: return dy * (1 / x);
+    case UnaryCode.sqrt: return dy * (0.5 / y);
+    case UnaryCode.abs: return dy * (x > 0 ? 1 : x < 0 ? -1 : 0);
+    case UnaryCode.square: return dy * (2 * x);
+    case UnaryCode.relu: return dy * (x > 0 ? 1 : 0);
+    case UnaryCode.leakyRelu: return dy * (x > 0 ? 1 : alpha);
+    case UnaryCode.sigmoid: return dy * (y * (1 - y));
+    case UnaryCode.tanh: return dy * (1 - y * y);
+    default: return dy * (alpha * Math.pow(x, alpha - 1)); // powScalar
   }
 }
 
@@ -83,12 +82,12 @@ function derivativeScalar(op: i32, x: f64, y: f64, dy: f64, alpha: f64): f64 {
 function derivativeHalf(op: i32, x: v128, y: v128, dy: v128, alpha: v128): v128 {
   const one = f64x2.splat(1);
   switch (op) {
-    case 1: return f64x2.mul(dy, y);
-    case 2: return f64x2.mul(dy, f64x2.div(one, x));
-    case 3: return f64x2.mul(dy, f64x2.div(f64x2.splat(0.5), y));
-    case 5: return f64x2.mul(dy, f64x2.add(x, x));
-    case 7: return f64x2.mul(dy, v128.bitselect(one, alpha, f64x2.gt(x, f64x2.splat(0))));
-    case 8: return f64x2.mul(dy, f64x2.mul(y, f64x2.sub(one, y)));
+    case UnaryCode.exp: return f64x2.mul(dy, y);
+    case UnaryCode.log: return f64x2.mul(dy, f64x2.div(one, x));
+    case UnaryCode.sqrt: return f64x2.mul(dy, f64x2.div(f64x2.splat(0.5), y));
+    case UnaryCode.square: return f64x2.mul(dy, f64x2.add(x, x));
+    case UnaryCode.leakyRelu: return f64x2.mul(dy, v128.bitselect(one, alpha, f64x2.gt(x, f64x2.splat(0))));
+    case UnaryCode.sigmoid: return f64x2.mul(dy, f64x2.mul(y, f64x2.sub(one, y)));
     default: return f64x2.mul(dy, f64x2.sub(one, f64x2.mul(y, y))); // tanh
   }
 }
@@ -96,7 +95,7 @@ function derivativeHalf(op: i32, x: v128, y: v128, dy: v128, alpha: v128): v128 
 /** `dx[i] = dy[i] · f'(x[i])`, given `y = f(x)`. */
 export function unaryBackward(op: i32, x: usize, y: usize, dy: usize, dx: usize, n: i32, alpha: f64): void {
   let i = 0;
-  if (op == 0 || op == 4 || op == 6) {
+  if (op == UnaryCode.neg || op == UnaryCode.abs || op == UnaryCode.relu) {
     // the factor is exactly 0, ±1: one f32 product is the f64 product rounded
     const zero = f32x4.splat(0);
     for (; i + 4 <= n; i += 4) {
@@ -104,12 +103,12 @@ export function unaryBackward(op: i32, x: usize, y: usize, dy: usize, dx: usize,
       const xv = v128.load(x + off);
       const g = v128.load(dy + off);
       let factor: v128;
-      if (op == 0) factor = f32x4.splat(-1);
-      else if (op == 6) factor = v128.and(f32x4.splat(1), f32x4.gt(xv, zero));
+      if (op == UnaryCode.neg) factor = f32x4.splat(-1);
+      else if (op == UnaryCode.relu) factor = v128.and(f32x4.splat(1), f32x4.gt(xv, zero));
       else factor = v128.or(v128.and(f32x4.splat(1), f32x4.gt(xv, zero)), v128.and(f32x4.splat(-1), f32x4.lt(xv, zero)));
       v128.store(dx + off, f32x4.mul(g, factor));
     }
-  } else if (op != 10) {
+  } else if (op != UnaryCode.powScalar) {
     // the rest but powScalar: the reference's f64 expression, rounded once
     const a = f64x2.splat(alpha);
     for (; i + 4 <= n; i += 4) {
@@ -148,15 +147,15 @@ export function axpy(a: usize, b: usize, alpha: f64, out: usize, n: i32): void {
 function binaryVector(op: i32, a: v128, b: v128): v128 {
   const one = f32x4.splat(1);
   switch (op) {
-    case 0: return f32x4.add(a, b);
-    case 1: return f32x4.sub(a, b);
-    case 2: return f32x4.mul(a, b);
-    case 3: return f32x4.div(a, b);
-    case 4: return v128.bitselect(a, b, f32x4.ge(a, b));
-    case 5: return v128.bitselect(a, b, f32x4.le(a, b));
-    case 6: return v128.and(one, f32x4.eq(a, b));
-    case 7: return v128.and(one, f32x4.gt(a, b));
-    default: return v128.and(one, f32x4.lt(a, b));
+    case BinaryCode.add: return f32x4.add(a, b);
+    case BinaryCode.sub: return f32x4.sub(a, b);
+    case BinaryCode.mul: return f32x4.mul(a, b);
+    case BinaryCode.div: return f32x4.div(a, b);
+    case BinaryCode.maximum: return v128.bitselect(a, b, f32x4.ge(a, b));
+    case BinaryCode.minimum: return v128.bitselect(a, b, f32x4.le(a, b));
+    case BinaryCode.eq: return v128.and(one, f32x4.eq(a, b));
+    case BinaryCode.gt: return v128.and(one, f32x4.gt(a, b));
+    default: return v128.and(one, f32x4.lt(a, b)); // lt
   }
 }
 
@@ -165,15 +164,15 @@ function binaryVector(op: i32, a: v128, b: v128): v128 {
 @inline
 function binaryScalar(op: i32, a: f32, b: f32): f32 {
   switch (op) {
-    case 0: return a + b;
-    case 1: return a - b;
-    case 2: return a * b;
-    case 3: return a / b;
-    case 4: return a >= b ? a : b;
-    case 5: return a <= b ? a : b;
-    case 6: return a == b ? 1 : 0;
-    case 7: return a > b ? 1 : 0;
-    default: return a < b ? 1 : 0;
+    case BinaryCode.add: return a + b;
+    case BinaryCode.sub: return a - b;
+    case BinaryCode.mul: return a * b;
+    case BinaryCode.div: return a / b;
+    case BinaryCode.maximum: return a >= b ? a : b;
+    case BinaryCode.minimum: return a <= b ? a : b;
+    case BinaryCode.eq: return a == b ? 1 : 0;
+    case BinaryCode.gt: return a > b ? 1 : 0;
+    default: return a < b ? 1 : 0; // lt
   }
 }
 

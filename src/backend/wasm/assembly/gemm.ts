@@ -11,10 +11,7 @@
  * Strides are in elements, pointers in bytes.
  */
 
-/** Rows of a register tile. */
-export const MR: i32 = 4;
-/** Columns of a register tile (two f32x4). */
-export const NR: i32 = 8;
+import { MR, NR } from './abi';
 
 /** The tile starts from zero and overwrites C. */
 export const INIT_ZERO: i32 = 0;

@@ -12,7 +12,7 @@
  * Offsets below are in elements of the padded image `[cInG, hp, wp]`: a position's window starts
  * at `i·sh·wp + jj·sw`, a tap `(c, u, v)` adds `c·hp·wp + u·dh·wp + v·dw` (the tap table).
  */
-import { NR } from './gemm';
+import { NR } from './abi';
 
 /**
  * Fills `table` (Kc i32) with the element offset of every tap `(c, u, v)` (c-major, as the

@@ -1,30 +1,28 @@
 /** Batched matrix product on the packed GEMM: `out[t] = a[t] · b[t]`, row-major m×k times k×n. */
-import { INIT_COLUMN_BIAS, INIT_ZERO, MR, NR, microKernel, packA, packBPanel, packedABytes } from './gemm';
-import {
-  G_A, G_B, G_BIAS, G_K, G_M, G_N, G_OUT, G_SCRATCH, G_SCRATCH_STRIDE, G_TRANS_A, G_TRANS_B,
-  M_A, M_B, M_BATCH, M_K, M_M, M_N, M_OUT, M_SCRATCH, M_SCRATCH_STRIDE, field, ptr, shareStart,
-} from './desc';
+import { INIT_COLUMN_BIAS, INIT_ZERO, microKernel, packA, packBPanel, packedABytes } from './gemm';
+import { chunkStart, field, ptr } from './desc';
+import { GemmDesc, MatmulDesc, MR, NR } from './abi';
 
 /**
- * Chunk `chunk` of `chunks`: its share of the (batch, column panel) units. Each unit computes
+ * Chunk `chunk` of `chunks`: its run of the (batch, column panel) units. Each unit computes
  * all m rows of NR output columns, so every output element is computed by one chunk in the
  * same order whatever the chunk count. Scratch per chunk: packed A, then one B panel.
  */
 export function matmulTask(desc: usize, chunk: i32, chunks: i32): void {
-  const batch = field(desc, M_BATCH);
-  const m = field(desc, M_M);
-  const k = field(desc, M_K);
-  const n = field(desc, M_N);
-  const a = ptr(desc, M_A);
-  const b = ptr(desc, M_B);
-  const out = ptr(desc, M_OUT);
-  const aPacked = ptr(desc, M_SCRATCH) + <usize>chunk * ptr(desc, M_SCRATCH_STRIDE);
+  const batch = field(desc, MatmulDesc.batch);
+  const m = field(desc, MatmulDesc.m);
+  const k = field(desc, MatmulDesc.k);
+  const n = field(desc, MatmulDesc.n);
+  const a = ptr(desc, MatmulDesc.a);
+  const b = ptr(desc, MatmulDesc.b);
+  const out = ptr(desc, MatmulDesc.out);
+  const aPacked = ptr(desc, MatmulDesc.scratch) + <usize>chunk * ptr(desc, MatmulDesc.scratchStride);
   const bPanel = aPacked + packedABytes(m, k);
   const panels = (n + NR - 1) / NR;
   const units = batch * panels;
-  const end = shareStart(units, chunk + 1, chunks);
+  const end = chunkStart(units, chunk + 1, chunks);
   let packedFor = -1;
-  for (let u = shareStart(units, chunk, chunks); u < end; u++) {
+  for (let u = chunkStart(units, chunk, chunks); u < end; u++) {
     const t = u / panels;
     const j0 = (u - t * panels) * NR;
     const cols = min(NR, n - j0);
@@ -42,29 +40,29 @@ export function matmulTask(desc: usize, chunk: i32, chunks: i32): void {
 
 /**
  * One product `out = op(a) · op(b) (+ bias)`, row-major out m×n: op(a) is m×k (a stored k×m
- * when G_TRANS_A), op(b) is k×n (b stored n×k when G_TRANS_B), bias (n values, or 0) added to
+ * when GemmDesc.transA), op(b) is k×n (b stored n×k when GemmDesc.transB), bias (n values, or 0) added to
  * every row. The transposes are read by the packing, never materialized. Chunk `chunk` of
- * `chunks` computes its share of the NR-column panels, all m rows each (so every element is
+ * `chunks` computes its run of the NR-column panels, all m rows each (so every element is
  * computed in the same order whatever the chunk count). Scratch per chunk: packed A, one B
  * panel, one NR-value bias panel.
  */
 export function gemmTask(desc: usize, chunk: i32, chunks: i32): void {
-  const m = field(desc, G_M);
-  const k = field(desc, G_K);
-  const n = field(desc, G_N);
-  const transA = field(desc, G_TRANS_A) != 0;
-  const transB = field(desc, G_TRANS_B) != 0;
-  const bias = ptr(desc, G_BIAS);
-  const out = ptr(desc, G_OUT);
-  const aPacked = ptr(desc, G_SCRATCH) + <usize>chunk * ptr(desc, G_SCRATCH_STRIDE);
+  const m = field(desc, GemmDesc.m);
+  const k = field(desc, GemmDesc.k);
+  const n = field(desc, GemmDesc.n);
+  const transA = field(desc, GemmDesc.transA) != 0;
+  const transB = field(desc, GemmDesc.transB) != 0;
+  const bias = ptr(desc, GemmDesc.bias);
+  const out = ptr(desc, GemmDesc.out);
+  const aPacked = ptr(desc, GemmDesc.scratch) + <usize>chunk * ptr(desc, GemmDesc.scratchStride);
   const bPanel = aPacked + packedABytes(m, k);
   const biasPanel = bPanel + (<usize>(k * NR) << 2);
   const panels = (n + NR - 1) / NR;
-  const start = shareStart(panels, chunk, chunks);
-  const end = shareStart(panels, chunk + 1, chunks);
+  const start = chunkStart(panels, chunk, chunks);
+  const end = chunkStart(panels, chunk + 1, chunks);
   if (start >= end) return;
-  packA(aPacked, ptr(desc, G_A), transA ? 1 : k, transA ? m : 1, m, k);
-  const b = ptr(desc, G_B);
+  packA(aPacked, ptr(desc, GemmDesc.a), transA ? 1 : k, transA ? m : 1, m, k);
+  const b = ptr(desc, GemmDesc.b);
   for (let u = start; u < end; u++) {
     const j0 = u * NR;
     const cols = min(NR, n - j0);

@@ -3,10 +3,8 @@
  * stride (sh, sw) and padding (ph, pw), output hOut × wOut (see pool-geometry.ts). Sums and
  * divisions are in f64 as in the reference backend.
  */
-import {
-  P_ARGMAX, P_H, P_HOUT, P_KH, P_KW, P_OUT, P_PH, P_PLANES, P_PW, P_RELU, P_SH, P_SW, P_W, P_WOUT, P_X, P_Y, field, ptr, shareStart,
-} from './desc';
-
+import { chunkStart, field, ptr } from './desc';
+import { PoolDesc } from './abi';
 
 /**
  * One output row of 2×2, stride-2 max pooling without padding, four outputs at a time: the
@@ -153,49 +151,49 @@ export function maskMaxima(y: usize, argmax: usize, dx: usize, planes: i32, h: i
 }
 
 /**
- * Max pooling (of relu(x) when P_RELU is 1) as a parallel task: chunk `chunk` pools its share of
+ * Max pooling (of relu(x) when PoolDesc.relu is 1) as a parallel task: chunk `chunk` pools its run of
  * the planes (descriptor P_*).
  */
 export function maxPoolTask(desc: usize, chunk: i32, chunks: i32): void {
-  const planes = field(desc, P_PLANES);
-  const first = shareStart(planes, chunk, chunks);
-  const count = shareStart(planes, chunk + 1, chunks) - first;
+  const planes = field(desc, PoolDesc.planes);
+  const first = chunkStart(planes, chunk, chunks);
+  const count = chunkStart(planes, chunk + 1, chunks) - first;
   if (count <= 0) return;
-  const h = field(desc, P_H);
-  const w = field(desc, P_W);
-  const hOut = field(desc, P_HOUT);
-  const wOut = field(desc, P_WOUT);
+  const h = field(desc, PoolDesc.h);
+  const w = field(desc, PoolDesc.w);
+  const hOut = field(desc, PoolDesc.hOut);
+  const wOut = field(desc, PoolDesc.wOut);
   const inPlane = <usize>h * <usize>w << 2;
   const outPlane = <usize>hOut * <usize>wOut << 2;
   maxPool(
-    ptr(desc, P_X) + <usize>first * inPlane, ptr(desc, P_OUT) + <usize>first * outPlane, ptr(desc, P_ARGMAX) + <usize>first * outPlane,
-    count, h, w, field(desc, P_KH), field(desc, P_KW), field(desc, P_SH), field(desc, P_SW), field(desc, P_PH), field(desc, P_PW),
-    hOut, wOut, field(desc, P_RELU) != 0,
+    ptr(desc, PoolDesc.x) + <usize>first * inPlane, ptr(desc, PoolDesc.out) + <usize>first * outPlane, ptr(desc, PoolDesc.argmax) + <usize>first * outPlane,
+    count, h, w, field(desc, PoolDesc.kh), field(desc, PoolDesc.kw), field(desc, PoolDesc.strideH), field(desc, PoolDesc.strideW), field(desc, PoolDesc.padH), field(desc, PoolDesc.padW),
+    hOut, wOut, field(desc, PoolDesc.relu) != 0,
   );
 }
 
 /**
- * The gradient of max pooling (of relu(x) when P_RELU is 1) as a parallel task: chunk `chunk`
- * zeroes its share of the planes of dx (P_X), routes dy (P_OUT) to the maxima (P_ARGMAX) and,
- * with relu, masks them by the pooled outputs (P_Y): `maxPoolBackward` then `maskMaxima`.
+ * The gradient of max pooling (of relu(x) when PoolDesc.relu is 1) as a parallel task: chunk `chunk`
+ * zeroes its run of the planes of dx (PoolDesc.x), routes dy (PoolDesc.out) to the maxima (PoolDesc.argmax) and,
+ * with relu, masks them by the pooled outputs (PoolDesc.y): `maxPoolBackward` then `maskMaxima`.
  */
 export function maxPoolBackwardTask(desc: usize, chunk: i32, chunks: i32): void {
-  const planes = field(desc, P_PLANES);
-  const first = shareStart(planes, chunk, chunks);
-  const count = shareStart(planes, chunk + 1, chunks) - first;
+  const planes = field(desc, PoolDesc.planes);
+  const first = chunkStart(planes, chunk, chunks);
+  const count = chunkStart(planes, chunk + 1, chunks) - first;
   if (count <= 0) return;
-  const h = field(desc, P_H);
-  const w = field(desc, P_W);
-  const hOut = field(desc, P_HOUT);
-  const wOut = field(desc, P_WOUT);
+  const h = field(desc, PoolDesc.h);
+  const w = field(desc, PoolDesc.w);
+  const hOut = field(desc, PoolDesc.hOut);
+  const wOut = field(desc, PoolDesc.wOut);
   const inPlane = <usize>h * <usize>w << 2;
   const outPlane = <usize>hOut * <usize>wOut << 2;
-  const dx = ptr(desc, P_X) + <usize>first * inPlane;
-  const dy = ptr(desc, P_OUT) + <usize>first * outPlane;
-  const argmax = ptr(desc, P_ARGMAX) + <usize>first * outPlane;
+  const dx = ptr(desc, PoolDesc.x) + <usize>first * inPlane;
+  const dy = ptr(desc, PoolDesc.out) + <usize>first * outPlane;
+  const argmax = ptr(desc, PoolDesc.argmax) + <usize>first * outPlane;
   memory.fill(dx, 0, <usize>count * inPlane);
   maxPoolBackward(dy, argmax, dx, count, h, w, hOut, wOut);
-  if (field(desc, P_RELU) != 0) maskMaxima(ptr(desc, P_Y) + <usize>first * outPlane, argmax, dx, count, h, w, hOut, wOut);
+  if (field(desc, PoolDesc.relu) != 0) maskMaxima(ptr(desc, PoolDesc.y) + <usize>first * outPlane, argmax, dx, count, h, w, hOut, wOut);
 }
 
 /** Average pooling; `countIncludePad` counts the padded window (clipped to the padded input) in the divisor. */
