@@ -1,15 +1,40 @@
 /** Shared test utilities: the backend loop, seeded inputs, and closeness assertions. */
-import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Generator, Tensor, getBackend, listBackends, randn, setBackend, tensor } from '../src/index.js';
 import type { DType } from '../src/index.js';
+import { wasmUnavailableReason } from '../src/backend/registry.js';
 
 /**
- * Runs `body` once per available backend (one test body for every backend): `ref` always, and
- * every fast backend that loads on this machine (`wasm`); the previously selected backend is
- * restored afterwards.
+ * Why tests of the wasm backend are skipped here, or null where they run. They are skipped —
+ * visibly, with the backend's load error in the title — only where `CONVNET_ALLOW_NO_WASM=1`
+ * says that a runtime without WebAssembly SIMD is expected. Everywhere else (Node 20+, CI) they
+ * run, so a wasm backend that fails to load fails them with its reason.
+ */
+export function wasmSkipReason(): string | null {
+  const reason = wasmUnavailableReason();
+  if (reason === null || process.env.CONVNET_ALLOW_NO_WASM !== '1') return null;
+  return `skipped: the wasm backend does not load here (${reason})`;
+}
+
+/** `it` for a test that needs the wasm backend: a visible skip, naming the reason, where `wasmSkipReason` gives one. */
+export function itNeedsWasm(title: string, fn: () => unknown, timeout?: number): void {
+  const skip = wasmSkipReason();
+  if (skip !== null) it.skip(`${title} — ${skip}`, fn);
+  else it(title, fn, timeout);
+}
+
+/**
+ * Runs `body` once per backend (one test body for every backend): `ref`, `wasm`, and any other
+ * registered one; the previously selected backend is restored afterwards. Where wasm does not
+ * load, its run is a visible skip or a failure, as `wasmSkipReason` says.
  */
 export function describeEachBackend(title: string, body: (backend: string) => void): void {
-  for (const name of listBackends()) {
+  for (const name of new Set(['ref', 'wasm', ...listBackends()])) {
+    const skip = name === 'wasm' ? wasmSkipReason() : null;
+    if (skip !== null) {
+      describe.skip(`${title} [${name}] — ${skip}`, () => body(name));
+      continue;
+    }
     describe(`${title} [${name}]`, () => {
       let previous = 'ref';
       beforeAll(() => {

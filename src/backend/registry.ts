@@ -136,6 +136,12 @@ export function listBackends(): string[] {
   return [...backends.keys()];
 }
 
+/** Why the wasm backend cannot be used here (the error of loading it), or null where it loads. */
+export function wasmUnavailableReason(): string | null {
+  const w = wasmBackend();
+  return w instanceof Error ? w.message : null;
+}
+
 /** The backend that runs kernels for tensors of `dtype`. */
 export function backendFor(dtype: DType): Backend {
   return dtype === 'float32' ? selected() : refBackend;

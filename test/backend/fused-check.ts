@@ -20,14 +20,18 @@ export const EPILOGUES: { label: string; relu: boolean; pool: Pool2dOptions | nu
   { label: 'none', relu: false, pool: null },
 ];
 
-/** The epilogue for a convolution's output, or null where the pooling does not fit it. */
-export function epilogueFor(g: ConvGeometry, relu: boolean, pool: Pool2dOptions | null): ConvEpilogue | null {
-  if (pool === null) return { relu, pool: null };
-  try {
-    return { relu, pool: poolGeometry('maxPool2d', [g.n, g.cOut, g.hOut, g.wOut], pool) };
-  } catch {
-    return null;
+/**
+ * The epilogue for a convolution's output, or why it cannot have it: a pooling window larger than
+ * the padded output (the checked blocks include tiny outputs).
+ */
+export function epilogueFor(g: ConvGeometry, relu: boolean, pool: Pool2dOptions | null): { epilogue: ConvEpilogue } | { skip: string } {
+  if (pool === null) return { epilogue: { relu, pool: null } };
+  const [k, p] = [pool.kernelSize, pool.padding ?? 0];
+  if (typeof k !== 'number' || typeof p !== 'number') throw new Error('epilogueFor: the checked poolings have square windows and paddings');
+  if (k > g.hOut + 2 * p || k > g.wOut + 2 * p) {
+    return { skip: `skipped: a ${k}x${k} window with padding ${p} does not fit the ${g.hOut}x${g.wOut} convolution output` };
   }
+  return { epilogue: { relu, pool: poolGeometry('maxPool2d', [g.n, g.cOut, g.hOut, g.wOut], pool) } };
 }
 
 /** Normal samples, with a quarter of them set to exactly 0 (ReLU's and pooling's ties). */

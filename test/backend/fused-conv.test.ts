@@ -17,13 +17,13 @@ const CASES: [string, Shape, Shape, Conv2dOptions][] = [
 ];
 
 describe('ref fusedConv2d / fusedConv2dBackward = the separate kernels', () => {
-  const g = new Generator(77);
   for (const [label, x, w, options] of CASES) {
-    it(label, () => {
+    describe(`${label} x=${JSON.stringify(x)} w=${JSON.stringify(w)} ${JSON.stringify(options)}`, () => {
       const c = convGeometry('conv2d', x, w, options, 2);
       for (const ep of EPILOGUES) {
         const e = epilogueFor(c, ep.relu, ep.pool);
-        if (e !== null) checkFusedBlock(refBackend, c, e, g, `${label}, ${ep.label}`);
+        if ('skip' in e) it.skip(`${ep.label} — ${e.skip}`, () => {});
+        else it(ep.label, () => checkFusedBlock(refBackend, c, e.epilogue, new Generator(77), `${label}, ${ep.label}`));
       }
     });
   }

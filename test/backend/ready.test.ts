@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createWasmBackend, createWasmBackendAsync } from '../../src/backend/wasm/index.js';
 import { convGeometry } from '../../src/geometry/conv.js';
 import { Generator, getBackend, listBackends, ready, setBackend } from '../../src/index.js';
+import { itNeedsWasm } from '../helpers.js';
 
 describe('ready()', () => {
   it('resolves to the selected backend, wasm by default where it loads, and keeps a chosen one', async () => {
@@ -17,7 +18,7 @@ describe('ready()', () => {
     setBackend(expected);
   });
 
-  it.skipIf(!listBackends().includes('wasm'))('createWasmBackendAsync computes what createWasmBackend does (needs wasm: skipped where it does not load)', async () => {
+  itNeedsWasm('createWasmBackendAsync computes what createWasmBackend does', async () => {
     const g = new Generator(5);
     const x = Float32Array.from({ length: 2 * 3 * 7 * 6 }, () => g.normal());
     const w = Float32Array.from({ length: 4 * 3 * 3 * 3 }, () => g.normal());

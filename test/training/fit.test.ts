@@ -1,6 +1,7 @@
 /** The training loop learns real digits, and is bit-for-bit deterministic for a seed. */
 import { describe, expect, it } from 'vitest';
-import { Generator, getBackend, lenet5, listBackends, setBackend } from '../../src/index.js';
+import { Generator, getBackend, lenet5, setBackend } from '../../src/index.js';
+import { itNeedsWasm } from '../helpers.js';
 import { fit, type FitConfig } from '../../src/training/fit.js';
 import { evaluate } from '../../src/training/evaluate.js';
 import { loadSplits } from '../../src/data/splits.js';
@@ -54,7 +55,7 @@ describe('fit', () => {
     expect(c.weights[0]).not.toEqual(a.weights[0]);
   }, 120_000);
 
-  it.skipIf(!listBackends().includes('wasm'))('the wasm backend (the default) trains to the same accuracy as ref', async () => {
+  itNeedsWasm('the wasm backend (the default) trains to the same accuracy as ref', async () => {
     const previous = getBackend();
     const results: Record<string, { loss: number; accuracy: number }> = {};
     try {

@@ -1,0 +1,108 @@
+/**
+ * The wasm elementwise kernels against the reference, with NaN, ±Infinity and ±0 among the
+ * inputs: exact agreement, except the transcendental functions (rtol 1e-6, see compare.ts).
+ */
+import { it } from 'vitest';
+import type { BinaryOp, UnaryOp } from '../../../src/backend/backend.js';
+import { refBackend } from '../../../src/backend/ref/index.js';
+import { type Shape, broadcastShapes, sizeOf } from '../../../src/tensor/shape.js';
+import { type KernelTests, type KernelsOf, abs, describeWasm, expectSame, expectWithin, randomF32, seeded } from './compare.js';
+
+const UNARY_OPS: UnaryOp[] = ['neg', 'exp', 'log', 'sqrt', 'abs', 'square', 'relu', 'leakyRelu', 'sigmoid', 'tanh', 'powScalar'];
+/** Ops whose reference uses Math library functions that may differ in the last bit. */
+const TRANSCENDENTAL: UnaryOp[] = ['exp', 'log', 'sigmoid', 'tanh', 'powScalar'];
+const BINARY_OPS: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'eq', 'gt', 'lt'];
+
+/** Operand shapes `[a, b]`: equal, scalar, trailing, middle and leading broadcasts. */
+const BROADCASTS: [Shape, Shape][] = [
+  [[37], [37]],
+  [[4, 5], [4, 5]],
+  [[4, 5], []],
+  [[], [6, 3]],
+  [[4, 5], [5]],
+  [[4, 1], [4, 7]],
+  [[2, 1, 3], [2, 4, 1]],
+  [[3, 6, 5, 7], [1, 6, 1, 1]],
+  [[1, 6, 1, 1], [3, 6, 5, 7]],
+  [[], []],
+  [[2, 3, 1, 5], [3, 4, 1]],
+];
+
+const tests: Record<KernelsOf<'elementwise'>, KernelTests> = {
+  unary(wasm) {
+    for (const op of UNARY_OPS) {
+      it(op, () => {
+        const g = seeded(`unary ${op}`);
+        for (const alpha of op === 'powScalar' ? [2, 3, 0.5, -1.5] : [0.01, 0.2]) {
+          for (const n of [1, 3, 4, 37, 1000]) {
+            const x = randomF32(n, g, n > 4 ? 5 : 0);
+            const [actual, expected] = [new Float32Array(n), new Float32Array(n)];
+            wasm.unary(op, x, actual, alpha);
+            refBackend.unary(op, x, expected, alpha);
+            const label = `unary ${op} alpha ${alpha} n ${n}`;
+            if (TRANSCENDENTAL.includes(op)) expectWithin(actual, expected, abs(expected), 1e-6, label);
+            else expectSame(actual, expected, label);
+          }
+        }
+      });
+    }
+  },
+  unaryBackward(wasm) {
+    for (const op of UNARY_OPS) {
+      it(op, () => {
+        const g = seeded(`unaryBackward ${op}`);
+        for (const alpha of op === 'powScalar' ? [2, 3, 0.5] : [0.01, 0.2]) {
+          for (const n of [1, 5, 37, 1000]) {
+            const x = randomF32(n, g, n > 4 ? 5 : 0);
+            const y = new Float32Array(n);
+            refBackend.unary(op, x, y, alpha);
+            const dy = randomF32(n, g);
+            const [actual, expected] = [new Float32Array(n), new Float32Array(n)];
+            wasm.unaryBackward(op, x, y, dy, actual, alpha);
+            refBackend.unaryBackward(op, x, y, dy, expected, alpha);
+            const label = `unaryBackward ${op} alpha ${alpha} n ${n}`;
+            if (op === 'powScalar') expectWithin(actual, expected, abs(expected), 1e-6, label);
+            else expectSame(actual, expected, label);
+          }
+        }
+      });
+    }
+  },
+  binary(wasm) {
+    for (const op of BINARY_OPS) {
+      for (const [as, bs] of BROADCASTS) {
+        const label = `${op} a=${JSON.stringify(as)} b=${JSON.stringify(bs)}`;
+        it(label, () => {
+          const g = seeded(`binary ${label}`);
+          const outShape = broadcastShapes(op, as, bs);
+          const a = randomF32(sizeOf(as), g, sizeOf(as) > 4 ? 3 : 0);
+          const b = randomF32(sizeOf(bs), g);
+          // equal pairs, so that eq, maximum and minimum see ties
+          if (a.length === b.length) for (let i = 0; i < a.length; i += 3) b[i] = a[i];
+          const size = sizeOf(outShape);
+          const [actual, expected] = [new Float32Array(size), new Float32Array(size)];
+          wasm.binary(op, a, as, b, bs, actual, outShape);
+          refBackend.binary(op, a, as, b, bs, expected, outShape);
+          expectSame(actual, expected, `binary ${label}`);
+        });
+      }
+    }
+  },
+  axpy(wasm) {
+    for (const n of [1, 4, 37, 1000]) {
+      it(`n=${n}`, () => {
+        const g = seeded(`axpy ${n}`);
+        for (const alpha of [-0.1, 1, 3.3e-3]) {
+          const a = randomF32(n, g);
+          const b = randomF32(n, g);
+          const [actual, expected] = [new Float32Array(n), new Float32Array(n)];
+          wasm.axpy(a, b, alpha, actual);
+          refBackend.axpy(a, b, alpha, expected);
+          expectSame(actual, expected, `axpy n ${n} alpha ${alpha}`);
+        }
+      });
+    }
+  },
+};
+
+describeWasm('elementwise', tests);
