@@ -5,8 +5,7 @@
  *
  * Uses only the public API (`convnet-ts`, resolved to dist/ through the package's own exports).
  */
-import * as ct from 'convnet-ts';
-import { F, Generator, Tensor, data, nn, noGrad, optim, randn } from 'convnet-ts';
+import { F, Generator, Tensor, data, getBackend, getNumThreads, noGrad, optim, randn, setBackend, setNumThreads } from 'convnet-ts';
 import {
   LEARNING_RATE,
   MOMENTUM,
@@ -25,63 +24,23 @@ import {
   readEpochData,
   requireArg,
 } from './common.js';
-
-/** The W1 network: LeNet-5 with ReLU, max pooling and a full C3, linear 400→120→84→10. */
-function lenet(generator: Generator): nn.Sequential {
-  const init = { generator };
-  return new nn.Sequential(
-    new nn.Conv2d(1, 6, 5, { padding: 2, ...init }),
-    new nn.ReLU(),
-    new nn.MaxPool2d(2),
-    new nn.Conv2d(6, 16, 5, init),
-    new nn.ReLU(),
-    new nn.MaxPool2d(2),
-    new nn.Flatten(),
-    new nn.Linear(400, 120, init),
-    new nn.ReLU(),
-    new nn.Linear(120, 84, init),
-    new nn.ReLU(),
-    new nn.Linear(84, 10, init),
-  );
-}
-
-function labels(n: number): Int32Array {
-  return Int32Array.from({ length: n }, (_, i) => (i * 7) % 10);
-}
+import { lenet, trainingLabels } from './convnet_models.js';
 
 /**
- * Selects `name` for float32 work, with `threads` threads where the backend takes a thread
- * count: `setNumThreads(n)` (src/backend/registry.ts) before `setBackend(name)`. The API is
- * looked up by name, so this compiles against a convnet-ts without it too; a package that has no
- * `setNumThreads` gets `setBackend(name, { threads })` instead.
+ * Selects `name` for float32 work, with `threads` threads for the wasm backend (`setNumThreads`
+ * before `setBackend`), and says what was selected.
  */
-async function selectBackend(name: string, threads: number | undefined): Promise<Record<string, string | number | boolean>> {
-  const api = ct as unknown as Record<string, unknown>;
+function selectBackend(name: string, threads: number | undefined): Record<string, string | number | boolean> {
   const info: Record<string, string | number | boolean> = {};
-  const setNumThreads = api.setNumThreads;
-  const setBackend = api.setBackend as (name: string, options?: { threads: number }) => unknown;
   if (threads !== undefined && name !== 'ref') {
-    if (typeof setNumThreads === 'function') {
-      await (setNumThreads as (n: number) => unknown)(threads);
-      await setBackend(name);
-      info.threadsVia = 'setNumThreads';
-    } else {
-      await setBackend(name, { threads });
-      info.threadsVia = 'setBackend options';
-    }
+    setNumThreads(threads);
     info.threadsRequested = threads;
-  } else {
-    await setBackend(name);
   }
-  const getNumThreads = api.getNumThreads;
-  if (name === 'ref') {
-    info.threads = 1; // plain JavaScript loops on the calling thread
-  } else if (typeof getNumThreads === 'function') {
-    const n: unknown = await (getNumThreads as () => unknown)();
-    if (typeof n === 'number') info.threads = n;
-  }
-  info.backend = ct.getBackend();
-  if (ct.getBackend() !== name) throw new Error(`backend '${name}' requested but '${ct.getBackend()}' is selected`);
+  setBackend(name);
+  // ref: plain JavaScript loops on the calling thread
+  info.threads = name === 'ref' ? 1 : getNumThreads();
+  info.backend = getBackend();
+  if (getBackend() !== name) throw new Error(`backend '${name}' requested but '${getBackend()}' is selected`);
   return info;
 }
 
@@ -92,7 +51,7 @@ async function run(workload: Workload, budget: number, dataDir: string | undefin
       const model = lenet(g);
       const opt = new optim.SGD(model.parameters(), { lr: LEARNING_RATE, momentum: MOMENTUM });
       const x = randn([W1_BATCH, 1, 28, 28], { generator: g });
-      const y = labels(W1_BATCH);
+      const y = trainingLabels(W1_BATCH);
       return measure(() => {
         opt.zeroGrad();
         const loss = F.crossEntropy(model.forward(x), y);
@@ -159,7 +118,7 @@ async function main(): Promise<void> {
   const base = { engine: 'convnet-ts', config, workload };
   let info: Record<string, string | number | boolean> = {};
   try {
-    info = await selectBackend(backend, threads);
+    info = selectBackend(backend, threads);
     const r = await run(workload, budget, args.get('data'));
     emit({ ...base, status: 'ok', ...r, info });
   } catch (e) {

@@ -176,7 +176,7 @@ describe('layout (as safetensors.torch.save_file writes it)', () => {
   });
 });
 
-describe('a file written by PyTorch (scripts/gen_safetensors_fixture.py)', () => {
+describe('a file written by PyTorch (test/fixtures/gen_safetensors_fixture.py)', () => {
   interface Expected {
     metadata: Record<string, string>;
     headerLength: number;

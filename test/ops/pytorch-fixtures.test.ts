@@ -1,6 +1,6 @@
 /**
  * Outputs and gradients of every op against PyTorch. The fixtures in `test/fixtures/` are written
- * by `scripts/gen_fixtures.py` (PyTorch, float64 reference on float32-exact inputs); here each op
+ * by `test/fixtures/gen_fixtures.py` (PyTorch, float64 reference on float32-exact inputs); here each op
  * runs in float32 on every backend and must agree within rtol 1e-5 / atol 1e-6 (torch.allclose).
  */
 import { readFileSync, readdirSync } from 'node:fs';

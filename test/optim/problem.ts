@@ -1,5 +1,5 @@
 /**
- * The small regression problem of `scripts/gen_optim_fixtures.py`, built with the library's ops:
+ * The small regression problem of `test/fixtures/gen_optim_fixtures.py`, built with the library's ops:
  * `loss(w, b) = mean((tanh(x @ w + b) − y)²)` with x (5, 3), y (5, 4), w (3, 4), b (4).
  */
 import { readFileSync } from 'node:fs';
@@ -36,7 +36,7 @@ export interface OptimFixture {
 
 const file = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'optim.json');
 
-/** `test/fixtures/optim.json`, written by `scripts/gen_optim_fixtures.py`. */
+/** `test/fixtures/optim.json`, written by `test/fixtures/gen_optim_fixtures.py`. */
 export const fixture = JSON.parse(readFileSync(file, 'utf8')) as OptimFixture;
 
 /** The problem's data and fresh parameters (w, b requiring gradients) in `dtype`. */

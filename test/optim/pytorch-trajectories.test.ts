@@ -1,6 +1,6 @@
 /**
  * Optimizers and schedulers against PyTorch. `test/fixtures/optim.json` (written by
- * `scripts/gen_optim_fixtures.py`) holds the parameters after each of 8 steps of torch.optim
+ * `test/fixtures/gen_optim_fixtures.py`) holds the parameters after each of 8 steps of torch.optim
  * on a small float32 problem, and the learning rates of torch's schedulers over 12 epochs.
  * Here the same problem is built from the library's ops and every step must agree in float32
  * within rtol 1e-5 / atol 1e-6 (torch.allclose); no looser tolerance was needed.
