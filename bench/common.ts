@@ -242,8 +242,13 @@ export function readNpy(path: string): { data: Float32Array | Int32Array; shape:
   const header = buf.toString('latin1', 10, 10 + headerLen);
   const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (descr === undefined || shapeText === undefined || /'fortran_order':\s*True/.test(header)) throw new Error(`${path}: unsupported .npy header ${header}`);
-  const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
+  if (descr === undefined || shapeText === undefined || /'fortran_order':\s*True/.test(header))
+    throw new Error(`${path}: unsupported .npy header ${header}`);
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map(Number);
   const bytes = buf.subarray(10 + headerLen);
   const copy = new ArrayBuffer(bytes.length);
   new Uint8Array(copy).set(bytes);
@@ -271,7 +276,8 @@ export function encodeNpy(data: Float32Array | Int32Array, shape: number[]): Buf
 export function readEpochData(dir: string): EpochData {
   const x = readNpy(`${dir}/train_x.npy`);
   const y = readNpy(`${dir}/train_y.npy`);
-  if (!(x.data instanceof Float32Array) || !(y.data instanceof Int32Array)) throw new Error(`${dir}: unexpected dtypes in train_x.npy / train_y.npy`);
+  if (!(x.data instanceof Float32Array) || !(y.data instanceof Int32Array))
+    throw new Error(`${dir}: unexpected dtypes in train_x.npy / train_y.npy`);
   return { images: x.data, labels: y.data, n: y.data.length };
 }
 

@@ -44,7 +44,11 @@ function selectBackend(name: string, threads: number | undefined): Record<string
   return info;
 }
 
-async function run(workload: Workload, budget: number, dataDir: string | undefined): Promise<Omit<WorkerResult, 'engine' | 'config' | 'workload' | 'status' | 'info'>> {
+async function run(
+  workload: Workload,
+  budget: number,
+  dataDir: string | undefined,
+): Promise<Omit<WorkerResult, 'engine' | 'config' | 'workload' | 'status' | 'info'>> {
   const g = new Generator(1234);
   switch (workload) {
     case 'W1': {
@@ -96,13 +100,17 @@ async function run(workload: Workload, budget: number, dataDir: string | undefin
       // Warm-up steps draw from one pass; the timed epoch is a fresh pass (a new permutation).
       let it = loader[Symbol.iterator]();
       let warm = 2;
-      return measureEpoch((k) => {
-        if (k === 0 && warm === 0) it = loader[Symbol.iterator]();
-        if (warm > 0) warm--;
-        const next = it.next();
-        if (next.done === true) throw new Error('DataLoader ended early');
-        return step(next.value.x, next.value.y);
-      }, loader.length, budget);
+      return measureEpoch(
+        (k) => {
+          if (k === 0 && warm === 0) it = loader[Symbol.iterator]();
+          if (warm > 0) warm--;
+          const next = it.next();
+          if (next.done === true) throw new Error('DataLoader ended early');
+          return step(next.value.x, next.value.y);
+        },
+        loader.length,
+        budget,
+      );
     }
   }
 }

@@ -104,7 +104,9 @@ async function main(): Promise<void> {
         samples.push(performance.now() - t0);
       }
       const ms = median(samples);
-      console.log(`${name} wasm ${threads}t: ${ms.toFixed(2)} ms median (${((batch / ms) * 1000).toFixed(0)} img/s), min ${Math.min(...samples).toFixed(2)}`);
+      console.log(
+        `${name} wasm ${threads}t: ${ms.toFixed(2)} ms median (${((batch / ms) * 1000).toFixed(0)} img/s), min ${Math.min(...samples).toFixed(2)}`,
+      );
       if (!breakdown) continue;
       const inst = instrument(backend);
       const n = 50;
@@ -117,7 +119,9 @@ async function main(): Promise<void> {
         kernels += t / n;
         console.log(`  ${label.padEnd(40)} ${(t / n).toFixed(3).padStart(7)} ms  ${(calls / n).toFixed(0).padStart(3)} calls`);
       }
-      console.log(`  ${'(kernels total)'.padEnd(40)} ${kernels.toFixed(3).padStart(7)} ms of ${total.toFixed(3)} ms; JS/other ${(total - kernels).toFixed(3)} ms`);
+      console.log(
+        `  ${'(kernels total)'.padEnd(40)} ${kernels.toFixed(3).padStart(7)} ms of ${total.toFixed(3)} ms; JS/other ${(total - kernels).toFixed(3)} ms`,
+      );
     }
   }
 }

@@ -16,7 +16,18 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listBackends, pixelStatistics } from 'convnet-ts';
 import { loadSplits } from 'convnet-ts/node';
-import { ENOUGH_REPEATS, RESULT_MARKER, STARTED_MARKER, WORKLOADS, type WorkerResult, type Workload, asWorkload, encodeNpy, errorMessage, parseArgs } from './common.js';
+import {
+  ENOUGH_REPEATS,
+  RESULT_MARKER,
+  STARTED_MARKER,
+  WORKLOADS,
+  type WorkerResult,
+  type Workload,
+  asWorkload,
+  encodeNpy,
+  errorMessage,
+  parseArgs,
+} from './common.js';
 import { type EngineRow, fmt, headline, renderMarkdown, resultKey } from './report.js';
 
 /** The repository root (this file runs as build/bench/run.js). */
@@ -114,7 +125,13 @@ function exportEpochData(): { dir: string; n: number } {
 }
 
 /** Runs one worker; resolves to its result (an error result when it crashed or timed out). */
-function runWorker(engine: Engine, workload: Workload, budget: number, dataDir: string | undefined, timeoutS: number): Promise<WorkerResult> {
+function runWorker(
+  engine: Engine,
+  workload: Workload,
+  budget: number,
+  dataDir: string | undefined,
+  timeoutS: number,
+): Promise<WorkerResult> {
   const args = [...engine.command.slice(1), '--workload', workload, '--budget', String(budget)];
   if (dataDir !== undefined) args.push('--data', dataDir);
   const fail = (reason: string): WorkerResult => ({ engine: engine.family, config: engine.id, workload, status: 'error', reason });
@@ -142,9 +159,19 @@ function runWorker(engine: Engine, workload: Workload, budget: number, dataDir: 
       if (timedOut) {
         if (startedAt === null) return done(fail(`timed out after ${timeoutS} s before its first run`));
         const atLeastSeconds = (performance.now() - startedAt) / 1000;
-        return done({ engine: engine.family, config: engine.id, workload, status: 'timeout', atLeastSeconds, reason: `one run did not finish in ${atLeastSeconds.toFixed(0)} s (stopped)` });
+        return done({
+          engine: engine.family,
+          config: engine.id,
+          workload,
+          status: 'timeout',
+          atLeastSeconds,
+          reason: `one run did not finish in ${atLeastSeconds.toFixed(0)} s (stopped)`,
+        });
       }
-      const line = stdout.split('\n').reverse().find((l) => l.startsWith(RESULT_MARKER));
+      const line = stdout
+        .split('\n')
+        .reverse()
+        .find((l) => l.startsWith(RESULT_MARKER));
       if (line === undefined) {
         const last = stderr.trim().split('\n').slice(-3).join(' ');
         return done(fail(`exited with code ${String(code)} and no result${last ? `: ${last}` : ''}`));
@@ -162,7 +189,10 @@ function runWorker(engine: Engine, workload: Workload, budget: number, dataDir: 
 function wasmFacts(info: Record<string, unknown>): string {
   if (Object.keys(info).length === 0) return '';
   const simd = info.simd === true ? 'the SIMD binary' : 'the non-SIMD binary';
-  const threads = info.multithread === true ? `multithreaded, ${String(info.threads)} threads` : `${String(info.threads)} thread (tfjs turns wasm multithreading off under Node: tensorflow/tfjs#3830)`;
+  const threads =
+    info.multithread === true
+      ? `multithreaded, ${String(info.threads)} threads`
+      : `${String(info.threads)} thread (tfjs turns wasm multithreading off under Node: tensorflow/tfjs#3830)`;
   return `: ${simd}, ${threads}`;
 }
 
@@ -171,7 +201,8 @@ function summarize(r: WorkerResult): string {
   const h = headline(r);
   if (h === null) return 'no samples';
   const unit = r.workload === 'W4' ? 's/epoch' : r.workload.startsWith('W3') ? 'GFLOP/s' : 'images/s';
-  const extra = r.workload === 'W4' && r.batchesDone !== r.batchesTotal ? ` (extrapolated from ${r.batchesDone}/${r.batchesTotal} batches)` : '';
+  const extra =
+    r.workload === 'W4' && r.batchesDone !== r.batchesTotal ? ` (extrapolated from ${r.batchesDone}/${r.batchesTotal} batches)` : '';
   return `${fmt(h)} ${unit}${extra}`;
 }
 
@@ -266,17 +297,31 @@ async function main(): Promise<void> {
     ['Node.js', `${process.version} (V8 ${process.versions.v8})`],
     ['convnet-ts', `${pkg.version} at ${gitCommit()}; backends: ${listBackends().join(', ')}`],
     ['TensorFlow.js', tfjs === null ? 'not installed' : `tfjs-core / tfjs-backend-cpu / tfjs-backend-wasm ${tfjs}`],
-    ['PyTorch', 'version' in torch ? `${torch.version} (${PYTHON}), torch.set_num_threads(${TORCH_THREADS})` : `not available: ${torch.error}; ${TORCH_HINT}`],
+    [
+      'PyTorch',
+      'version' in torch
+        ? `${torch.version} (${PYTHON}), torch.set_num_threads(${TORCH_THREADS})`
+        : `not available: ${torch.error}; ${TORCH_HINT}`,
+    ],
   ];
   const settings: [string, string][] = [
-    ['time budget', `${budget} s per engine and workload, split over its rounds (W4: ${epochBudget} s for the timed epoch); \`npm run bench -- --budget N\``],
+    [
+      'time budget',
+      `${budget} s per engine and workload, split over its rounds (W4: ${epochBudget} s for the timed epoch); \`npm run bench -- --budget N\``,
+    ],
     [
       'repeats',
-      'W1–W3 in 3 rounds (the engines take turns, each round a third of the budget; an engine that cannot repeat its workload 10 times in a round runs once); per round 1 s of warm-up (at least two runs), then repeats for 3 s or until the next would overrun the round\'s budget; the rounds\' repeats pooled',
+      "W1–W3 in 3 rounds (the engines take turns, each round a third of the budget; an engine that cannot repeat its workload 10 times in a round runs once); per round 1 s of warm-up (at least two runs), then repeats for 3 s or until the next would overrun the round's budget; the rounds' repeats pooled",
     ],
-    ['W4 data', `the CLI's 8,000 training digits (loadSplits(undefined)), normalized by their pixel mean/std, exported once to a temporary .npy file for every engine; a fresh shuffle for the timed epoch`],
+    [
+      'W4 data',
+      `the CLI's 8,000 training digits (loadSplits(undefined)), normalized by their pixel mean/std, exported once to a temporary .npy file for every engine; a fresh shuffle for the timed epoch`,
+    ],
     ['convnet-ts', 'the public API from dist/ (nn.Sequential, nn.Conv2d, optim.SGD, data.DataLoader for W4)'],
-    ['tfjs', `tf ops in NHWC + tf.train.momentum, kernel gradients from tfjs-core's dist/register_all_gradients.js, tf.enableProdMode(); tfjs-backend-wasm loads its .wasm files from node_modules (no network)${wasmFacts(tfw)}`],
+    [
+      'tfjs',
+      `tf ops in NHWC + tf.train.momentum, kernel gradients from tfjs-core's dist/register_all_gradients.js, tf.enableProdMode(); tfjs-backend-wasm loads its .wasm files from node_modules (no network)${wasmFacts(tfw)}`,
+    ],
     ['PyTorch', 'eager mode, torch.nn + torch.optim.SGD, CPU float32; W4 batches by indexing the in-memory tensors'],
     ['total time', `${((Date.now() - started) / 1000).toFixed(0)} s`],
   ];

@@ -118,7 +118,11 @@ function trainer(model: LeNet): (x: TF.Tensor4D, y: TF.Tensor2D) => Promise<numb
   };
 }
 
-async function run(workload: Workload, budget: number, dataDir: string | undefined): Promise<Omit<WorkerResult, 'engine' | 'config' | 'workload' | 'status' | 'info'>> {
+async function run(
+  workload: Workload,
+  budget: number,
+  dataDir: string | undefined,
+): Promise<Omit<WorkerResult, 'engine' | 'config' | 'workload' | 'status' | 'info'>> {
   switch (workload) {
     case 'W1': {
       const step = trainer(lenet());
@@ -162,22 +166,26 @@ async function run(workload: Workload, budget: number, dataDir: string | undefin
       const batches = Math.ceil(d.n / W4_BATCH);
       let order = permutation(d.n, 7);
       let calls = 0;
-      return measureEpoch(async (k) => {
-        if (calls++ === 2) order = permutation(d.n, 8); // the timed epoch: a fresh shuffle
-        const idx = order.subarray(k * W4_BATCH, Math.min((k + 1) * W4_BATCH, d.n));
-        const xs = new Float32Array(idx.length * 784);
-        const ys = new Int32Array(idx.length);
-        idx.forEach((i, j) => {
-          xs.set(d.images.subarray(i * 784, (i + 1) * 784), j * 784);
-          ys[j] = d.labels[i];
-        });
-        const x = tf.tensor4d(xs, [idx.length, 28, 28, 1]);
-        const y = oneHot(ys);
-        const loss = await step(x, y);
-        x.dispose();
-        y.dispose();
-        return loss;
-      }, batches, budget);
+      return measureEpoch(
+        async (k) => {
+          if (calls++ === 2) order = permutation(d.n, 8); // the timed epoch: a fresh shuffle
+          const idx = order.subarray(k * W4_BATCH, Math.min((k + 1) * W4_BATCH, d.n));
+          const xs = new Float32Array(idx.length * 784);
+          const ys = new Int32Array(idx.length);
+          idx.forEach((i, j) => {
+            xs.set(d.images.subarray(i * 784, (i + 1) * 784), j * 784);
+            ys[j] = d.labels[i];
+          });
+          const x = tf.tensor4d(xs, [idx.length, 28, 28, 1]);
+          const y = oneHot(ys);
+          const loss = await step(x, y);
+          x.dispose();
+          y.dispose();
+          return loss;
+        },
+        batches,
+        budget,
+      );
     }
   }
 }

@@ -25,7 +25,9 @@ async function format(text, file) {
 }
 
 let unformatted = 0;
-for (const name of readdirSync(dir).filter((f) => f.endsWith('.ts')).sort()) {
+for (const name of readdirSync(dir)
+  .filter((f) => f.endsWith('.ts'))
+  .sort()) {
   const file = join(dir, name);
   const text = readFileSync(file, 'utf8');
   const formatted = await format(text, file);

@@ -10,17 +10,57 @@
 export { Tensor, type NestedArray } from './tensor/tensor.js';
 export type { DType, TypedArray } from './tensor/dtype.js';
 export type { Shape } from './tensor/shape.js';
-export { tensor, zeros, ones, full, zerosLike, onesLike, randn, rand, arange, type TensorOptions, type RandomOptions } from './tensor/creation.js';
+export {
+  tensor,
+  zeros,
+  ones,
+  full,
+  zerosLike,
+  onesLike,
+  randn,
+  rand,
+  arange,
+  type TensorOptions,
+  type RandomOptions,
+} from './tensor/creation.js';
 export { Generator, manualSeed, defaultGenerator } from './tensor/random.js';
 export { noGrad, enableGrad, isGradEnabled } from './autograd/engine.js';
 export { gradcheck, type GradcheckOptions } from './autograd/gradcheck.js';
-export { add, sub, mul, div, neg, exp, log, sqrt, abs, square, pow, maximum, minimum, eq, gt, lt, clone, cast, allClose } from './ops/elementwise.js';
+export {
+  add,
+  sub,
+  mul,
+  div,
+  neg,
+  exp,
+  log,
+  sqrt,
+  abs,
+  square,
+  pow,
+  maximum,
+  minimum,
+  eq,
+  gt,
+  lt,
+  clone,
+  cast,
+  allClose,
+} from './ops/elementwise.js';
 export { sum, mean, argmax } from './ops/reduce.js';
 export { reshape, view, expand, permute, transpose, flatten, squeeze, unsqueeze, flip } from './ops/shape.js';
 export { matmul } from './ops/matmul.js';
 export * as F from './ops/functional.js';
 export { convOutputSize, convTransposeOutputSize, poolOutputSize } from './geometry/output-size.js';
-export type { Conv1dOptions, Conv2dOptions, ConvTranspose1dOptions, ConvTranspose2dOptions, Padding1d, Padding2d, PaddingName } from './geometry/conv.js';
+export type {
+  Conv1dOptions,
+  Conv2dOptions,
+  ConvTranspose1dOptions,
+  ConvTranspose2dOptions,
+  Padding1d,
+  Padding2d,
+  PaddingName,
+} from './geometry/conv.js';
 export type { Pool2dOptions } from './geometry/pool.js';
 export type { Size2d } from './geometry/options.js';
 export type { FusedConv2dOptions } from './ops/fused-conv.js';

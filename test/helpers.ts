@@ -63,7 +63,13 @@ export function fromJson(j: { shape: number[]; data: number[] }, dtype: DType = 
  * Asserts `actual` has `expected`'s shape and every element within `atol + rtol·|expected|`
  * (torch.allclose), naming the first element that is not.
  */
-export function expectClose(actual: Tensor | null, expected: { shape: readonly number[]; data: ArrayLike<number> }, rtol: number, atol: number, label = ''): void {
+export function expectClose(
+  actual: Tensor | null,
+  expected: { shape: readonly number[]; data: ArrayLike<number> },
+  rtol: number,
+  atol: number,
+  label = '',
+): void {
   expect(actual, `${label}: missing tensor`).not.toBeNull();
   const a = actual as Tensor;
   expect([...a.shape], `${label}: shape`).toEqual([...expected.shape]);

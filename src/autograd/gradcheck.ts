@@ -45,7 +45,8 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly 
   const checked = inputs.filter((t) => t.requiresGrad);
   if (checked.length === 0) throw new Error('gradcheck: no input requires a gradient');
   for (const t of checked) {
-    if (t.dtype !== 'float64') throw new Error(`gradcheck: inputs that require gradients must be float64, got ${t.dtype} for shape [${t.shape.join(', ')}]`);
+    if (t.dtype !== 'float64')
+      throw new Error(`gradcheck: inputs that require gradients must be float64, got ${t.dtype} for shape [${t.shape.join(', ')}]`);
   }
   const y = fn(...inputs);
   const gen = new Generator(options.seed ?? 0);

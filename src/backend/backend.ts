@@ -100,7 +100,17 @@ export interface Backend {
    * `transA`; op(b) is k×n — b stored `[k,n]`, or `[n,k]` when `transB`; bias `[n]` is added to
    * every row, or null. The fully connected layer and its gradients, without transpose copies.
    */
-  gemm(a: TypedArray, b: TypedArray, bias: TypedArray | null, out: TypedArray, m: number, k: number, n: number, transA: boolean, transB: boolean): void;
+  gemm(
+    a: TypedArray,
+    b: TypedArray,
+    bias: TypedArray | null,
+    out: TypedArray,
+    m: number,
+    k: number,
+    n: number,
+    transA: boolean,
+    transB: boolean,
+  ): void;
 
   /** `Y = W ⊗ X + b` (cross-correlation, S1/S6). x `[n,cIn,h,w]`, w `[cOut,cIn/g,kh,kw]`, bias `[cOut]` or null. */
   conv2d(x: TypedArray, w: TypedArray, bias: TypedArray | null, g: ConvGeometry, out: TypedArray): void;
@@ -118,7 +128,15 @@ export interface Backend {
    * without pooling), else `y = a`. `out` is y. Equal, bit for bit, to those kernels run one
    * after another; a backend may keep z and a to itself.
    */
-  fusedConv2d(x: TypedArray, w: TypedArray, bias: TypedArray | null, g: ConvGeometry, e: ConvEpilogue, out: TypedArray, argmax: Int32Array | null): void;
+  fusedConv2d(
+    x: TypedArray,
+    w: TypedArray,
+    bias: TypedArray | null,
+    g: ConvGeometry,
+    e: ConvEpilogue,
+    out: TypedArray,
+    argmax: Int32Array | null,
+  ): void;
   /**
    * The block's backward pass from `dy = ∂L/∂y` and the forward's `y` and `argmax`:
    * `∂L/∂a = up(dy)` (routed to the maxima, S10) or dy, `∂L/∂z = ∂L/∂a · [y > 0]` (relu), then
@@ -128,8 +146,17 @@ export interface Backend {
    * and `sum` over axes (0, 2) of `∂L/∂z` as `[n, cOut, hOut·wOut]`.
    */
   fusedConv2dBackward(
-    x: TypedArray, w: TypedArray, y: TypedArray, argmax: Int32Array | null, dy: TypedArray, g: ConvGeometry, e: ConvEpilogue,
-    dx: TypedArray | null, dw: TypedArray | null, db: TypedArray | null, dxZeroed?: boolean,
+    x: TypedArray,
+    w: TypedArray,
+    y: TypedArray,
+    argmax: Int32Array | null,
+    dy: TypedArray,
+    g: ConvGeometry,
+    e: ConvEpilogue,
+    dx: TypedArray | null,
+    dw: TypedArray | null,
+    db: TypedArray | null,
+    dxZeroed?: boolean,
   ): void;
 
   /** Max pooling (S8); records the flat input index (within its channel plane) of each maximum. */

@@ -60,13 +60,22 @@ export function parseCommand(spec: CommandSpec, argv: string[]): ParsedArgs {
   const help = parsed.values.help === true;
   if (!help && parsed.positionals.length !== spec.positionals.length) {
     const expected = spec.positionals.length === 0 ? 'no arguments' : spec.positionals.join(' ');
-    throw usageError(`${spec.name}: expected ${expected}, got ${parsed.positionals.length === 0 ? 'none' : parsed.positionals.join(' ')}`, spec.name);
+    throw usageError(
+      `${spec.name}: expected ${expected}, got ${parsed.positionals.length === 0 ? 'none' : parsed.positionals.join(' ')}`,
+      spec.name,
+    );
   }
   return { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals, help };
 }
 
 /** A numeric option: a finite number within [min, max] (and an integer when `integer`). */
-export function numberOption(command: string, name: string, raw: string | boolean | undefined, fallback: number, { min = -Infinity, max = Infinity, integer = false } = {}): number {
+export function numberOption(
+  command: string,
+  name: string,
+  raw: string | boolean | undefined,
+  fallback: number,
+  { min = -Infinity, max = Infinity, integer = false } = {},
+): number {
   if (raw === undefined) return fallback;
   const v = Number(raw);
   if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(v) || (integer && !Number.isInteger(v)) || v < min || v > max) {
@@ -78,7 +87,13 @@ export function numberOption(command: string, name: string, raw: string | boolea
 }
 
 /** A choice option: one of `choices`. */
-export function choiceOption<T extends string>(command: string, name: string, raw: string | boolean | undefined, choices: readonly T[], fallback: T): T {
+export function choiceOption<T extends string>(
+  command: string,
+  name: string,
+  raw: string | boolean | undefined,
+  choices: readonly T[],
+  fallback: T,
+): T {
   if (raw === undefined) return fallback;
   if (typeof raw !== 'string' || !(choices as readonly string[]).includes(raw)) {
     throw usageError(`${command}: --${name} must be one of ${choices.join(', ')}, got '${String(raw)}'`, command);

@@ -4,7 +4,12 @@ import { type OptionSpec, choiceOption, numberOption } from './args.js';
 import { CliError } from './errors.js';
 
 export const backendOptions: Record<string, OptionSpec> = {
-  backend: { type: 'string', value: 'NAME', help: 'compute backend: wasm (WebAssembly SIMD) or ref (plain JavaScript)', default: 'wasm where it loads' },
+  backend: {
+    type: 'string',
+    value: 'NAME',
+    help: 'compute backend: wasm (WebAssembly SIMD) or ref (plain JavaScript)',
+    default: 'wasm where it loads',
+  },
   threads: { type: 'string', value: 'N', help: 'threads of the wasm backend', default: 'all cores' },
 };
 

@@ -10,7 +10,8 @@ import { loadSplits } from '../data/splits.js';
 export const evalSpec: CommandSpec = {
   name: 'eval',
   brief: 'accuracy and confusion matrix of a model file on held-out data',
-  summary: 'Evaluate a model file on held-out data: the 2,000 held-out bundled digits (default), or the\ntest split (t10k-*) of an IDX directory. Prints the accuracy and the confusion matrix.',
+  summary:
+    'Evaluate a model file on held-out data: the 2,000 held-out bundled digits (default), or the\ntest split (t10k-*) of an IDX directory. Prints the accuracy and the confusion matrix.',
   positionals: ['MODEL'],
   options: {
     data: { type: 'string', short: 'd', value: 'DIR', help: 'directory with MNIST-format IDX files', default: 'the bundled digits' },

@@ -11,12 +11,13 @@ import { evalSpec, runEval } from './eval.js';
 import { predictSpec, runPredict } from './predict.js';
 import { runSummary, summarySpec } from './summary.js';
 
-const COMMANDS: [CommandSpec, (positionals: string[], values: Record<string, string | boolean | undefined>) => number | Promise<number>][] = [
-  [trainSpec, (_p, v) => runTrain(v)],
-  [evalSpec, runEval],
-  [predictSpec, runPredict],
-  [summarySpec, (p) => runSummary(p)],
-];
+const COMMANDS: [CommandSpec, (positionals: string[], values: Record<string, string | boolean | undefined>) => number | Promise<number>][] =
+  [
+    [trainSpec, (_p, v) => runTrain(v)],
+    [evalSpec, runEval],
+    [predictSpec, runPredict],
+    [summarySpec, (p) => runSummary(p)],
+  ];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map(([s]) => s.name.length));

@@ -32,7 +32,10 @@ export function runPredict(positionals: string[], values: Record<string, string 
   const top = numberOption('predict', 'top', values.top, info.classNames.length, { min: 1, integer: true });
   const pixels = readImageForModel(imagePath, h, w);
   const probs = predictProbabilities(model, new Tensor(pixels, [1, c, h, w]), info.normalization);
-  const ranked = [...probs.data].map((p, i) => ({ p, i })).sort((a, b) => b.p - a.p).slice(0, top);
+  const ranked = [...probs.data]
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => b.p - a.p)
+    .slice(0, top);
   const out = process.stdout;
   const width = Math.max(...info.classNames.map((n) => n.length));
   for (const { p, i } of ranked) out.write(`${info.classNames[i].padEnd(width)}  ${(p * 100).toFixed(2).padStart(6)}%\n`);

@@ -7,7 +7,8 @@ import type { CommandSpec } from './args.js';
 export const summarySpec: CommandSpec = {
   name: 'summary',
   brief: 'layers, output shapes and parameter counts of a model file',
-  summary: "Print a model file's architecture: each layer with its output shape and parameter count\n(for convolutions the count P·D·m·n + P written out), and how it was trained.",
+  summary:
+    "Print a model file's architecture: each layer with its output shape and parameter count\n(for convolutions the count P·D·m·n + P written out), and how it was trained.",
   positionals: ['MODEL'],
   options: {},
   examples: ['convnet summary lenet5.safetensors'],
@@ -18,7 +19,9 @@ export function runSummary(positionals: string[]): number {
   const [path] = positionals;
   const { model, info } = loadModel(path);
   const out = process.stdout;
-  out.write(`${path}: ${info.architecture} ${JSON.stringify(info.options)}, input ${info.inputShape.join('x')}, ${info.classNames.length} classes\n`);
+  out.write(
+    `${path}: ${info.architecture} ${JSON.stringify(info.options)}, input ${info.inputShape.join('x')}, ${info.classNames.length} classes\n`,
+  );
   for (const [k, v] of Object.entries(info.training ?? {})) out.write(`  ${k}: ${v}\n`);
   out.write(`\n${summary(model, [1, ...info.inputShape])}\n`);
   return 0;

@@ -23,7 +23,13 @@ export const trainSpec: CommandSpec = {
   positionals: [],
   options: {
     model: { type: 'string', short: 'm', value: 'NAME', help: `model: ${Object.keys(MODEL_PRESETS).join(', ')}`, default: 'lenet5' },
-    data: { type: 'string', short: 'd', value: 'DIR', help: 'directory with MNIST-format IDX files (train-*, t10k-*; plain or .gz)', default: 'the bundled digits' },
+    data: {
+      type: 'string',
+      short: 'd',
+      value: 'DIR',
+      help: 'directory with MNIST-format IDX files (train-*, t10k-*; plain or .gz)',
+      default: 'the bundled digits',
+    },
     epochs: { type: 'string', short: 'e', value: 'N', help: 'passes over the training data', default: '15' },
     'batch-size': { type: 'string', short: 'b', value: 'N', help: 'images per mini-batch', default: '64' },
     lr: { type: 'string', value: 'RATE', help: 'initial learning rate', default: '0.05 (sgd), 0.001 (adam)' },
@@ -37,7 +43,11 @@ export const trainSpec: CommandSpec = {
     output: { type: 'string', short: 'o', value: 'FILE', help: 'where to save the model', default: '<model>.safetensors' },
     ...backendOptions,
   },
-  examples: ['convnet train', 'convnet train --model lenet5-modern --epochs 5', 'convnet train --data /usr/share/datasets/fashion-mnist -o fashion.safetensors'],
+  examples: [
+    'convnet train',
+    'convnet train --model lenet5-modern --epochs 5',
+    'convnet train --data /usr/share/datasets/fashion-mnist -o fashion.safetensors',
+  ],
 };
 
 /** Runs `convnet train`; resolves to the exit code. */
@@ -65,9 +75,12 @@ export async function runTrain(values: Record<string, string | boolean | undefin
   const data = loadSplits(typeof values.data === 'string' ? values.data : undefined, limit);
   const [c, h, w] = arch.inputShape;
   if (data.train.channels !== c || data.train.height !== h || data.train.width !== w) {
-    throw new CliError(`train: the images are ${data.train.channels}x${data.train.height}x${data.train.width}, but ${modelName} expects ${c}x${h}x${w}`);
+    throw new CliError(
+      `train: the images are ${data.train.channels}x${data.train.height}x${data.train.width}, but ${modelName} expects ${c}x${h}x${w}`,
+    );
   }
-  if (data.train.classes > arch.classes) throw new CliError(`train: the data has ${data.train.classes} classes, but ${modelName} has ${arch.classes} outputs`);
+  if (data.train.classes > arch.classes)
+    throw new CliError(`train: the data has ${data.train.classes} classes, but ${modelName} has ${arch.classes} outputs`);
   const normalization = pixelStatistics(data.train);
   const model = buildModel(preset.architecture, preset.options, new Generator(config.seed));
 
@@ -89,19 +102,25 @@ export async function runTrain(values: Record<string, string | boolean | undefin
   let lastAccuracy: number | null = null;
   let result;
   try {
-    result = await fit(model, data.train, data.heldOut, { ...config, normalization }, {
-      onBatch: (p) => bar.update(p),
-      onEpoch: (e) => {
-        bar.clear();
-        lastAccuracy = e.heldOut?.accuracy ?? null;
-        out.write(
-          `epoch ${String(e.epoch).padStart(String(config.epochs).length)}/${config.epochs}  train loss ${e.trainLoss.toFixed(4)}  ` +
-            `held-out loss ${e.heldOut?.loss.toFixed(4)}  held-out accuracy ${((e.heldOut?.accuracy ?? 0) * 100).toFixed(2)}%  ` +
-            `lr ${e.lr.toPrecision(3)}  ${e.seconds.toFixed(1)} s\n`,
-        );
+    result = await fit(
+      model,
+      data.train,
+      data.heldOut,
+      { ...config, normalization },
+      {
+        onBatch: (p) => bar.update(p),
+        onEpoch: (e) => {
+          bar.clear();
+          lastAccuracy = e.heldOut?.accuracy ?? null;
+          out.write(
+            `epoch ${String(e.epoch).padStart(String(config.epochs).length)}/${config.epochs}  train loss ${e.trainLoss.toFixed(4)}  ` +
+              `held-out loss ${e.heldOut?.loss.toFixed(4)}  held-out accuracy ${((e.heldOut?.accuracy ?? 0) * 100).toFixed(2)}%  ` +
+              `lr ${e.lr.toPrecision(3)}  ${e.seconds.toFixed(1)} s\n`,
+          );
+        },
+        shouldStop: () => interrupted,
       },
-      shouldStop: () => interrupted,
-    });
+    );
   } finally {
     process.off('SIGINT', onSigint);
     bar.clear();

@@ -48,7 +48,8 @@ export class DataLoader implements Iterable<Batch> {
   constructor(ds: ImageDataset, options: DataLoaderOptions) {
     checkDataset(ds, 'DataLoader');
     const { batchSize, shuffle = false, dropLast = false, generator = defaultGenerator, transform } = options;
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);
+    if (!Number.isInteger(batchSize) || batchSize < 1)
+      throw new Error(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);
     this.dataset = ds;
     this.batchSize = batchSize;
     this.shuffle = shuffle;

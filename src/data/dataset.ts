@@ -28,11 +28,14 @@ export interface ImageDataset {
 export function checkDataset(ds: ImageDataset, what = 'dataset'): void {
   for (const key of ['n', 'channels', 'height', 'width', 'classes'] as const) {
     const v = ds[key];
-    if (!Number.isInteger(v) || v < (key === 'n' ? 0 : 1)) throw new Error(`${what}: ${key} must be a ${key === 'n' ? 'non-negative' : 'positive'} integer, got ${v}`);
+    if (!Number.isInteger(v) || v < (key === 'n' ? 0 : 1))
+      throw new Error(`${what}: ${key} must be a ${key === 'n' ? 'non-negative' : 'positive'} integer, got ${v}`);
   }
   const per = ds.channels * ds.height * ds.width;
   if (ds.images.length !== ds.n * per) {
-    throw new Error(`${what}: images has ${ds.images.length} values, expected n·C·H·W = ${ds.n}·${ds.channels}·${ds.height}·${ds.width} = ${ds.n * per}`);
+    throw new Error(
+      `${what}: images has ${ds.images.length} values, expected n·C·H·W = ${ds.n}·${ds.channels}·${ds.height}·${ds.width} = ${ds.n * per}`,
+    );
   }
   if (ds.labels.length !== ds.n) throw new Error(`${what}: labels has ${ds.labels.length} entries, expected n = ${ds.n}`);
   if (ds.classNames !== undefined && ds.classNames.length !== ds.classes) {

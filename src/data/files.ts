@@ -17,7 +17,7 @@ export function writeFileAtomic(path: string, bytes: Uint8Array, what: string): 
   try {
     const fd = fs.openSync(tmp, 'w');
     try {
-      for (let done = 0; done < bytes.length; ) done += fs.writeSync(fd, bytes, done, bytes.length - done);
+      for (let done = 0; done < bytes.length;) done += fs.writeSync(fd, bytes, done, bytes.length - done);
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);

@@ -15,7 +15,16 @@ export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
 
 /** The ten classes of Fashion-MNIST, by label. */
 export const FASHION_MNIST_CLASSES: readonly string[] = Object.freeze([
-  'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
 ]);
 
 /**
@@ -91,11 +100,15 @@ export function loadIdxDataset(dir: string, split: 'train' | 'test', options: Lo
   const labelsPath = findFile(dir, split, 'labels');
   const img = readIdxFile(imagesPath);
   if (!(img.data instanceof Uint8Array) || img.dims.length !== 3) {
-    throw new Error(`${imagesPath}: expected unsigned-byte images with 3 dims [N, H, W], got ${img.data.constructor.name} with dims [${img.dims.join(', ')}]`);
+    throw new Error(
+      `${imagesPath}: expected unsigned-byte images with 3 dims [N, H, W], got ${img.data.constructor.name} with dims [${img.dims.join(', ')}]`,
+    );
   }
   const lab = readIdxFile(labelsPath);
   if (lab.data instanceof Float32Array || lab.data instanceof Float64Array || lab.dims.length !== 1) {
-    throw new Error(`${labelsPath}: expected integer labels with 1 dim [N], got ${lab.data.constructor.name} with dims [${lab.dims.join(', ')}]`);
+    throw new Error(
+      `${labelsPath}: expected integer labels with 1 dim [N], got ${lab.data.constructor.name} with dims [${lab.dims.join(', ')}]`,
+    );
   }
   const [n, height, width] = img.dims;
   if (lab.dims[0] !== n) throw new Error(`loadIdxDataset: ${imagesPath} has ${n} images but ${labelsPath} has ${lab.dims[0]} labels`);

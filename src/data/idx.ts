@@ -22,7 +22,11 @@ interface IdxType {
   read: (view: DataView, offset: number, count: number) => IdxData;
 }
 
-function reader<T extends IdxData>(make: (count: number) => T, size: number, get: (view: DataView, at: number) => number): (view: DataView, offset: number, count: number) => T {
+function reader<T extends IdxData>(
+  make: (count: number) => T,
+  size: number,
+  get: (view: DataView, at: number) => number,
+): (view: DataView, offset: number, count: number) => T {
   return (view, offset, count) => {
     const out = make(count);
     for (let i = 0; i < count; i++) out[i] = get(view, offset + i * size);
@@ -33,10 +37,54 @@ function reader<T extends IdxData>(make: (count: number) => T, size: number, get
 const IDX_TYPES: ReadonlyMap<number, IdxType> = new Map<number, IdxType>([
   [0x08, { name: 'unsigned byte', size: 1, read: (v, o, c) => new Uint8Array(v.buffer, v.byteOffset + o, c) }],
   [0x09, { name: 'signed byte', size: 1, read: (v, o, c) => new Int8Array(v.buffer, v.byteOffset + o, c) }],
-  [0x0b, { name: 'short', size: 2, read: reader((c) => new Int16Array(c), 2, (v, at) => v.getInt16(at, false)) }],
-  [0x0c, { name: 'int', size: 4, read: reader((c) => new Int32Array(c), 4, (v, at) => v.getInt32(at, false)) }],
-  [0x0d, { name: 'float', size: 4, read: reader((c) => new Float32Array(c), 4, (v, at) => v.getFloat32(at, false)) }],
-  [0x0e, { name: 'double', size: 8, read: reader((c) => new Float64Array(c), 8, (v, at) => v.getFloat64(at, false)) }],
+  [
+    0x0b,
+    {
+      name: 'short',
+      size: 2,
+      read: reader(
+        (c) => new Int16Array(c),
+        2,
+        (v, at) => v.getInt16(at, false),
+      ),
+    },
+  ],
+  [
+    0x0c,
+    {
+      name: 'int',
+      size: 4,
+      read: reader(
+        (c) => new Int32Array(c),
+        4,
+        (v, at) => v.getInt32(at, false),
+      ),
+    },
+  ],
+  [
+    0x0d,
+    {
+      name: 'float',
+      size: 4,
+      read: reader(
+        (c) => new Float32Array(c),
+        4,
+        (v, at) => v.getFloat32(at, false),
+      ),
+    },
+  ],
+  [
+    0x0e,
+    {
+      name: 'double',
+      size: 8,
+      read: reader(
+        (c) => new Float64Array(c),
+        8,
+        (v, at) => v.getFloat64(at, false),
+      ),
+    },
+  ],
 ]);
 
 function hex(b: number): string {

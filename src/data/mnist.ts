@@ -29,7 +29,8 @@ function readDigit(path: string, digit: number): Float32Array {
   const out = new Float32Array(data.length);
   for (let i = 0; i < data.length; i++) {
     const v: unknown = data[i];
-    if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new Error(`loadBundledDigits: ${path} value ${i} is ${String(v)}, not a number in [0, 1]`);
+    if (typeof v !== 'number' || !(v >= 0 && v <= 1))
+      throw new Error(`loadBundledDigits: ${path} value ${i} is ${String(v)}, not a number in [0, 1]`);
     out[i] = v;
   }
   return out;

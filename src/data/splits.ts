@@ -19,7 +19,10 @@ export interface DataSplits {
 
 function firstN(ds: ImageDataset, n: number | undefined): ImageDataset {
   if (n === undefined || n >= ds.n) return ds;
-  return subset(ds, Int32Array.from({ length: n }, (_, i) => i));
+  return subset(
+    ds,
+    Int32Array.from({ length: n }, (_, i) => i),
+  );
 }
 
 /**
@@ -30,7 +33,11 @@ function firstN(ds: ImageDataset, n: number | undefined): ImageDataset {
 export function loadSplits(dir: string | undefined, limit?: number): DataSplits {
   if (dir === undefined) {
     const [train, heldOut] = randomSplit(loadBundledDigits(), [8000, 2000], BUNDLED_SPLIT_SEED);
-    return { train: firstN(train, limit), heldOut: firstN(heldOut, limit), source: 'the bundled MNIST digits (8,000 train / 2,000 held out)' };
+    return {
+      train: firstN(train, limit),
+      heldOut: firstN(heldOut, limit),
+      source: 'the bundled MNIST digits (8,000 train / 2,000 held out)',
+    };
   }
   const train = loadIdxDataset(dir, 'train');
   const heldOut = loadIdxDataset(dir, 'test');

@@ -114,7 +114,17 @@ const PADDING_NAMES: readonly string[] = ['valid', 'narrow', 'same', 'equal', 'f
  * Paddings `[top, bottom, left, right]` for a named padding (S3), given kernel, dilation and stride.
  * `same`/`equal` needs stride 1 and an odd effective kernel (so that it is symmetric).
  */
-function namedPadding(op: string, name: string, kh: number, kw: number, dh: number, dw: number, sh: number, sw: number, spatial: 1 | 2): Pads {
+function namedPadding(
+  op: string,
+  name: string,
+  kh: number,
+  kw: number,
+  dh: number,
+  dw: number,
+  sh: number,
+  sw: number,
+  spatial: 1 | 2,
+): Pads {
   const eh = dh * (kh - 1);
   const ew = dw * (kw - 1);
   switch (name) {
@@ -148,7 +158,13 @@ function checkConvOperands(op: string, x: Shape, wt: Shape, spatial: 1 | 2, grou
   const layout = spatial === 1 ? '(N, C, L)' : '(N, C, H, W)';
   if (x.length !== rank) throw new Error(`${op}: input must have rank ${rank} ${layout}, got shape ${shapeStr(x)}`);
   if (wt.length !== rank) {
-    const wl = transposed ? (spatial === 1 ? '(Cin, Cout/groups, m)' : '(Cin, Cout/groups, m, n)') : spatial === 1 ? '(Cout, Cin/groups, m)' : '(Cout, Cin/groups, m, n)';
+    const wl = transposed
+      ? spatial === 1
+        ? '(Cin, Cout/groups, m)'
+        : '(Cin, Cout/groups, m, n)'
+      : spatial === 1
+        ? '(Cout, Cin/groups, m)'
+        : '(Cout, Cin/groups, m, n)';
     throw new Error(`${op}: weight must have rank ${rank} ${wl}, got shape ${shapeStr(wt)}`);
   }
   checkPositiveInt(op, 'groups', groups);
@@ -159,7 +175,8 @@ function checkConvOperands(op: string, x: Shape, wt: Shape, spatial: 1 | 2, grou
       throw new Error(`${op}: weight ${shapeStr(wt)} expects ${wt[0]} input channels, but input ${shapeStr(x)} has ${cIn}`);
     }
   } else {
-    if (wt[0] % groups !== 0) throw new Error(`${op}: output channels ${wt[0]} (weight ${shapeStr(wt)}) are not divisible by groups ${groups}`);
+    if (wt[0] % groups !== 0)
+      throw new Error(`${op}: output channels ${wt[0]} (weight ${shapeStr(wt)}) are not divisible by groups ${groups}`);
     if (wt[1] * groups !== cIn) {
       throw new Error(
         `${op}: weight ${shapeStr(wt)} with groups ${groups} expects ${wt[1] * groups} input channels, ` +

@@ -62,7 +62,11 @@ export function decodeModel(bytes: Uint8Array): { model: Module; info: ModelInfo
     inputShape: parseJson('inputShape', metadata.inputShape, isNumbers),
     normalization: parseJson('normalization', metadata.normalization, isNorm),
     classNames: parseJson('classNames', metadata.classNames, isStrings),
-    training: Object.fromEntries(Object.entries(metadata).filter(([k]) => k.startsWith('training.')).map(([k, v]) => [k.slice(9), v])),
+    training: Object.fromEntries(
+      Object.entries(metadata)
+        .filter(([k]) => k.startsWith('training.'))
+        .map(([k, v]) => [k.slice(9), v]),
+    ),
   };
   let model: Module;
   try {
@@ -73,7 +77,9 @@ export function decodeModel(bytes: Uint8Array): { model: Module; info: ModelInfo
   try {
     model.loadStateDict(tensors);
   } catch (e) {
-    throw new Error(`model file: weights do not fit architecture '${architecture}': ${(e as Error).message.replace(/^loadStateDict: /, '')}`);
+    throw new Error(
+      `model file: weights do not fit architecture '${architecture}': ${(e as Error).message.replace(/^loadStateDict: /, '')}`,
+    );
   }
   return { model, info };
 }

@@ -34,8 +34,23 @@ const SAFETENSORS_DTYPES: Record<string, { dtype: DType; bytes: number } | undef
 
 /** dtypes of the format that a `Tensor` cannot hold (rejected by name rather than as unknown). */
 const UNSUPPORTED_DTYPES = new Set([
-  'BOOL', 'U8', 'I8', 'F8_E5M2', 'F8_E4M3', 'F8_E8M0', 'F4', 'F6_E2M3', 'F6_E3M2',
-  'I16', 'U16', 'F16', 'BF16', 'U32', 'I64', 'U64', 'C64',
+  'BOOL',
+  'U8',
+  'I8',
+  'F8_E5M2',
+  'F8_E4M3',
+  'F8_E8M0',
+  'F4',
+  'F6_E2M3',
+  'F6_E3M2',
+  'I16',
+  'U16',
+  'F16',
+  'BF16',
+  'U32',
+  'I64',
+  'U64',
+  'C64',
 ]);
 
 const SUPPORTED_LIST = 'F32, F64, I32';
@@ -165,9 +180,7 @@ export function decodeSafetensors(bytes: Uint8Array): { tensors: Record<string, 
     throw new Error(`safetensors: data buffer bytes [${covered}, ${data.length}) are not covered by any tensor`);
   }
 
-  const tensors = Object.fromEntries(
-    entries.map((e) => [e.name, new Tensor(copyOut(data.subarray(e.begin, e.end), e.dtype), e.shape)]),
-  );
+  const tensors = Object.fromEntries(entries.map((e) => [e.name, new Tensor(copyOut(data.subarray(e.begin, e.end), e.dtype), e.shape)]));
   return { tensors, metadata };
 }
 

@@ -52,7 +52,7 @@ export class Sequential extends Module {
   }
   forward(x: Tensor): Tensor {
     let y = x;
-    for (let i = 0; i < this.layers.length; ) {
+    for (let i = 0; i < this.layers.length;) {
       const block = convBlockAt(this.layers, i);
       if (block === null) {
         y = this.layers[i].forward(y);
@@ -103,7 +103,7 @@ export class Residual extends Module {
     if (!shapesEqual(fx.shape, skip.shape)) {
       throw new Error(
         `Residual: the body maps ${shapeStr(x.shape)} to ${shapeStr(fx.shape)}, but the skip path gives ${shapeStr(skip.shape)}; ` +
-          'pass a projection that maps the input to the body\'s output shape',
+          "pass a projection that maps the input to the body's output shape",
       );
     }
     return add(skip, fx);

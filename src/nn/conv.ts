@@ -30,7 +30,13 @@ function describeOptions(options: object): string {
 /**
  * Validates a convolution layer's channel counts, kernel size and groups; returns `[kh, kw, groups]`.
  */
-function checkLayerShape(layer: string, inChannels: number, outChannels: number, kernelSize: Size2d, groupsOption: number | undefined): [number, number, number] {
+function checkLayerShape(
+  layer: string,
+  inChannels: number,
+  outChannels: number,
+  kernelSize: Size2d,
+  groupsOption: number | undefined,
+): [number, number, number] {
   checkPositiveInt(layer, 'inChannels', inChannels);
   checkPositiveInt(layer, 'outChannels', outChannels);
   const [kh, kw] = pair(layer, 'kernelSize', kernelSize, 1, 2);
@@ -98,7 +104,13 @@ export class ConvTranspose2d extends Module {
     const fanIn = (outChannels / groups) * kh * kw;
     this.weight = this.registerParameter('weight', uniformFanIn([inChannels, outChannels / groups, kh, kw], fanIn, options));
     this.bias = options.bias === false ? null : this.registerParameter('bias', uniformFanIn([outChannels], fanIn, options));
-    this.options = { stride: options.stride, padding: options.padding, outputPadding: options.outputPadding, dilation: options.dilation, groups: options.groups };
+    this.options = {
+      stride: options.stride,
+      padding: options.padding,
+      outputPadding: options.outputPadding,
+      dilation: options.dilation,
+      groups: options.groups,
+    };
   }
 
   forward(x: Tensor): Tensor {

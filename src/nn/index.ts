@@ -1,6 +1,13 @@
 /** Layers and models with PyTorch's shapes and names (`torch.nn`), as the namespace `nn`. */
 export { Module } from './module.js';
-export { Conv2d, ConvTranspose2d, LinkedConv2d, type Conv2dLayerOptions, type ConvTranspose2dLayerOptions, type LinkedConv2dLayerOptions } from './conv.js';
+export {
+  Conv2d,
+  ConvTranspose2d,
+  LinkedConv2d,
+  type Conv2dLayerOptions,
+  type ConvTranspose2dLayerOptions,
+  type LinkedConv2dLayerOptions,
+} from './conv.js';
 export { Linear } from './linear.js';
 export { MaxPool2d, AvgPool2d, Subsampling } from './pooling.js';
 export { ReLU, LeakyReLU, Tanh, Sigmoid } from './activation.js';

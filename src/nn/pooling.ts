@@ -11,7 +11,9 @@ import { checkPositiveInt } from '../geometry/options.js';
 import { Module } from './module.js';
 
 function describePool(name: string, options: Pool2dOptions): string {
-  const parts = Object.entries(options).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+  const parts = Object.entries(options)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`);
   return `${name}(${parts.join(', ')})`;
 }
 
@@ -72,4 +74,3 @@ export class Subsampling extends Module {
     return `Subsampling(${this.channels}, kernelSize=${JSON.stringify(o.kernelSize ?? 2)}, pool=${o.pool ?? 'avg'}, activation=${o.activation ?? 'sigmoid'})`;
   }
 }
-

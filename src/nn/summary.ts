@@ -70,10 +70,25 @@ export function summary(model: Module, inputShape: number[]): string {
   const table = [
     ['#', 'layer', 'output shape', 'parameters'],
     ['', 'input', shapeStr(inputShape), ''],
-    ...rows.map((r) => [r.name, r.layer, shapeStr(r.outputShape), r.formula ? `${r.parameters.toLocaleString('en-US')} = ${r.formula}` : r.parameters.toLocaleString('en-US')]),
+    ...rows.map((r) => [
+      r.name,
+      r.layer,
+      shapeStr(r.outputShape),
+      r.formula ? `${r.parameters.toLocaleString('en-US')} = ${r.formula}` : r.parameters.toLocaleString('en-US'),
+    ]),
   ];
   const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)));
-  const line = (row: string[]): string => row.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd();
+  const line = (row: string[]): string =>
+    row
+      .map((cell, c) => cell.padEnd(widths[c]))
+      .join('  ')
+      .trimEnd();
   const total = model.numParameters();
-  return [line(table[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...table.slice(1).map(line), '', `total parameters: ${total.toLocaleString('en-US')}`].join('\n');
+  return [
+    line(table[0]),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...table.slice(1).map(line),
+    '',
+    `total parameters: ${total.toLocaleString('en-US')}`,
+  ].join('\n');
 }

@@ -34,7 +34,8 @@ function convTransposeNd(
     backend.conv2dBackwardInput(xb.data, weight.data, g, out, true);
     if (bias) {
       const plane = g.h * g.w;
-      for (let n = 0; n < g.n; n++) for (let c = 0; c < g.cIn; c++) for (let i = 0; i < plane; i++) out[(n * g.cIn + c) * plane + i] += bias.data[c];
+      for (let n = 0; n < g.n; n++)
+        for (let c = 0; c < g.cIn; c++) for (let i = 0; i < plane; i++) out[(n * g.cIn + c) * plane + i] += bias.data[c];
     }
     const outShape = spatial === 1 ? [g.n, g.cIn, g.w] : [g.n, g.cIn, g.h, g.w];
     const inputs = bias ? [xb, weight, bias] : [xb, weight];

@@ -20,7 +20,10 @@ import { sum } from './reduce.js';
 
 /** Checks that bias is `(cOut)` and all operands share one dtype. */
 export function checkConvTensors(op: string, x: Tensor, weight: Tensor, bias: Tensor | null | undefined, cOut: number): void {
-  for (const [name, t] of [['weight', weight], ['bias', bias]] as const) {
+  for (const [name, t] of [
+    ['weight', weight],
+    ['bias', bias],
+  ] as const) {
     if (t && t.dtype !== x.dtype) throw new Error(`${op}: ${name} dtype ${t.dtype} differs from input dtype ${x.dtype}`);
   }
   if (x.dtype === 'int32') throw new Error(`${op}: input must be a floating-point tensor, got int32`);
@@ -62,7 +65,14 @@ export function convWithGeometry(op: string, x: Tensor, weight: Tensor, bias: Te
 }
 
 /** Cross-correlation of rank `spatial` under the name `op` (used in its error messages). */
-export function convNd(op: string, x: Tensor, weight: Tensor, bias: Tensor | null | undefined, options: Conv2dOptions | Conv1dOptions, spatial: 1 | 2): Tensor {
+export function convNd(
+  op: string,
+  x: Tensor,
+  weight: Tensor,
+  bias: Tensor | null | undefined,
+  options: Conv2dOptions | Conv1dOptions,
+  spatial: 1 | 2,
+): Tensor {
   return withBatch(x, spatial + 1, (xb) => {
     const g = convGeometry(op, xb.shape, weight.shape, options, spatial);
     checkConvTensors(op, xb, weight, bias, g.cOut);
@@ -110,7 +120,8 @@ export function rot180(w: Tensor): Tensor {
  * options as `conv2d`; `padding: 'full'` gives the wide convolution `⊗̃` of the notes.
  */
 export function convolve2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv2dOptions = {}): Tensor {
-  if (weight.ndim !== 4) throw new Error(`convolve2d: weight must have rank 4 (Cout, Cin/groups, m, n), got shape ${shapeStr(weight.shape)}`);
+  if (weight.ndim !== 4)
+    throw new Error(`convolve2d: weight must have rank 4 (Cout, Cin/groups, m, n), got shape ${shapeStr(weight.shape)}`);
   return convNd('convolve2d', x, flip(weight, [2, 3]), bias, options, 2);
 }
 

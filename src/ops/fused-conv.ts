@@ -61,7 +61,10 @@ export function convBlock(op: string, poolOp: string, x: Tensor, weight: Tensor,
     const e: ConvEpilogue = { relu: activation === 'relu', pool };
     const outShape = pool ? [g.n, g.cOut, pool.hOut, pool.wOut] : [g.n, g.cOut, g.hOut, g.wOut];
     const dtype = xb.dtype;
-    const out = allocate(dtype, outShape.reduce((p, d) => p * d, 1));
+    const out = allocate(
+      dtype,
+      outShape.reduce((p, d) => p * d, 1),
+    );
     const argmax = pool ? new Int32Array(out.length) : null;
     backendFor(dtype).fusedConv2d(xb.data, weight.data, b?.data ?? null, g, e, out, argmax);
     const inputs = b ? [xb, weight, b] : [xb, weight];

@@ -55,7 +55,8 @@ export function linkMask(op: string, table: LinkTable, weightShape: readonly num
   for (let i = 0; i < p; i++) {
     for (let j = 0; j < d; j++) {
       const v = table[i][j];
-      if (v !== 0 && v !== 1 && v !== true && v !== false) throw new Error(`${op}: link table entry [${i}][${j}] must be 0 or 1, got ${String(v)}`);
+      if (v !== 0 && v !== 1 && v !== true && v !== false)
+        throw new Error(`${op}: link table entry [${i}][${j}] must be 0 or 1, got ${String(v)}`);
       if (v === 1 || v === true) mask.fill(1, (i * d + j) * m * n, (i * d + j + 1) * m * n);
     }
   }
@@ -76,8 +77,14 @@ export function linkCount(table: LinkTable): number {
  * @param options `table` (P×D of 0/1) plus `conv2d`'s stride, padding, dilation (no groups)
  * @returns `(N, P, H_out, W_out)` as `conv2d`
  */
-export function linkedConv2d(x: Tensor, weight: Tensor, bias: Tensor | null | undefined, options: Conv2dOptions & { table: LinkTable }): Tensor {
-  if (options.groups !== undefined && options.groups !== 1) throw new Error(`linkedConv2d: groups must be 1 (the link table replaces it), got ${options.groups}`);
+export function linkedConv2d(
+  x: Tensor,
+  weight: Tensor,
+  bias: Tensor | null | undefined,
+  options: Conv2dOptions & { table: LinkTable },
+): Tensor {
+  if (options.groups !== undefined && options.groups !== 1)
+    throw new Error(`linkedConv2d: groups must be 1 (the link table replaces it), got ${options.groups}`);
   if (weight.dtype === 'int32') throw new Error('linkedConv2d: weight must be a floating-point tensor, got int32');
   const mask = linkMask('linkedConv2d', options.table, weight.shape, weight.dtype);
   const convOptions: Conv2dOptions = { stride: options.stride, padding: options.padding, dilation: options.dilation };

@@ -21,7 +21,9 @@ function checkLabels(op: string, labels: Labels, n: number, classes: number): In
   for (let i = 0; i < n; i++) {
     const y = values[i];
     if (!Number.isInteger(y) || y < 0 || y >= classes) {
-      throw new Error(`${op}: label ${y} at index ${i} is out of range for ${classes} classes (expected an integer in [0, ${classes - 1}])`);
+      throw new Error(
+        `${op}: label ${y} at index ${i} is out of range for ${classes} classes (expected an integer in [0, ${classes - 1}])`,
+      );
     }
     out[i] = y;
   }
@@ -77,4 +79,3 @@ export function mseLoss(input: Tensor, target: Tensor, options: { reduction?: Re
   }
   return reduce('mseLoss', square(sub(input, target)), options.reduction ?? 'mean');
 }
-

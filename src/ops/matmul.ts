@@ -14,7 +14,8 @@ import { sumTo } from './reduce.js';
  * (batch) dimensions broadcast. Gradients: `∂L/∂A = ∂L/∂Y · Bᵀ`, `∂L/∂B = Aᵀ · ∂L/∂Y`.
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
-  if (a.ndim === 0 || b.ndim === 0) throw new Error(`matmul: operands must have rank ≥ 1, got ${shapeStr(a.shape)} and ${shapeStr(b.shape)}`);
+  if (a.ndim === 0 || b.ndim === 0)
+    throw new Error(`matmul: operands must have rank ≥ 1, got ${shapeStr(a.shape)} and ${shapeStr(b.shape)}`);
   if (a.ndim === 1) {
     const r = matmul(reshape(a, [1, a.shape[0]]), b); // (k) -> (1, k)
     return reshape(r, dropAxis(r.shape, -2));
@@ -56,7 +57,9 @@ function dropAxis(shape: readonly number[], axis: number): number[] {
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   if (weight.ndim !== 2) throw new Error(`linear: weight must have rank 2 (out, in), got shape ${shapeStr(weight.shape)}`);
   if (x.ndim < 1 || x.shape[x.ndim - 1] !== weight.shape[1]) {
-    throw new Error(`linear: input ${shapeStr(x.shape)} has ${x.shape[x.ndim - 1]} features but weight ${shapeStr(weight.shape)} expects ${weight.shape[1]}`);
+    throw new Error(
+      `linear: input ${shapeStr(x.shape)} has ${x.shape[x.ndim - 1]} features but weight ${shapeStr(weight.shape)} expects ${weight.shape[1]}`,
+    );
   }
   const b = bias ?? null;
   if (b !== null && (b.ndim !== 1 || b.shape[0] !== weight.shape[0])) {

@@ -61,6 +61,7 @@ export function avgPool2d(x: Tensor, options: Pool2dOptions): Tensor {
 /** Global average pooling: the mean of each channel plane. `(N, C, H, W) → (N, C, 1, 1)`. */
 export function globalAvgPool2d(x: Tensor): Tensor {
   checkFloat('globalAvgPool2d', x);
-  if (x.ndim !== 4 && x.ndim !== 3) throw new Error(`globalAvgPool2d: input must have rank 4 (N, C, H, W) or 3, got shape [${x.shape.join(', ')}]`);
+  if (x.ndim !== 4 && x.ndim !== 3)
+    throw new Error(`globalAvgPool2d: input must have rank 4 (N, C, H, W) or 3, got shape [${x.shape.join(', ')}]`);
   return mean(x, [-2, -1], true);
 }

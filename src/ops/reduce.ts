@@ -69,7 +69,12 @@ export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor {
   if (dim === undefined) {
     const flat = reshape(x.detach(), [x.size]);
     const r = argmax(flat, 0);
-    return keepdim ? reshape(r, x.shape.map(() => 1)) : r;
+    return keepdim
+      ? reshape(
+          r,
+          x.shape.map(() => 1),
+        )
+      : r;
   }
   const d = normalizeDim('argmax', dim, x.ndim);
   if (x.shape[d] === 0) throw new Error(`argmax: dimension ${dim} of shape ${shapeStr(x.shape)} is empty`);

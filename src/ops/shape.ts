@@ -52,7 +52,8 @@ export function expand(x: Tensor, shape: Shape): Tensor {
 
 /** Axes reordered: `out.shape[i] = x.shape[dims[i]]`. The gradient is permuted back. */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
-  if (dims.length !== x.ndim) throw new Error(`permute: dims ${JSON.stringify(dims)} must list ${x.ndim} axes for shape ${shapeStr(x.shape)}`);
+  if (dims.length !== x.ndim)
+    throw new Error(`permute: dims ${JSON.stringify(dims)} must list ${x.ndim} axes for shape ${shapeStr(x.shape)}`);
   const perm = dims.map((d) => normalizeDim('permute', d, x.ndim));
   if (new Set(perm).size !== perm.length) throw new Error(`permute: dims ${JSON.stringify(dims)} repeat an axis`);
   if (perm.every((p, i) => p === i)) return x;
@@ -86,10 +87,17 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
 
 /** Removes axis `dim` if it has size 1 (every size-1 axis when omitted). */
 export function squeeze(x: Tensor, dim?: number): Tensor {
-  if (dim === undefined) return reshape(x, x.shape.filter((d) => d !== 1));
+  if (dim === undefined)
+    return reshape(
+      x,
+      x.shape.filter((d) => d !== 1),
+    );
   const d = normalizeDim('squeeze', dim, x.ndim);
   if (x.shape[d] !== 1) return x;
-  return reshape(x, x.shape.filter((_, i) => i !== d));
+  return reshape(
+    x,
+    x.shape.filter((_, i) => i !== d),
+  );
 }
 
 /** Inserts an axis of size 1 at `dim`. */

@@ -37,9 +37,14 @@ export interface SubsamplingOptions {
 export function subsampling(x: Tensor, weight: Tensor, bias: Tensor, options: SubsamplingOptions = {}): Tensor {
   if (x.ndim !== 4) throw new Error(`subsampling: input must have rank 4 (N, C, H, W), got shape ${shapeStr(x.shape)}`);
   const c = x.shape[1];
-  for (const [name, t] of [['weight', weight], ['bias', bias]] as const) {
+  for (const [name, t] of [
+    ['weight', weight],
+    ['bias', bias],
+  ] as const) {
     if (t.ndim !== 1 || t.shape[0] !== c) {
-      throw new Error(`subsampling: ${name} must have shape [${c}] (one per channel of input ${shapeStr(x.shape)}), got ${shapeStr(t.shape)}`);
+      throw new Error(
+        `subsampling: ${name} must have shape [${c}] (one per channel of input ${shapeStr(x.shape)}), got ${shapeStr(t.shape)}`,
+      );
     }
   }
   const poolOptions = { kernelSize: options.kernelSize ?? 2, stride: options.stride };

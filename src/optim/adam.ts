@@ -54,7 +54,8 @@ export abstract class AdamBase extends Optimizer {
     checkOptions(name, options);
     super(name, params, options.lr ?? 1e-3);
     const betas: unknown = options.betas ?? [0.9, 0.999];
-    if (!Array.isArray(betas) || betas.length !== 2) throw new Error(`${name}: betas must be an array [beta1, beta2], got ${describeValue(betas)}`);
+    if (!Array.isArray(betas) || betas.length !== 2)
+      throw new Error(`${name}: betas must be an array [beta1, beta2], got ${describeValue(betas)}`);
     this.betas = Object.freeze([checkUnitInterval(name, 'betas[0]', betas[0]), checkUnitInterval(name, 'betas[1]', betas[1])] as const);
     this.eps = checkNonNegative(name, 'eps', options.eps ?? 1e-8);
     this.weightDecay = checkNonNegative(name, 'weightDecay', options.weightDecay ?? defaultWeightDecay);
@@ -76,7 +77,16 @@ export abstract class AdamBase extends Optimizer {
       const stepSize = lr / (1 - beta1 ** t);
       const bc2Sqrt = Math.sqrt(1 - beta2 ** t);
       const decay = 1 - lr * wd;
-      backendFor(p.dtype).adamStep(theta, grad, s.expAvg, s.expAvgSq, { beta1, beta2, eps, weightDecay: wd, decoupled, stepSize, bc2Sqrt, decay });
+      backendFor(p.dtype).adamStep(theta, grad, s.expAvg, s.expAvgSq, {
+        beta1,
+        beta2,
+        eps,
+        weightDecay: wd,
+        decoupled,
+        stepSize,
+        bc2Sqrt,
+        decay,
+      });
     });
   }
 }

@@ -91,9 +91,13 @@ export abstract class Optimizer {
     list.forEach((p: unknown, i) => {
       if (!(p instanceof Tensor)) throw new Error(`${name}: params[${i}] must be a Tensor, got ${describeValue(p)}`);
       if (!isFloating(p.dtype)) throw new Error(`${name}: params[${i}] must be a floating-point tensor, got ${p.dtype}`);
-      if (!p.isLeaf) throw new Error(`${name}: params[${i}] is not a leaf tensor (it was computed by '${p.gradFn?.name ?? '?'}'); only leaves can be optimized`);
+      if (!p.isLeaf)
+        throw new Error(
+          `${name}: params[${i}] is not a leaf tensor (it was computed by '${p.gradFn?.name ?? '?'}'); only leaves can be optimized`,
+        );
       const j = seen.get(p);
-      if (j !== undefined) throw new Error(`${name}: params[${j}] and params[${i}] are the same tensor; each parameter may appear only once`);
+      if (j !== undefined)
+        throw new Error(`${name}: params[${j}] and params[${i}] are the same tensor; each parameter may appear only once`);
       seen.set(p, i);
     });
     this.params = Object.freeze(list);

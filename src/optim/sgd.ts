@@ -62,7 +62,9 @@ export class SGD extends Optimizer {
     const nesterov: unknown = options.nesterov ?? false;
     if (typeof nesterov !== 'boolean') throw new Error(`SGD: nesterov must be a boolean, got ${String(nesterov)}`);
     if (nesterov && (this.momentum <= 0 || this.dampening !== 0)) {
-      throw new Error(`SGD: nesterov momentum requires momentum > 0 and dampening = 0, got momentum ${this.momentum} and dampening ${this.dampening}`);
+      throw new Error(
+        `SGD: nesterov momentum requires momentum > 0 and dampening = 0, got momentum ${this.momentum} and dampening ${this.dampening}`,
+      );
     }
     this.nesterov = nesterov;
     this.buffers = this.params.map(() => null);

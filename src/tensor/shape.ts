@@ -42,10 +42,7 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
     const da = a[a.length - rank + i] ?? 1;
     const db = b[b.length - rank + i] ?? 1;
     if (da !== db && da !== 1 && db !== 1) {
-      throw new Error(
-        `${op}: shapes ${shapeStr(a)} and ${shapeStr(b)} cannot be broadcast ` +
-          `(dimension ${i - rank} is ${da} vs ${db})`,
-      );
+      throw new Error(`${op}: shapes ${shapeStr(a)} and ${shapeStr(b)} cannot be broadcast ` + `(dimension ${i - rank} is ${da} vs ${db})`);
     }
     out[i] = da === 1 ? db : da;
   }

@@ -80,7 +80,8 @@ export class Tensor {
 
   /** Sets `requiresGrad` (only floating-point leaves can require gradients); returns `this`. */
   setRequiresGrad(flag = true): this {
-    if (flag && !isFloating(this.dtype)) throw new Error(`requiresGrad: only floating-point tensors can require gradients, got ${this.dtype}`);
+    if (flag && !isFloating(this.dtype))
+      throw new Error(`requiresGrad: only floating-point tensors can require gradients, got ${this.dtype}`);
     if (!flag && this.gradFn !== null) throw new Error('requiresGrad: cannot turn off gradients of a non-leaf tensor; use detach()');
     this.requiresGrad = flag;
     return this;

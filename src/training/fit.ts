@@ -96,7 +96,13 @@ function yieldToEventLoop(): Promise<void> {
  * work is synchronous per batch; between batches the event loop runs, so `shouldStop` can react
  * to signals.
  */
-export async function fit(model: Module, train: ImageDataset, heldOut: ImageDataset | null, config: FitConfig, hooks: FitHooks = {}): Promise<FitResult> {
+export async function fit(
+  model: Module,
+  train: ImageDataset,
+  heldOut: ImageDataset | null,
+  config: FitConfig,
+  hooks: FitHooks = {},
+): Promise<FitResult> {
   const { mean, std } = config.normalization;
   const transform = config.augmentShift > 0 ? compose(randomShift(config.augmentShift), normalize(mean, std)) : normalize(mean, std);
   const loader = new DataLoader(train, { batchSize: config.batchSize, shuffle: true, generator: new Generator(config.seed), transform });
@@ -129,8 +135,16 @@ export async function fit(model: Module, train: ImageDataset, heldOut: ImageData
       if (hooks.onBatch) {
         const elapsed = (performance.now() - start) / 1000;
         const rate = imagesDone / Math.max(elapsed, 1e-9);
-        const etaSeconds = ((totalBatches - batchesDone) * (elapsed / batchesDone));
-        hooks.onBatch({ epoch, epochs: config.epochs, batch, batches: loader.length, loss: lossSum / seen, imagesPerSecond: rate, etaSeconds });
+        const etaSeconds = (totalBatches - batchesDone) * (elapsed / batchesDone);
+        hooks.onBatch({
+          epoch,
+          epochs: config.epochs,
+          batch,
+          batches: loader.length,
+          loss: lossSum / seen,
+          imagesPerSecond: rate,
+          etaSeconds,
+        });
       }
       await yieldToEventLoop();
       if (hooks.shouldStop?.()) {
@@ -141,7 +155,13 @@ export async function fit(model: Module, train: ImageDataset, heldOut: ImageData
     if (stopped) return { epochs: results, stopped: true };
     scheduler?.step();
     const heldOutEval = heldOut ? evaluate(model, heldOut, config.normalization) : null;
-    const result: EpochResult = { epoch, trainLoss: lossSum / Math.max(seen, 1), lr, seconds: (performance.now() - epochStart) / 1000, heldOut: heldOutEval };
+    const result: EpochResult = {
+      epoch,
+      trainLoss: lossSum / Math.max(seen, 1),
+      lr,
+      seconds: (performance.now() - epochStart) / 1000,
+      heldOut: heldOutEval,
+    };
     results.push(result);
     hooks.onEpoch?.(result);
   }

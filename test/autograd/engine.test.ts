@@ -62,7 +62,9 @@ describe('backward', () => {
   });
   it('propagates float32 gradients to float32 leaves through float64 ops', () => {
     const x = tensor([1, 2], { requiresGrad: true });
-    x.mul(tensor([0.5, 0.25], { dtype: 'float64' })).sum().backward();
+    x.mul(tensor([0.5, 0.25], { dtype: 'float64' }))
+      .sum()
+      .backward();
     expect(x.grad!.dtype).toBe('float32');
     expect(x.grad!.toArray()).toEqual([0.5, 0.25]);
   });
@@ -80,7 +82,11 @@ describe('noGrad and detach', () => {
     expect(y.gradFn).toBeNull();
   });
   it('restores the mode when the function throws', () => {
-    expect(() => noGrad(() => { throw new Error('boom'); })).toThrow('boom');
+    expect(() =>
+      noGrad(() => {
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
     expect(isGradEnabled()).toBe(true);
   });
   it('detach shares storage and cuts the graph', () => {
@@ -91,7 +97,9 @@ describe('noGrad and detach', () => {
     expect(z.data).toBe(x.data);
   });
   it('int32 tensors cannot require gradients', () => {
-    expect(() => tensor([1], { dtype: 'int32', requiresGrad: true })).toThrow('requiresGrad: only floating-point tensors can require gradients, got int32');
+    expect(() => tensor([1], { dtype: 'int32', requiresGrad: true })).toThrow(
+      'requiresGrad: only floating-point tensors can require gradients, got int32',
+    );
   });
 });
 
@@ -102,12 +110,23 @@ describe('gradcheck', () => {
   });
   it('catches a wrong backward pass', () => {
     // y = x³ whose recorded backward claims 2x (wrong): gradcheck must notice
-    const cubeWithWrongGrad = (t: Tensor): Tensor => record(new Tensor(t.data.map((v) => v * v * v), t.shape), 'cube', [t], (g) => [g.mul(t.mul(2))]);
+    const cubeWithWrongGrad = (t: Tensor): Tensor =>
+      record(
+        new Tensor(
+          t.data.map((v) => v * v * v),
+          t.shape,
+        ),
+        'cube',
+        [t],
+        (g) => [g.mul(t.mul(2))],
+      );
     const x = randn([5], { dtype: 'float64', requiresGrad: true, generator: new Generator(4) });
     expect(gradcheck(cubeWithWrongGrad, [x], { raiseException: false })).toBe(false);
     expect(() => gradcheck(cubeWithWrongGrad, [x])).toThrow(/gradcheck: gradient mismatch for input 0 \(shape \[5\]\) at element 0/);
   });
   it('requires float64 inputs', () => {
-    expect(() => gradcheck((t) => t.mul(2), [tensor([1], { requiresGrad: true })])).toThrow('gradcheck: inputs that require gradients must be float64, got float32');
+    expect(() => gradcheck((t) => t.mul(2), [tensor([1], { requiresGrad: true })])).toThrow(
+      'gradcheck: inputs that require gradients must be float64, got float32',
+    );
   });
 });

@@ -16,7 +16,11 @@ export const EPILOGUES: { label: string; relu: boolean; pool: Pool2dOptions | nu
   { label: 'relu', relu: true, pool: null },
   { label: 'maxPool 2', relu: false, pool: { kernelSize: 2 } },
   { label: 'relu, maxPool 2', relu: true, pool: { kernelSize: 2 } },
-  { label: 'relu, maxPool 3 stride 2 padding 1 ceilMode (overlapping)', relu: true, pool: { kernelSize: 3, stride: 2, padding: 1, ceilMode: true } },
+  {
+    label: 'relu, maxPool 3 stride 2 padding 1 ceilMode (overlapping)',
+    relu: true,
+    pool: { kernelSize: 3, stride: 2, padding: 1, ceilMode: true },
+  },
   { label: 'none', relu: false, pool: null },
 ];
 

@@ -198,7 +198,13 @@ async function serve(): Promise<{ server: Server; origin: string }> {
     if (path === '/isolated') {
       // the headers that make a page cross-origin isolated (and give it SharedArrayBuffer)
       const html = `<!doctype html><meta charset="utf-8"><title>convnet-ts threads</title><script type="module">${ISOLATED_SCRIPT}</script>`;
-      res.writeHead(200, { 'content-type': 'text/html', 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' }).end(html);
+      res
+        .writeHead(200, {
+          'content-type': 'text/html',
+          'cross-origin-opener-policy': 'same-origin',
+          'cross-origin-embedder-policy': 'require-corp',
+        })
+        .end(html);
       return;
     }
     const file = normalize(join(ROOT, path));
@@ -250,8 +256,14 @@ describe('the wasm backend in a browser', () => {
         executablePath: CHROMIUM,
         headless: true,
         args: [
-          '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-          '--disable-background-networking', '--disable-component-update', '--disable-sync',
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
         ],
       });
       try {

@@ -75,7 +75,10 @@ describe('convnet train → eval → predict → summary', () => {
     writeGrayPng(png, heldOut.images.slice(0, 784), 28, 28);
     const r = convnet('predict', modelPath, png);
     expect(r.code, r.stderr).toBe(0);
-    const probs = r.stdout.split('\n').filter((l) => /^\d +[\d.]+%$/.test(l)).map((l) => Number(l.split(/ +/)[1].replace('%', '')));
+    const probs = r.stdout
+      .split('\n')
+      .filter((l) => /^\d +[\d.]+%$/.test(l))
+      .map((l) => Number(l.split(/ +/)[1].replace('%', '')));
     expect(probs).toHaveLength(10);
     expect(Math.abs(probs.reduce((a, b) => a + b, 0) - 100)).toBeLessThan(0.1);
     expect(r.stdout).toMatch(/^prediction: \d$/m);
@@ -101,7 +104,9 @@ describe('convnet train → eval → predict → summary', () => {
 describe('Ctrl-C', () => {
   it('stops cleanly after the current batch, saves the model, exits 130', async () => {
     const out = join(dir, 'interrupted.safetensors');
-    const child = spawn(process.execPath, [main, 'train', '--model', 'lenet5-modern', '--limit', '4000', '--epochs', '6', '-o', out], { cwd: dir });
+    const child = spawn(process.execPath, [main, 'train', '--model', 'lenet5-modern', '--limit', '4000', '--epochs', '6', '-o', out], {
+      cwd: dir,
+    });
     let stderr = '';
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

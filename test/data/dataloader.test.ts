@@ -20,7 +20,11 @@ describe('DataLoader', () => {
     const loader = new DataLoader(tiny(10), { batchSize: 4 });
     expect(loader.length).toBe(3);
     const batches = [...loader];
-    expect(batches.map((b) => b.x.shape)).toEqual([[4, 2, 3, 2], [4, 2, 3, 2], [2, 2, 3, 2]]);
+    expect(batches.map((b) => b.x.shape)).toEqual([
+      [4, 2, 3, 2],
+      [4, 2, 3, 2],
+      [2, 2, 3, 2],
+    ]);
     expect(batches.map((b) => b.y.shape)).toEqual([[4], [4], [2]]);
     expect(batches[0].x.dtype).toBe('float32');
     expect(batches[0].y.dtype).toBe('int32');

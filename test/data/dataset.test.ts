@@ -7,7 +7,16 @@ import { loadBundledDigits } from '../../src/node.js';
 function tiny(n: number): ImageDataset {
   const images = new Float32Array(n * 4);
   for (let i = 0; i < n; i++) images.fill(i, 4 * i, 4 * i + 4);
-  return { images, labels: Int32Array.from({ length: n }, (_, i) => i % 3), n, channels: 1, height: 2, width: 2, classes: 3, classNames: ['a', 'b', 'c'] };
+  return {
+    images,
+    labels: Int32Array.from({ length: n }, (_, i) => i % 3),
+    n,
+    channels: 1,
+    height: 2,
+    width: 2,
+    classes: 3,
+    classNames: ['a', 'b', 'c'],
+  };
 }
 
 /** Element-wise equality of two large arrays (much faster than a deep `toEqual`). */
@@ -26,7 +35,9 @@ describe('subset', () => {
     expect(s.classNames).toEqual(['a', 'b', 'c']);
   });
   it('rejects an index out of range', () => {
-    expect(() => subset(tiny(5), Int32Array.from([0, 5]))).toThrow('subset: index 5 (position 1) is out of range for a dataset of 5 images');
+    expect(() => subset(tiny(5), Int32Array.from([0, 5]))).toThrow(
+      'subset: index 5 (position 1) is out of range for a dataset of 5 images',
+    );
   });
 });
 
@@ -52,7 +63,9 @@ describe('randomSplit', () => {
   });
   it('allows counts that leave images out, and rejects impossible counts', () => {
     expect(randomSplit(tiny(10), [3, 2], 0).map((d) => d.n)).toEqual([3, 2]);
-    expect(() => randomSplit(tiny(10), [8, 3], 0)).toThrow('randomSplit: counts [8, 3] add up to 11, more than the 10 images of the dataset');
+    expect(() => randomSplit(tiny(10), [8, 3], 0)).toThrow(
+      'randomSplit: counts [8, 3] add up to 11, more than the 10 images of the dataset',
+    );
     expect(() => randomSplit(tiny(10), [-1, 3], 0)).toThrow('randomSplit: counts must be non-negative integers, got [-1, 3]');
     expect(() => randomSplit(tiny(10), [1.5, 3], 0)).toThrow('non-negative integers');
   });

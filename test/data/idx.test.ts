@@ -52,7 +52,9 @@ describe('parseIdx', () => {
   it('rejects a bad magic number', () => {
     const bytes = idxBytes(0x08, [1], [5]);
     bytes[1] = 0x01;
-    expect(() => parseIdx(bytes, 'x.idx')).toThrow('x.idx: bad IDX magic number: expected the first two bytes to be 0x00 0x00, got 0x00 0x01');
+    expect(() => parseIdx(bytes, 'x.idx')).toThrow(
+      'x.idx: bad IDX magic number: expected the first two bytes to be 0x00 0x00, got 0x00 0x01',
+    );
   });
   it('rejects an unknown type code', () => {
     const bytes = idxBytes(0x08, [1], [5]);

@@ -10,7 +10,13 @@ const dir = mkdtempSync(join(tmpdir(), 'convnet-png-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Writes an RGBA PNG whose pixel (y, x) is `rgba(y, x)`. */
-function writeRgba(name: string, h: number, w: number, rgba: (y: number, x: number) => [number, number, number, number], colorType: 2 | 6 = 6): string {
+function writeRgba(
+  name: string,
+  h: number,
+  w: number,
+  rgba: (y: number, x: number) => [number, number, number, number],
+  colorType: 2 | 6 = 6,
+): string {
   const png = new PNG({ width: w, height: h });
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) png.data.set(rgba(y, x), 4 * (y * w + x));
   const path = join(dir, name);
@@ -30,7 +36,13 @@ describe('writeGrayPng / readImageForModel', () => {
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
   it('reads an RGB PNG as luminance 0.299R + 0.587G + 0.114B', () => {
-    const path = writeRgba('rgb.png', 2, 2, (y, x) => (y === 0 && x === 0 ? [255, 0, 0, 255] : y === 0 ? [0, 255, 0, 255] : x === 0 ? [0, 0, 255, 255] : [0, 0, 0, 255]), 2);
+    const path = writeRgba(
+      'rgb.png',
+      2,
+      2,
+      (y, x) => (y === 0 && x === 0 ? [255, 0, 0, 255] : y === 0 ? [0, 255, 0, 255] : x === 0 ? [0, 0, 255, 255] : [0, 0, 0, 255]),
+      2,
+    );
     expect([...readImageForModel(path, 2, 2)].map((v) => +v.toFixed(5))).toEqual([0.299, 0.587, 0.114, 0]);
   });
   it('composites alpha on black', () => {

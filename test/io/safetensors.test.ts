@@ -42,8 +42,8 @@ function headerText(bytes: Uint8Array): string {
 describe('round trip', () => {
   it('float32 is bit-exact, NaN payloads, infinities, -0 and subnormals included', () => {
     const bits = [
-      0x7fc00000, 0x7fc00001, 0xffc12345, 0x7f800001 /* signalling NaN */, 0x7f800000, 0xff800000,
-      0x80000000 /* -0 */, 0x00000001 /* smallest subnormal */, 0x3f800000, 0xc0490fdb,
+      0x7fc00000, 0x7fc00001, 0xffc12345, 0x7f800001 /* signalling NaN */, 0x7f800000, 0xff800000, 0x80000000 /* -0 */,
+      0x00000001 /* smallest subnormal */, 0x3f800000, 0xc0490fdb,
     ];
     const t = f32Bits(bits, [2, 5]);
     const { tensors } = decodeSafetensors(encodeSafetensors({ x: t }));
@@ -63,7 +63,11 @@ describe('round trip', () => {
     expect(bytesOf(tensors.w)).toEqual(bytesOf(f64));
     expect(tensors.labels.dtype).toBe('int32');
     expect(tensors.labels.data).toBeInstanceOf(Int32Array);
-    expect(tensors.labels.toArray()).toEqual([[-2147483648, 2147483647], [0, -1], [42, 7]]);
+    expect(tensors.labels.toArray()).toEqual([
+      [-2147483648, 2147483647],
+      [0, -1],
+      [42, 7],
+    ]);
   });
 
   it('empty tensors (shape [0], [2, 0, 3]) and scalars (shape [])', () => {
@@ -149,12 +153,15 @@ describe('layout (as safetensors.torch.save_file writes it)', () => {
   });
 
   it('sorts by dtype (F64, F32, I32) then name, contiguously, header padded to a multiple of 8', () => {
-    const bytes = encodeSafetensors({
-      z: new Tensor(new Float32Array(3), [3]),
-      b: new Tensor(new Int32Array(1), [1]),
-      a: new Tensor(new Float32Array(1), [1]),
-      y: new Tensor(new Float64Array(2), [2]),
-    }, { format: 'pt' });
+    const bytes = encodeSafetensors(
+      {
+        z: new Tensor(new Float32Array(3), [3]),
+        b: new Tensor(new Int32Array(1), [1]),
+        a: new Tensor(new Float32Array(1), [1]),
+        y: new Tensor(new Float64Array(2), [2]),
+      },
+      { format: 'pt' },
+    );
     const text = headerText(bytes);
     expect(text.length % 8).toBe(0);
     expect(text.trimEnd()).toBe(
@@ -169,7 +176,10 @@ describe('layout (as safetensors.torch.save_file writes it)', () => {
 
   it('decodes tensors listed in any order, with trailing header spaces', () => {
     const data = new Uint8Array(new Float32Array([1, 2, 3]).buffer);
-    const bytes = craft('{"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]},"a":{"dtype":"F32","shape":[],"data_offsets":[0,4]}}   ', data);
+    const bytes = craft(
+      '{"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]},"a":{"dtype":"F32","shape":[],"data_offsets":[0,4]}}   ',
+      data,
+    );
     const { tensors } = decodeSafetensors(bytes);
     expect(tensors.a.item()).toBe(1);
     expect(tensors.b.toArray()).toEqual([2, 3]);
@@ -247,15 +257,15 @@ describe('files', () => {
 
   it('a missing file is a one-line read error naming the path', () => {
     const file = path.join(dir, 'nope.safetensors');
-    expect(() => loadSafetensors(file)).toThrow(new RegExp(`^safetensors: cannot read '${escapeRegExp(file)}': ENOENT: no such file or directory`));
+    expect(() => loadSafetensors(file)).toThrow(
+      new RegExp(`^safetensors: cannot read '${escapeRegExp(file)}': ENOENT: no such file or directory`),
+    );
   });
 
   it('a malformed file gives the decoding error with the path appended', () => {
     const file = path.join(dir, 'short.safetensors');
     fs.writeFileSync(file, new Uint8Array(3));
-    expect(() => loadSafetensors(file)).toThrow(
-      `safetensors: file is 3 bytes, shorter than the 8-byte header length (in '${file}')`,
-    );
+    expect(() => loadSafetensors(file)).toThrow(`safetensors: file is 3 bytes, shorter than the 8-byte header length (in '${file}')`);
   });
 });
 

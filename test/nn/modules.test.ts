@@ -2,7 +2,22 @@
 import { describe, expect, it } from 'vitest';
 import { F, Generator, Tensor, randn, tensor } from '../../src/index.js';
 import {
-  AvgPool2d, Conv2d, ConvTranspose2d, Dropout, Flatten, LeakyReLU, Linear, LinkedConv2d, MaxPool2d, ReLU, Residual, Sequential, Sigmoid, Subsampling, Tanh, summary,
+  AvgPool2d,
+  Conv2d,
+  ConvTranspose2d,
+  Dropout,
+  Flatten,
+  LeakyReLU,
+  Linear,
+  LinkedConv2d,
+  MaxPool2d,
+  ReLU,
+  Residual,
+  Sequential,
+  Sigmoid,
+  Subsampling,
+  Tanh,
+  summary,
 } from '../../src/nn/index.js';
 import { lenet5 } from '../../src/models/lenet5.js';
 import { expectClose } from '../helpers.js';
@@ -39,7 +54,11 @@ describe('modules equal the functional ops', () => {
   it('Linear, pooling, activations, Flatten, Subsampling', () => {
     const lin = new Linear(5, 3, { generator: g(6) });
     sameAsFunctional(lin, (x) => F.linear(x, lin.weight.detach(), lin.bias!.detach()), [4, 5]);
-    sameAsFunctional(new MaxPool2d(3, { stride: 2, padding: 1 }), (x) => F.maxPool2d(x, { kernelSize: 3, stride: 2, padding: 1 }), [1, 2, 7, 7]);
+    sameAsFunctional(
+      new MaxPool2d(3, { stride: 2, padding: 1 }),
+      (x) => F.maxPool2d(x, { kernelSize: 3, stride: 2, padding: 1 }),
+      [1, 2, 7, 7],
+    );
     sameAsFunctional(new AvgPool2d(2), (x) => F.avgPool2d(x, { kernelSize: 2 }), [1, 2, 6, 6]);
     sameAsFunctional(new ReLU(), F.relu, [3, 4]);
     sameAsFunctional(new LeakyReLU(0.2), (x) => F.leakyRelu(x, 0.2), [3, 4]);
@@ -80,11 +99,27 @@ describe('initialization', () => {
     expect(Math.max(...m.weight.data.map(Math.abs))).toBeLessThanOrEqual(bound);
     expect(Math.max(...m.bias!.data.map(Math.abs))).toBeLessThanOrEqual(bound);
     const variance = m.weight.square().mean().item();
-    expect(Math.abs(variance / (bound * bound / 3) - 1)).toBeLessThan(0.05);
+    expect(Math.abs(variance / ((bound * bound) / 3) - 1)).toBeLessThan(0.05);
   });
   it('is seeded: the same generator seed gives the same weights', () => {
-    expect(lenet5({ generator: g(1) }).parameters()[0].toArray()).toEqual(lenet5({ generator: g(1) }).parameters()[0].toArray());
-    expect(lenet5({ generator: g(1) }).parameters()[0].toArray()).not.toEqual(lenet5({ generator: g(2) }).parameters()[0].toArray());
+    expect(
+      lenet5({ generator: g(1) })
+        .parameters()[0]
+        .toArray(),
+    ).toEqual(
+      lenet5({ generator: g(1) })
+        .parameters()[0]
+        .toArray(),
+    );
+    expect(
+      lenet5({ generator: g(1) })
+        .parameters()[0]
+        .toArray(),
+    ).not.toEqual(
+      lenet5({ generator: g(2) })
+        .parameters()[0]
+        .toArray(),
+    );
   });
 });
 
@@ -92,11 +127,20 @@ describe('Module', () => {
   it('names parameters by path and loads a state dict', () => {
     const model = new Sequential(new Conv2d(1, 2, 3), new ReLU(), new Flatten(), new Linear(8, 2));
     expect(model.namedParameters().map(([n]) => n)).toEqual(['0.weight', '0.bias', '3.weight', '3.bias']);
-    const other = new Sequential(new Conv2d(1, 2, 3, { generator: g(9) }), new ReLU(), new Flatten(), new Linear(8, 2, { generator: g(9) }));
+    const other = new Sequential(
+      new Conv2d(1, 2, 3, { generator: g(9) }),
+      new ReLU(),
+      new Flatten(),
+      new Linear(8, 2, { generator: g(9) }),
+    );
     model.loadStateDict(other.stateDict());
     expect(model.parameters()[0].toArray()).toEqual(other.parameters()[0].toArray());
-    expect(() => model.loadStateDict({ '0.weight': tensor([1]) })).toThrow('loadStateDict: state does not match the model: missing 0.bias, 3.weight, 3.bias');
-    expect(() => model.loadStateDict({ ...other.stateDict(), '0.bias': tensor([1, 2, 3]) })).toThrow("loadStateDict: '0.bias' has shape [3] in the state but [2] in the model");
+    expect(() => model.loadStateDict({ '0.weight': tensor([1]) })).toThrow(
+      'loadStateDict: state does not match the model: missing 0.bias, 3.weight, 3.bias',
+    );
+    expect(() => model.loadStateDict({ ...other.stateDict(), '0.bias': tensor([1, 2, 3]) })).toThrow(
+      "loadStateDict: '0.bias' has shape [3] in the state but [2] in the model",
+    );
   });
   it('train()/eval() switch dropout on and off in every descendant', () => {
     const model = new Sequential(new Dropout(0.5, { generator: g(10) }));
@@ -115,7 +159,9 @@ describe('Module', () => {
     expectClose(res.forward(x), x.add(body.forward(x)), 0, 0, 'x + f(x)');
     const widen = new Residual(new Conv2d(2, 4, 3, { padding: 1, generator: g(14) }), new Conv2d(2, 4, 1, { generator: g(15) }));
     expect(widen.forward(x).shape).toEqual([1, 4, 5, 5]);
-    expect(() => new Residual(new Conv2d(2, 4, 3, { padding: 1 })).forward(x)).toThrow('Residual: the body maps [1, 2, 5, 5] to [1, 4, 5, 5], but the skip path gives [1, 2, 5, 5]');
+    expect(() => new Residual(new Conv2d(2, 4, 3, { padding: 1 })).forward(x)).toThrow(
+      'Residual: the body maps [1, 2, 5, 5] to [1, 4, 5, 5], but the skip path gives [1, 2, 5, 5]',
+    );
     const mlp = new Residual(new Sequential(new Linear(3, 3), new Tanh())); // not only convolutions
     expect(mlp.forward(randn([2, 3])).shape).toEqual([2, 3]);
   });
@@ -125,7 +171,8 @@ describe('LeNet-5', () => {
   it('maps (N, 1, 28, 28) to (N, 10) through the classic shapes, both variants', () => {
     for (const modern of [false, true]) {
       const text = summary(lenet5({ modern }), [1, 1, 28, 28]);
-      for (const shape of ['[1, 6, 28, 28]', '[1, 6, 14, 14]', '[1, 16, 10, 10]', '[1, 16, 5, 5]', '[1, 120, 1, 1]', '[1, 84]', '[1, 10]']) expect(text).toContain(shape);
+      for (const shape of ['[1, 6, 28, 28]', '[1, 6, 14, 14]', '[1, 16, 10, 10]', '[1, 16, 5, 5]', '[1, 120, 1, 1]', '[1, 84]', '[1, 10]'])
+        expect(text).toContain(shape);
     }
   });
   it('the summary writes out S6 for every convolution and the total', () => {

@@ -35,11 +35,34 @@ describeEachBackend('S2 true convolution', () => {
         expected.push(s);
       }
     }
-    expectClose(F.convolve2d(x, w, null, { padding: 'full' }), { shape: [1, 1, M + m - 1, N + n - 1], data: expected }, ...TOL, 'S2 formula');
+    expectClose(
+      F.convolve2d(x, w, null, { padding: 'full' }),
+      { shape: [1, 1, M + m - 1, N + n - 1], data: expected },
+      ...TOL,
+      'S2 formula',
+    );
   });
 
   it('rot180 reverses both spatial axes: rot180([[1,2],[3,4]]) = [[4,3],[2,1]]', () => {
-    expect(F.rot180(tensor([[[[1, 2], [3, 4]]]])).toArray()).toEqual([[[[4, 3], [2, 1]]]]);
+    expect(
+      F.rot180(
+        tensor([
+          [
+            [
+              [1, 2],
+              [3, 4],
+            ],
+          ],
+        ]),
+      ).toArray(),
+    ).toEqual([
+      [
+        [
+          [4, 3],
+          [2, 1],
+        ],
+      ],
+    ]);
     expect(F.rot180(tensor([1, 2, 3])).toArray()).toEqual([3, 2, 1]);
   });
 });
@@ -106,7 +129,8 @@ describeEachBackend('S5 gradients of Y = W ⊗ X (narrow)', () => {
       const [h, w] = [t.shape[2], t.shape[3]];
       return tensor(t.data.slice(c * h * w, (c + 1) * h * w), { shape: [1, 1, h, w] });
     };
-    const kernel = (p: number, d: number): Tensor => tensor(W.data.slice((p * D + d) * m * n, (p * D + d + 1) * m * n), { shape: [1, 1, m, n] });
+    const kernel = (p: number, d: number): Tensor =>
+      tensor(W.data.slice((p * D + d) * m * n, (p * D + d + 1) * m * n), { shape: [1, 1, m, n] });
     for (let d = 0; d < D; d++) {
       let sumOverP = zeros([1, 1, H, Wd]);
       for (let p = 0; p < P; p++) sumOverP = sumOverP.add(F.conv2d(plane(delta, p), F.rot180(kernel(p, d)), null, { padding: 'full' }));
@@ -137,7 +161,12 @@ function convMatrix(inShape: number[], w: Tensor, opts: Parameters<typeof F.conv
 }
 
 describeEachBackend('S17 transposed convolution is multiplication by Cᵀ', () => {
-  const cases: [string, number[], number[], { stride?: number | [number, number]; padding?: number | [number, number]; dilation?: number; groups?: number }][] = [
+  const cases: [
+    string,
+    number[],
+    number[],
+    { stride?: number | [number, number]; padding?: number | [number, number]; dilation?: number; groups?: number },
+  ][] = [
     ['x=[1,1,4,4] w=[1,1,3,3]', [1, 1, 4, 4], [1, 1, 3, 3], {}],
     ['x=[1,2,5,6] w=[3,2,3,2] s=2 p=1', [1, 2, 5, 6], [3, 2, 3, 2], { stride: 2, padding: 1 }],
     ['x=[1,2,7,7] w=[2,2,2,3] s=[2,3] d=2', [1, 2, 7, 7], [2, 2, 2, 3], { stride: [2, 3], dilation: 2 }],
@@ -155,7 +184,12 @@ describeEachBackend('S17 transposed convolution is multiplication by Cᵀ', () =
       expectClose(F.convTranspose2d(z, w, null, { ...opts, outputPadding }), { shape: xs, data: expected }, ...TOL, 'Cᵀz');
       // and the forward convolution is C itself
       const x = randn(xs, { generator: gen(42) });
-      expectClose(F.conv2d(x, w, null, opts), { shape: outShape, data: C.map((row) => row.reduce((s, c, i) => s + c * x.data[i], 0)) }, ...TOL, 'Cx');
+      expectClose(
+        F.conv2d(x, w, null, opts),
+        { shape: outShape, data: C.map((row) => row.reduce((s, c, i) => s + c * x.data[i], 0)) },
+        ...TOL,
+        'Cx',
+      );
     });
   }
 });
@@ -192,7 +226,8 @@ describeEachBackend('S19 dilated convolution', () => {
       const w = randn([3, 2, m, m], { generator: gen(71) });
       const eff = m + (m - 1) * (d - 1);
       const holes = zeros([3, 2, eff, eff]);
-      for (let i = 0; i < 3 * 2; i++) for (let u = 0; u < m; u++) for (let v = 0; v < m; v++) holes.data[(i * eff + u * d) * eff + v * d] = w.data[(i * m + u) * m + v];
+      for (let i = 0; i < 3 * 2; i++)
+        for (let u = 0; u < m; u++) for (let v = 0; v < m; v++) holes.data[(i * eff + u * d) * eff + v * d] = w.data[(i * m + u) * m + v];
       const y = F.conv2d(x, w, null, { dilation: d });
       expect(y.shape).toEqual([1, 3, 11 - eff + 1, 12 - eff + 1]);
       expectClose(y, F.conv2d(x, holes), ...TOL, 'S19');

@@ -18,7 +18,9 @@ describe('dropout', () => {
     const x = full([200000], 3);
     for (const mode of ['inverted', 'classic'] as const) {
       for (const p of [0.1, 0.5, 0.8]) {
-        const trainMean = F.dropout(x, { p, mode, generator: new Generator(7) }).mean().item();
+        const trainMean = F.dropout(x, { p, mode, generator: new Generator(7) })
+          .mean()
+          .item();
         const predictMean = F.dropout(x, { p, mode, training: false }).mean().item();
         // the mean of 200k Bernoulli(1−p) draws is within ~4.5 standard errors of its expectation
         const se = (mode === 'inverted' ? 3 / (1 - p) : 3) * Math.sqrt((p * (1 - p)) / 200000);

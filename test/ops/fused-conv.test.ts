@@ -30,12 +30,48 @@ function loss(y: Tensor, g: Generator): Tensor {
 }
 
 const CASES: { label: string; x: number[]; w: number[]; bias: boolean; options: FusedConv2dOptions }[] = [
-  { label: 'LeNet C1: pad 2, relu, maxPool 2', x: [4, 1, 28, 28], w: [6, 1, 5, 5], bias: true, options: { padding: 2, activation: 'relu', maxPool: { kernelSize: 2 } } },
-  { label: 'LeNet C3: relu, maxPool 2', x: [4, 6, 14, 14], w: [16, 6, 5, 5], bias: true, options: { activation: 'relu', maxPool: { kernelSize: 2 } } },
-  { label: 'relu only, same padding, no bias', x: [2, 3, 9, 7], w: [5, 3, 3, 3], bias: false, options: { padding: 'same', activation: 'relu' } },
-  { label: 'maxPool only, stride 2, groups 2', x: [2, 4, 13, 11], w: [6, 2, 3, 3], bias: true, options: { stride: 2, groups: 2, maxPool: { kernelSize: 2, stride: 1 } } },
-  { label: 'relu, overlapping maxPool 3 stride 2 padding 1 ceilMode, dilation 2', x: [2, 3, 12, 12], w: [4, 3, 3, 3], bias: true, options: { dilation: 2, padding: 2, activation: 'relu', maxPool: { kernelSize: 3, stride: 2, padding: 1, ceilMode: true } } },
-  { label: 'unbatched input (C, H, W)', x: [3, 10, 10], w: [4, 3, 3, 3], bias: true, options: { activation: 'relu', maxPool: { kernelSize: 2 } } },
+  {
+    label: 'LeNet C1: pad 2, relu, maxPool 2',
+    x: [4, 1, 28, 28],
+    w: [6, 1, 5, 5],
+    bias: true,
+    options: { padding: 2, activation: 'relu', maxPool: { kernelSize: 2 } },
+  },
+  {
+    label: 'LeNet C3: relu, maxPool 2',
+    x: [4, 6, 14, 14],
+    w: [16, 6, 5, 5],
+    bias: true,
+    options: { activation: 'relu', maxPool: { kernelSize: 2 } },
+  },
+  {
+    label: 'relu only, same padding, no bias',
+    x: [2, 3, 9, 7],
+    w: [5, 3, 3, 3],
+    bias: false,
+    options: { padding: 'same', activation: 'relu' },
+  },
+  {
+    label: 'maxPool only, stride 2, groups 2',
+    x: [2, 4, 13, 11],
+    w: [6, 2, 3, 3],
+    bias: true,
+    options: { stride: 2, groups: 2, maxPool: { kernelSize: 2, stride: 1 } },
+  },
+  {
+    label: 'relu, overlapping maxPool 3 stride 2 padding 1 ceilMode, dilation 2',
+    x: [2, 3, 12, 12],
+    w: [4, 3, 3, 3],
+    bias: true,
+    options: { dilation: 2, padding: 2, activation: 'relu', maxPool: { kernelSize: 3, stride: 2, padding: 1, ceilMode: true } },
+  },
+  {
+    label: 'unbatched input (C, H, W)',
+    x: [3, 10, 10],
+    w: [4, 3, 3, 3],
+    bias: true,
+    options: { activation: 'relu', maxPool: { kernelSize: 2 } },
+  },
 ];
 
 describeEachBackend('F.fusedConv2d = maxPool2d(relu(conv2d)), bit for bit', () => {
@@ -79,7 +115,10 @@ describe('F.fusedConv2d gradients (float64, central differences)', () => {
   for (const c of CASES) {
     it(c.label, () => {
       // a smaller batch and image keep the check fast (channels as the case, every kernel still fits)
-      const x = param64(c.x.map((d, i) => (i >= c.x.length - 2 ? Math.min(d, 9) : i === 0 && c.x.length === 4 ? Math.min(d, 2) : d)), g);
+      const x = param64(
+        c.x.map((d, i) => (i >= c.x.length - 2 ? Math.min(d, 9) : i === 0 && c.x.length === 4 ? Math.min(d, 2) : d)),
+        g,
+      );
       const w = param64(c.w, g, 0.5);
       const b = c.bias ? param64([c.w[0]], g) : null;
       const inputs = b ? [x, w, b] : [x, w];
@@ -92,7 +131,9 @@ describe('F.fusedConv2d errors', () => {
   const x = randn([1, 2, 6, 6]);
   const w = randn([3, 2, 3, 3]);
   it('rejects an unknown activation', () => {
-    expect(() => F.fusedConv2d(x, w, null, { activation: 'tanh' as never })).toThrow(/fusedConv2d: activation must be 'none' or 'relu', got "tanh"/);
+    expect(() => F.fusedConv2d(x, w, null, { activation: 'tanh' as never })).toThrow(
+      /fusedConv2d: activation must be 'none' or 'relu', got "tanh"/,
+    );
   });
   it('names the pooling that does not fit the convolution output', () => {
     expect(() => F.fusedConv2d(x, w, null, { maxPool: { kernelSize: 5 } })).toThrow(/fusedConv2d: .*5/);
@@ -105,10 +146,16 @@ describe('F.fusedConv2d errors', () => {
 describeEachBackend('nn.Sequential fuses Conv2d, ReLU, MaxPool2d', () => {
   const build = (g: Generator): nn.Sequential =>
     new nn.Sequential(
-      new nn.Conv2d(1, 6, 5, { padding: 2, generator: g }), new nn.ReLU(), new nn.MaxPool2d(2),
-      new nn.Conv2d(6, 8, 3, { generator: g }), new nn.ReLU(),
-      new nn.Conv2d(8, 4, 3, { generator: g, bias: false }), new nn.MaxPool2d(2),
-      new nn.Conv2d(4, 4, 1, { generator: g }), new nn.Flatten(), new nn.Linear(16, 3, { generator: g }),
+      new nn.Conv2d(1, 6, 5, { padding: 2, generator: g }),
+      new nn.ReLU(),
+      new nn.MaxPool2d(2),
+      new nn.Conv2d(6, 8, 3, { generator: g }),
+      new nn.ReLU(),
+      new nn.Conv2d(8, 4, 3, { generator: g, bias: false }),
+      new nn.MaxPool2d(2),
+      new nn.Conv2d(4, 4, 1, { generator: g }),
+      new nn.Flatten(),
+      new nn.Linear(16, 3, { generator: g }),
     );
 
   it('gives the layers\u2019 values and gradients, bit for bit', () => {

@@ -98,10 +98,16 @@ describe('gradcheck: transposed convolution', () => {
   ];
   for (const [name, xs, ws, options] of cases) {
     it(`convTranspose2d ${name}`, () =>
-      check((x, w, b) => F.convTranspose2d(x, w, b, options), [param64(xs, g), param64(ws, g), param64([ws[1] * (options?.groups ?? 1)], g)]));
+      check(
+        (x, w, b) => F.convTranspose2d(x, w, b, options),
+        [param64(xs, g), param64(ws, g), param64([ws[1] * (options?.groups ?? 1)], g)],
+      ));
   }
   it('convTranspose1d x=[2,2,4] w=[2,3,3] s=3 p=1 op=2', () =>
-    check((x, w, b) => F.convTranspose1d(x, w, b, { stride: 3, padding: 1, outputPadding: 2 }), [param64([2, 2, 4], g), param64([2, 3, 3], g), param64([3], g)]));
+    check(
+      (x, w, b) => F.convTranspose1d(x, w, b, { stride: 3, padding: 1, outputPadding: 2 }),
+      [param64([2, 2, 4], g), param64([2, 3, 3], g), param64([3], g)],
+    ));
 });
 
 describe('gradcheck: pooling and subsampling', () => {
@@ -117,7 +123,8 @@ describe('gradcheck: pooling and subsampling', () => {
   for (const [name, options, shape] of pools) {
     it(`maxPool2d x=[${shape}] ${name}`, () => check((x) => F.maxPool2d(x, options), [param64(shape, g)]));
     it(`avgPool2d x=[${shape}] ${name}`, () => check((x) => F.avgPool2d(x, options), [param64(shape, g)]));
-    it(`avgPool2d x=[${shape}] ${name} countIncludePad=false`, () => check((x) => F.avgPool2d(x, { ...options, countIncludePad: false }), [param64(shape, g)]));
+    it(`avgPool2d x=[${shape}] ${name} countIncludePad=false`, () =>
+      check((x) => F.avgPool2d(x, { ...options, countIncludePad: false }), [param64(shape, g)]));
   }
   it('globalAvgPool2d x=[2,3,4,5]', () => check((x) => F.globalAvgPool2d(x), [param64([2, 3, 4, 5], g)]));
   for (const activation of ['sigmoid', 'tanh', 'relu', 'none'] as const) {
@@ -125,14 +132,31 @@ describe('gradcheck: pooling and subsampling', () => {
       check((x, w, b) => F.subsampling(x, w, b, { activation }), [param64([2, 3, 4, 6], g), param64([3], g), param64([3], g)]));
   }
   it('subsampling x=[1,2,5,5] k=3 s=2 pool=max', () =>
-    check((x, w, b) => F.subsampling(x, w, b, { kernelSize: 3, stride: 2, pool: 'max' }), [param64([1, 2, 5, 5], g), param64([2], g), param64([2], g)]));
+    check(
+      (x, w, b) => F.subsampling(x, w, b, { kernelSize: 3, stride: 2, pool: 'max' }),
+      [param64([1, 2, 5, 5], g), param64([2], g), param64([2], g)],
+    ));
 });
 
 describe('gradcheck: link-table convolution', () => {
   it('linkedConv2d x=[1,6,7,7] w=[16,6,3,3] LeNet-5 C3 table', () =>
-    check((x, w, b) => F.linkedConv2d(x, w, b, { table: F.LENET5_C3_TABLE }), [param64([1, 6, 7, 7], g), param64([16, 6, 3, 3], g), param64([16], g)]));
+    check(
+      (x, w, b) => F.linkedConv2d(x, w, b, { table: F.LENET5_C3_TABLE }),
+      [param64([1, 6, 7, 7], g), param64([16, 6, 3, 3], g), param64([16], g)],
+    ));
   it('linkedConv2d x=[2,3,5,4] w=[2,3,2,2] s=2 p=1', () =>
-    check((x, w) => F.linkedConv2d(x, w, null, { table: [[1, 0, 1], [0, 1, 1]], stride: 2, padding: 1 }), [param64([2, 3, 5, 4], g), param64([2, 3, 2, 2], g)]));
+    check(
+      (x, w) =>
+        F.linkedConv2d(x, w, null, {
+          table: [
+            [1, 0, 1],
+            [0, 1, 1],
+          ],
+          stride: 2,
+          padding: 1,
+        }),
+      [param64([2, 3, 5, 4], g), param64([2, 3, 2, 2], g)],
+    ));
 });
 
 describe('gradcheck: activations, dropout, linear, losses', () => {
@@ -145,11 +169,11 @@ describe('gradcheck: activations, dropout, linear, losses', () => {
   it('softmax dim=1 of [2,3,4]', () => check((t) => F.softmax(t, 1), [param64([2, 3, 4], g)]));
   it('logSoftmax dim=-1', () => check((t) => F.logSoftmax(t, -1), [x()]));
   for (const mode of ['inverted', 'classic'] as const) {
-    it(`dropout p=0.4 mode=${mode} (fixed mask)`, () =>
-      check((t) => F.dropout(t, { p: 0.4, mode, generator: new Generator(7) }), [x()]));
+    it(`dropout p=0.4 mode=${mode} (fixed mask)`, () => check((t) => F.dropout(t, { p: 0.4, mode, generator: new Generator(7) }), [x()]));
     it(`dropout p=0.4 mode=${mode} prediction`, () => check((t) => F.dropout(t, { p: 0.4, mode, training: false }), [x()]));
   }
-  it('linear x=[4,3] w=[5,3] b=[5]', () => check((a, w, b) => F.linear(a, w, b), [param64([4, 3], g), param64([5, 3], g), param64([5], g)]));
+  it('linear x=[4,3] w=[5,3] b=[5]', () =>
+    check((a, w, b) => F.linear(a, w, b), [param64([4, 3], g), param64([5, 3], g), param64([5], g)]));
   it('linear x=[2,3,4] (batched) w=[2,4]', () => check((a, w) => F.linear(a, w), [param64([2, 3, 4], g), param64([2, 4], g)]));
   it('crossEntropy logits=[4,6]', () => check((t) => F.crossEntropy(t, [5, 0, 2, 2]), [param64([4, 6], g)]));
   it('crossEntropy reduction=sum', () => check((t) => F.crossEntropy(t, [1, 0], { reduction: 'sum' }), [param64([2, 3], g)]));

@@ -21,8 +21,16 @@ describe('linkedConv2d', () => {
     for (let p = 0; p < 16; p++) {
       for (let d = 0; d < 6; d++) {
         const block = w.grad!.data.slice((p * 6 + d) * 25, (p * 6 + d + 1) * 25);
-        if (F.LENET5_C3_TABLE[p][d] === 0) expect([...block].every((v) => v === 0), `W[${p},${d}]`).toBe(true);
-        else expect([...block].some((v) => v !== 0), `W[${p},${d}]`).toBe(true);
+        if (F.LENET5_C3_TABLE[p][d] === 0)
+          expect(
+            [...block].every((v) => v === 0),
+            `W[${p},${d}]`,
+          ).toBe(true);
+        else
+          expect(
+            [...block].some((v) => v !== 0),
+            `W[${p},${d}]`,
+          ).toBe(true);
       }
     }
   });
@@ -43,7 +51,10 @@ describe('linkedConv2d', () => {
     const g = new Generator(13);
     const x = randn([1, 3, 6, 6], { generator: g });
     const w = randn([2, 3, 3, 3], { generator: g });
-    const table = [[1, 1, 1], [1, 1, 1]];
+    const table = [
+      [1, 1, 1],
+      [1, 1, 1],
+    ];
     expectClose(F.linkedConv2d(x, w, null, { table, padding: 1 }), F.conv2d(x, w, null, { padding: 1 }), 0, 0);
   });
 });

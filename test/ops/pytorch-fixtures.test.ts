@@ -8,7 +8,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 import { F, Tensor, matmul, mean, sum, tensor } from '../../src/index.js';
-import type { Conv1dOptions, Conv2dOptions, ConvTranspose1dOptions, ConvTranspose2dOptions, LinkTable, Pool2dOptions, SubsamplingOptions } from '../../src/index.js';
+import type {
+  Conv1dOptions,
+  Conv2dOptions,
+  ConvTranspose1dOptions,
+  ConvTranspose2dOptions,
+  LinkTable,
+  Pool2dOptions,
+  SubsamplingOptions,
+} from '../../src/index.js';
 import { describeEachBackend, expectClose, fromJson } from '../helpers.js';
 
 interface Json {

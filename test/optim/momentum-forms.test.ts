@@ -59,9 +59,24 @@ describe('S12: the two momentum forms are equivalent', () => {
       for (const p of [w, b]) for (let i = 0; i < p.size; i++) p.data[i] -= alpha * p.grad!.data[i];
       plain.push([...w.data, ...b.data]);
     }
-    expect(maxDiff(trajectory((p) => new SGD(p, { lr: alpha, momentum: 0 })), plain)).toBe(0);
-    expect(maxDiff(trajectory((p) => new SGD(p, { lr: alpha })), plain)).toBe(0);
-    expect(maxDiff(trajectory((p) => new MomentumSGD(p, { lr: alpha, momentum: 0 })), plain)).toBeLessThanOrEqual(1e-12);
+    expect(
+      maxDiff(
+        trajectory((p) => new SGD(p, { lr: alpha, momentum: 0 })),
+        plain,
+      ),
+    ).toBe(0);
+    expect(
+      maxDiff(
+        trajectory((p) => new SGD(p, { lr: alpha })),
+        plain,
+      ),
+    ).toBe(0);
+    expect(
+      maxDiff(
+        trajectory((p) => new MomentumSGD(p, { lr: alpha, momentum: 0 })),
+        plain,
+      ),
+    ).toBeLessThanOrEqual(1e-12);
   });
 
   it('the equivalence needs a constant learning rate: the forms differ once lr changes', () => {

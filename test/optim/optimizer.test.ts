@@ -20,31 +20,98 @@ describe('validation errors name the option and the value', () => {
     ['no options', () => new SGD([param()], bad<SGDOptions>(undefined)), 'SGD: options must be an object, got undefined'],
     ['negative momentum', () => new SGD([param()], { lr: 0.1, momentum: -0.5 }), 'SGD: momentum must be a non-negative number, got -0.5'],
     ['negative dampening', () => new SGD([param()], { lr: 0.1, dampening: -1 }), 'SGD: dampening must be a non-negative number, got -1'],
-    ['negative weightDecay', () => new SGD([param()], { lr: 0.1, weightDecay: -1e-4 }), 'SGD: weightDecay must be a non-negative number, got -0.0001'],
-    ['nesterov without momentum', () => new SGD([param()], { lr: 0.1, nesterov: true }), 'SGD: nesterov momentum requires momentum > 0 and dampening = 0, got momentum 0 and dampening 0'],
-    ['nesterov with dampening', () => new SGD([param()], { lr: 0.1, momentum: 0.9, dampening: 0.1, nesterov: true }), 'SGD: nesterov momentum requires momentum > 0 and dampening = 0, got momentum 0.9 and dampening 0.1'],
+    [
+      'negative weightDecay',
+      () => new SGD([param()], { lr: 0.1, weightDecay: -1e-4 }),
+      'SGD: weightDecay must be a non-negative number, got -0.0001',
+    ],
+    [
+      'nesterov without momentum',
+      () => new SGD([param()], { lr: 0.1, nesterov: true }),
+      'SGD: nesterov momentum requires momentum > 0 and dampening = 0, got momentum 0 and dampening 0',
+    ],
+    [
+      'nesterov with dampening',
+      () => new SGD([param()], { lr: 0.1, momentum: 0.9, dampening: 0.1, nesterov: true }),
+      'SGD: nesterov momentum requires momentum > 0 and dampening = 0, got momentum 0.9 and dampening 0.1',
+    ],
     ['empty params', () => new SGD([], { lr: 0.1 }), 'SGD: got an empty parameter list'],
-    ['a single tensor', () => new SGD(bad<Tensor[]>(param()), { lr: 0.1 }), 'SGD: params must be an iterable of tensors, got a single Tensor([3], float32, requiresGrad); wrap it in an array'],
+    [
+      'a single tensor',
+      () => new SGD(bad<Tensor[]>(param()), { lr: 0.1 }),
+      'SGD: params must be an iterable of tensors, got a single Tensor([3], float32, requiresGrad); wrap it in an array',
+    ],
     ['not iterable', () => new SGD(bad<Tensor[]>(42), { lr: 0.1 }), 'SGD: params must be an iterable of tensors, got 42'],
     ['a number in params', () => new SGD(bad<Tensor[]>([param(), 3]), { lr: 0.1 }), 'SGD: params[1] must be a Tensor, got 3'],
-    ['int32 param', () => new SGD([tensor([1, 2], { dtype: 'int32' })], { lr: 0.1 }), 'SGD: params[0] must be a floating-point tensor, got int32'],
-    ['non-leaf param', () => new SGD([param().mul(2)], { lr: 0.1 }), "SGD: params[0] is not a leaf tensor (it was computed by 'mul'); only leaves can be optimized"],
-    ['duplicate param', () => { const p = param(); return new SGD([p, param(), p], { lr: 0.1 }); }, 'SGD: params[0] and params[2] are the same tensor; each parameter may appear only once'],
-    ['MomentumSGD negative momentum', () => new MomentumSGD([param()], { lr: 0.1, momentum: -1 }), 'MomentumSGD: momentum must be a non-negative number, got -1'],
+    [
+      'int32 param',
+      () => new SGD([tensor([1, 2], { dtype: 'int32' })], { lr: 0.1 }),
+      'SGD: params[0] must be a floating-point tensor, got int32',
+    ],
+    [
+      'non-leaf param',
+      () => new SGD([param().mul(2)], { lr: 0.1 }),
+      "SGD: params[0] is not a leaf tensor (it was computed by 'mul'); only leaves can be optimized",
+    ],
+    [
+      'duplicate param',
+      () => {
+        const p = param();
+        return new SGD([p, param(), p], { lr: 0.1 });
+      },
+      'SGD: params[0] and params[2] are the same tensor; each parameter may appear only once',
+    ],
+    [
+      'MomentumSGD negative momentum',
+      () => new MomentumSGD([param()], { lr: 0.1, momentum: -1 }),
+      'MomentumSGD: momentum must be a non-negative number, got -1',
+    ],
     ['MomentumSGD negative lr', () => new MomentumSGD([param()], { lr: -0.1 }), 'MomentumSGD: lr must be a non-negative number, got -0.1'],
     ['Adam negative lr', () => new Adam([param()], { lr: -1e-3 }), 'Adam: lr must be a non-negative number, got -0.001'],
     ['Adam beta1 = 1', () => new Adam([param()], { betas: [1, 0.999] }), 'Adam: betas[0] must be a number in [0, 1), got 1'],
     ['Adam negative beta2', () => new Adam([param()], { betas: [0.9, -0.1] }), 'Adam: betas[1] must be a number in [0, 1), got -0.1'],
-    ['Adam one beta', () => new Adam([param()], bad<AdamOptions>({ betas: [0.9] })), 'Adam: betas must be an array [beta1, beta2], got [0.9]'],
+    [
+      'Adam one beta',
+      () => new Adam([param()], bad<AdamOptions>({ betas: [0.9] })),
+      'Adam: betas must be an array [beta1, beta2], got [0.9]',
+    ],
     ['Adam negative eps', () => new Adam([param()], { eps: -1e-8 }), 'Adam: eps must be a non-negative number, got -1e-8'],
-    ['AdamW negative weightDecay', () => new AdamW([param()], { weightDecay: -0.01 }), 'AdamW: weightDecay must be a non-negative number, got -0.01'],
+    [
+      'AdamW negative weightDecay',
+      () => new AdamW([param()], { weightDecay: -0.01 }),
+      'AdamW: weightDecay must be a non-negative number, got -0.01',
+    ],
     ['AdamW empty params', () => new AdamW([]), 'AdamW: got an empty parameter list'],
-    ['StepLR stepSize 0', () => new StepLR(new SGD([param()], { lr: 0.1 }), { stepSize: 0 }), 'StepLR: stepSize must be a positive integer, got 0'],
-    ['StepLR fractional stepSize', () => new StepLR(new SGD([param()], { lr: 0.1 }), { stepSize: 2.5 }), 'StepLR: stepSize must be a positive integer, got 2.5'],
-    ['StepLR negative gamma', () => new StepLR(new SGD([param()], { lr: 0.1 }), { stepSize: 2, gamma: -0.5 }), 'StepLR: gamma must be a non-negative number, got -0.5'],
-    ['CosineAnnealingLR tMax 0', () => new CosineAnnealingLR(new SGD([param()], { lr: 0.1 }), { tMax: 0 }), 'CosineAnnealingLR: tMax must be a positive integer, got 0'],
-    ['CosineAnnealingLR negative etaMin', () => new CosineAnnealingLR(new SGD([param()], { lr: 0.1 }), { tMax: 5, etaMin: -1 }), 'CosineAnnealingLR: etaMin must be a non-negative number, got -1'],
-    ['scheduler without optimizer', () => new StepLR(bad<SGD>({ lr: 0.1 }), { stepSize: 1 }), 'StepLR: optimizer must be an Optimizer, got {"lr":0.1}'],
+    [
+      'StepLR stepSize 0',
+      () => new StepLR(new SGD([param()], { lr: 0.1 }), { stepSize: 0 }),
+      'StepLR: stepSize must be a positive integer, got 0',
+    ],
+    [
+      'StepLR fractional stepSize',
+      () => new StepLR(new SGD([param()], { lr: 0.1 }), { stepSize: 2.5 }),
+      'StepLR: stepSize must be a positive integer, got 2.5',
+    ],
+    [
+      'StepLR negative gamma',
+      () => new StepLR(new SGD([param()], { lr: 0.1 }), { stepSize: 2, gamma: -0.5 }),
+      'StepLR: gamma must be a non-negative number, got -0.5',
+    ],
+    [
+      'CosineAnnealingLR tMax 0',
+      () => new CosineAnnealingLR(new SGD([param()], { lr: 0.1 }), { tMax: 0 }),
+      'CosineAnnealingLR: tMax must be a positive integer, got 0',
+    ],
+    [
+      'CosineAnnealingLR negative etaMin',
+      () => new CosineAnnealingLR(new SGD([param()], { lr: 0.1 }), { tMax: 5, etaMin: -1 }),
+      'CosineAnnealingLR: etaMin must be a non-negative number, got -1',
+    ],
+    [
+      'scheduler without optimizer',
+      () => new StepLR(bad<SGD>({ lr: 0.1 }), { stepSize: 1 }),
+      'StepLR: optimizer must be an Optimizer, got {"lr":0.1}',
+    ],
   ];
   for (const [what, make, message] of cases) {
     it(what, () => expect(make).toThrow(message));

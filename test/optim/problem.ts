@@ -17,14 +17,12 @@ export interface Json {
 
 /** One optimizer run: its options (the API's, as JSON) and w, b after each step. */
 export type OptimizerCase = { name: string; steps: { w: Json; b: Json }[] } & (
-  | { optimizer: 'SGD'; options: SGDOptions }
-  | { optimizer: 'Adam' | 'AdamW'; options: AdamOptions }
+  { optimizer: 'SGD'; options: SGDOptions } | { optimizer: 'Adam' | 'AdamW'; options: AdamOptions }
 );
 
 /** One scheduler run: the base learning rate and `get_last_lr()` at epochs 0, 1, …. */
 export type SchedulerCase = { name: string; baseLr: number; lrs: number[] } & (
-  | { scheduler: 'StepLR'; options: StepLROptions }
-  | { scheduler: 'CosineAnnealingLR'; options: CosineAnnealingLROptions }
+  { scheduler: 'StepLR'; options: StepLROptions } | { scheduler: 'CosineAnnealingLR'; options: CosineAnnealingLROptions }
 );
 
 export interface OptimFixture {

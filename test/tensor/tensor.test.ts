@@ -4,11 +4,17 @@ import { Generator, Tensor, arange, argmax, full, manualSeed, matmul, ones, rand
 
 describe('creation', () => {
   it('tensor() infers shape from nested arrays, float32 by default', () => {
-    const t = tensor([[1, 2, 3], [4, 5, 6]]);
+    const t = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(t.shape).toEqual([2, 3]);
     expect(t.dtype).toBe('float32');
     expect(t.data).toBeInstanceOf(Float32Array);
-    expect(t.toArray()).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(t.toArray()).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(tensor(3.5).shape).toEqual([]);
     expect(tensor(3.5).item()).toBe(3.5);
   });
@@ -16,11 +22,18 @@ describe('creation', () => {
     expect(tensor([0.1], { dtype: 'float64' }).data[0]).toBe(0.1);
     expect(tensor([0.1]).data[0]).toBe(Math.fround(0.1));
     expect(tensor([1, 2], { dtype: 'int32' }).data).toBeInstanceOf(Int32Array);
-    expect(tensor([1, 2, 3, 4, 5, 6], { shape: [3, 2] }).toArray()).toEqual([[1, 2], [3, 4], [5, 6]]);
+    expect(tensor([1, 2, 3, 4, 5, 6], { shape: [3, 2] }).toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
     expect(tensor(new Float64Array([1, 2])).dtype).toBe('float64');
   });
   it('zeros, ones, full, arange', () => {
-    expect(zeros([2, 2]).toArray()).toEqual([[0, 0], [0, 0]]);
+    expect(zeros([2, 2]).toArray()).toEqual([
+      [0, 0],
+      [0, 0],
+    ]);
     expect(ones([3]).toArray()).toEqual([1, 1, 1]);
     expect(full([2], 7, { dtype: 'float64' }).toArray()).toEqual([7, 7]);
     expect(arange(4).toArray()).toEqual([0, 1, 2, 3]);
@@ -82,7 +95,18 @@ describe('shapes', () => {
     const p = t.permute(2, 0, 1);
     expect(p.shape).toEqual([4, 2, 3]);
     expect(p.toArray()).toEqual([0, 1, 2, 3].map((k) => [0, 1].map((i) => [0, 1, 2].map((j) => i * 12 + j * 4 + k))));
-    expect(tensor([[1, 2, 3], [4, 5, 6]]).transpose().toArray()).toEqual([[1, 4], [2, 5], [3, 6]]);
+    expect(
+      tensor([
+        [1, 2, 3],
+        [4, 5, 6],
+      ])
+        .transpose()
+        .toArray(),
+    ).toEqual([
+      [1, 4],
+      [2, 5],
+      [3, 6],
+    ]);
     expect(t.transpose(-1, 0).shape).toEqual([4, 3, 2]);
   });
   it('flatten, squeeze, unsqueeze', () => {
@@ -97,10 +121,22 @@ describe('shapes', () => {
 
 describe('arithmetic with broadcasting', () => {
   it('adds a row to every row and a column to every column', () => {
-    const m = tensor([[1, 2, 3], [4, 5, 6]]);
-    expect(m.add(tensor([10, 20, 30])).toArray()).toEqual([[11, 22, 33], [14, 25, 36]]);
-    expect(m.mul(tensor([[2], [3]])).toArray()).toEqual([[2, 4, 6], [12, 15, 18]]);
-    expect(m.sub(1).div(2).toArray()).toEqual([[0, 0.5, 1], [1.5, 2, 2.5]]);
+    const m = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    expect(m.add(tensor([10, 20, 30])).toArray()).toEqual([
+      [11, 22, 33],
+      [14, 25, 36],
+    ]);
+    expect(m.mul(tensor([[2], [3]])).toArray()).toEqual([
+      [2, 4, 6],
+      [12, 15, 18],
+    ]);
+    expect(m.sub(1).div(2).toArray()).toEqual([
+      [0, 0.5, 1],
+      [1.5, 2, 2.5],
+    ]);
     expect(tensor([1, 2]).add(tensor([[10], [20], [30]])).shape).toEqual([3, 2]);
   });
   it('promotes float32 with float64 to float64', () => {
@@ -120,29 +156,49 @@ describe('reductions and matmul', () => {
   const t = arange(24, undefined, 1, { dtype: 'float64' }).reshape(2, 3, 4);
   it('sum and mean over all, one, or several dims', () => {
     expect(t.sum().item()).toBe(276);
-    expect(t.sum(1).toArray()).toEqual([[12, 15, 18, 21], [48, 51, 54, 57]]);
+    expect(t.sum(1).toArray()).toEqual([
+      [12, 15, 18, 21],
+      [48, 51, 54, 57],
+    ]);
     expect(t.sum([0, 2], true).shape).toEqual([1, 3, 1]);
     expect(t.sum([0, 2]).toArray()).toEqual([60, 92, 124]);
-    expect(t.mean(-1).toArray()).toEqual([[1.5, 5.5, 9.5], [13.5, 17.5, 21.5]]);
+    expect(t.mean(-1).toArray()).toEqual([
+      [1.5, 5.5, 9.5],
+      [13.5, 17.5, 21.5],
+    ]);
   });
   it('argmax over a dim and over all elements (int32, first index on ties)', () => {
-    const m = tensor([[1, 9, 9], [7, 2, 3]]);
+    const m = tensor([
+      [1, 9, 9],
+      [7, 2, 3],
+    ]);
     expect(m.argmax(1).toArray()).toEqual([1, 0]);
     expect(m.argmax(0).toArray()).toEqual([1, 0, 0]);
     expect(argmax(m).item()).toBe(1);
     expect(m.argmax(1).dtype).toBe('int32');
   });
   it('matmul of matrices, vectors and batches', () => {
-    const a = tensor([[1, 2], [3, 4], [5, 6]]);
-    const b = tensor([[1, 0, 2], [0, 1, 3]]);
-    expect(matmul(a, b).toArray()).toEqual([[1, 2, 8], [3, 4, 18], [5, 6, 28]]);
+    const a = tensor([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
+    const b = tensor([
+      [1, 0, 2],
+      [0, 1, 3],
+    ]);
+    expect(matmul(a, b).toArray()).toEqual([
+      [1, 2, 8],
+      [3, 4, 18],
+      [5, 6, 28],
+    ]);
     expect(matmul(tensor([1, 1]), b).toArray()).toEqual([1, 1, 5]);
     expect(matmul(a, tensor([1, -1])).toArray()).toEqual([-1, -1, -1]);
     expect(matmul(tensor([1, 2]), tensor([3, 4])).item()).toBe(11);
     const batch = randn([4, 3, 2], { generator: new Generator(1) });
     const out = matmul(batch, b);
     expect(out.shape).toEqual([4, 3, 3]);
-    expect(out.toArray()).toEqual([0, 1, 2, 3].map((i) => (matmul(tensor((batch.toArray() as number[][][])[i]), b).toArray())));
+    expect(out.toArray()).toEqual([0, 1, 2, 3].map((i) => matmul(tensor((batch.toArray() as number[][][])[i]), b).toArray()));
   });
   it('toString names shape and dtype', () => {
     expect(String(zeros([2, 3]))).toBe('Tensor([2, 3], float32)');

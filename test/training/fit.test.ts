@@ -45,33 +45,45 @@ describe('fit', () => {
     const run = async (seed: number) => {
       const model = lenet5({ generator: new Generator(seed) });
       const result = await fit(model, small.train, small.heldOut, config({ epochs: 1, seed }));
-      return { weights: model.parameters().map((p) => Array.from(p.data)), metrics: result.epochs.map((e) => [e.trainLoss, e.heldOut!.loss, e.heldOut!.accuracy]) };
+      return {
+        weights: model.parameters().map((p) => Array.from(p.data)),
+        metrics: result.epochs.map((e) => [e.trainLoss, e.heldOut!.loss, e.heldOut!.accuracy]),
+      };
     };
     const a = await run(7);
     const b = await run(7);
     expect(b.metrics).toEqual(a.metrics);
-    a.weights.forEach((w, i) => expect(b.weights[i].every((v, j) => Object.is(v, w[j])), `parameter ${i}`).toBe(true));
+    a.weights.forEach((w, i) =>
+      expect(
+        b.weights[i].every((v, j) => Object.is(v, w[j])),
+        `parameter ${i}`,
+      ).toBe(true),
+    );
     const c = await run(8);
     expect(c.weights[0]).not.toEqual(a.weights[0]);
   }, 120_000);
 
-  itNeedsWasm('the wasm backend (the default) trains to the same accuracy as ref', async () => {
-    const previous = getBackend();
-    const results: Record<string, { loss: number; accuracy: number }> = {};
-    try {
-      for (const backend of ['ref', 'wasm']) {
-        setBackend(backend);
-        const model = lenet5({ generator: new Generator(5) });
-        const result = await fit(model, small.train, small.heldOut, config({ epochs: 2, seed: 5 }));
-        results[backend] = { loss: result.epochs[1].heldOut!.loss, accuracy: result.epochs[1].heldOut!.accuracy };
+  itNeedsWasm(
+    'the wasm backend (the default) trains to the same accuracy as ref',
+    async () => {
+      const previous = getBackend();
+      const results: Record<string, { loss: number; accuracy: number }> = {};
+      try {
+        for (const backend of ['ref', 'wasm']) {
+          setBackend(backend);
+          const model = lenet5({ generator: new Generator(5) });
+          const result = await fit(model, small.train, small.heldOut, config({ epochs: 2, seed: 5 }));
+          results[backend] = { loss: result.epochs[1].heldOut!.loss, accuracy: result.epochs[1].heldOut!.accuracy };
+        }
+      } finally {
+        setBackend(previous);
       }
-    } finally {
-      setBackend(previous);
-    }
-    // float32 sums run in another order on wasm, so the runs agree closely but not bit for bit
-    expect(Math.abs(results.wasm.accuracy - results.ref.accuracy), JSON.stringify(results)).toBeLessThanOrEqual(0.01);
-    expect(Math.abs(results.wasm.loss - results.ref.loss) / results.ref.loss, JSON.stringify(results)).toBeLessThan(0.02);
-  }, 120_000);
+      // float32 sums run in another order on wasm, so the runs agree closely but not bit for bit
+      expect(Math.abs(results.wasm.accuracy - results.ref.accuracy), JSON.stringify(results)).toBeLessThanOrEqual(0.01);
+      expect(Math.abs(results.wasm.loss - results.ref.loss) / results.ref.loss, JSON.stringify(results)).toBeLessThan(0.02);
+    },
+    120_000,
+  );
 
   it('stops after the current batch when asked (Ctrl-C)', async () => {
     const model = lenet5({ modern: true, generator: new Generator(2) });

@@ -22,7 +22,7 @@ export function conv2d(x: TypedArray, w: TypedArray, bias: TypedArray | null, g:
         for (let j = 0; j < wOut; j++) {
           let s = bias === null ? 0 : bias[p];
           for (let d = 0; d < cInG; d++) {
-            const xPlane = ((n * cIn + firstIn + d) * h) * width;
+            const xPlane = (n * cIn + firstIn + d) * h * width;
             const wPlane = (p * cInG + d) * kh * kw;
             for (let u = 0; u < kh; u++) {
               const y = i * strideH - padTop + u * dilationH;
@@ -54,7 +54,7 @@ export function conv2dBackwardInput(dy: TypedArray, w: TypedArray, g: ConvGeomet
           const delta = dy[((n * cOut + p) * hOut + i) * wOut + j];
           if (delta === 0) continue;
           for (let d = 0; d < cInG; d++) {
-            const xPlane = ((n * cIn + firstIn + d) * h) * width;
+            const xPlane = (n * cIn + firstIn + d) * h * width;
             const wPlane = (p * cInG + d) * kh * kw;
             for (let u = 0; u < kh; u++) {
               const y = i * strideH - padTop + u * dilationH;
@@ -86,7 +86,7 @@ export function conv2dBackwardWeight(x: TypedArray, dy: TypedArray, g: ConvGeome
           const delta = dy[((n * cOut + p) * hOut + i) * wOut + j];
           if (delta === 0) continue;
           for (let d = 0; d < cInG; d++) {
-            const xPlane = ((n * cIn + firstIn + d) * h) * width;
+            const xPlane = (n * cIn + firstIn + d) * h * width;
             const wPlane = (p * cInG + d) * kh * kw;
             for (let u = 0; u < kh; u++) {
               const y = i * strideH - padTop + u * dilationH;

@@ -19,7 +19,15 @@ function zerosLike(x: TypedArray, length: number): TypedArray {
 }
 
 /** Backend.fusedConv2d. */
-export function fusedConv2d(x: TypedArray, w: TypedArray, bias: TypedArray | null, g: ConvGeometry, e: ConvEpilogue, out: TypedArray, argmax: Int32Array | null): void {
+export function fusedConv2d(
+  x: TypedArray,
+  w: TypedArray,
+  bias: TypedArray | null,
+  g: ConvGeometry,
+  e: ConvEpilogue,
+  out: TypedArray,
+  argmax: Int32Array | null,
+): void {
   const z = e.pool ? zerosLike(out, g.n * g.cOut * g.hOut * g.wOut) : out;
   conv2d(x, w, bias, g, z);
   if (e.relu) unary('relu', z, z, 0);
@@ -59,8 +67,16 @@ function blockDeltas(y: TypedArray, argmax: Int32Array | null, dy: TypedArray, g
 
 /** Backend.fusedConv2dBackward. */
 export function fusedConv2dBackward(
-  x: TypedArray, w: TypedArray, y: TypedArray, argmax: Int32Array | null, dy: TypedArray, g: ConvGeometry, e: ConvEpilogue,
-  dx: TypedArray | null, dw: TypedArray | null, db: TypedArray | null,
+  x: TypedArray,
+  w: TypedArray,
+  y: TypedArray,
+  argmax: Int32Array | null,
+  dy: TypedArray,
+  g: ConvGeometry,
+  e: ConvEpilogue,
+  dx: TypedArray | null,
+  dw: TypedArray | null,
+  db: TypedArray | null,
 ): void {
   const dz = blockDeltas(y, argmax, dy, g, e);
   if (db !== null) sum(dz, [g.n, g.cOut, g.hOut * g.wOut], [0, 2], db);

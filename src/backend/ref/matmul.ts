@@ -19,7 +19,15 @@ export function matmul(a: TypedArray, b: TypedArray, out: TypedArray, batch: num
 
 /** `out[i,j] = Σ_p op(a)[i,p] · op(b)[p,j] + bias[j]`, with `op(a)[i,p] = a[p,i]` when transA, `op(b)[p,j] = b[j,p]` when transB. */
 export function gemm(
-  a: TypedArray, b: TypedArray, bias: TypedArray | null, out: TypedArray, m: number, k: number, n: number, transA: boolean, transB: boolean,
+  a: TypedArray,
+  b: TypedArray,
+  bias: TypedArray | null,
+  out: TypedArray,
+  m: number,
+  k: number,
+  n: number,
+  transA: boolean,
+  transB: boolean,
 ): void {
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {

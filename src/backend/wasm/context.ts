@@ -19,7 +19,6 @@ export function threadsFor(ctx: WasmContext, flops: number, units: number): numb
   return Math.max(1, Math.min(ctx.pool.size, units, worth));
 }
 
-
 /**
  * Chunks threads claim one at a time (see thread-pool.ts) to run `units` work units: one per
  * thread would leave the faster threads waiting for the slowest; four per thread let them take

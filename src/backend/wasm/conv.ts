@@ -12,7 +12,19 @@ import { LANES_BYTES, NR, TILE_BYTES, packedABytes, panelBytes } from './layout.
 /** Where a convolution's operands are in linear memory (0 where unused): the ConvDesc fields after the geometry. */
 type Operands = Omit<DescriptorValues<typeof ConvDesc>, keyof ConvGeometry>;
 
-const NONE: Operands = { x: 0, packed: 0, biasOrDy: 0, out: 0, scratch: 0, scratchStride: 0, mode: 0, partials: 0, taps: 0, padded: 0, block: 1 };
+const NONE: Operands = {
+  x: 0,
+  packed: 0,
+  biasOrDy: 0,
+  out: 0,
+  scratch: 0,
+  scratchStride: 0,
+  mode: 0,
+  partials: 0,
+  taps: 0,
+  padded: 0,
+  block: 1,
+};
 
 /** The convolution descriptor (assembly/abi.ts ConvDesc) of geometry `g` and operands `o`, in linear memory. */
 function descriptor(ctx: WasmContext, g: ConvGeometry, o: Operands): number {
@@ -88,7 +100,14 @@ function forward(ctx: WasmContext, x: number, w: number, bias: number, g: ConvGe
 }
 
 /** `out = W ⊗ x + bias`: x `[n,cIn,h,w]`, w `[cOut,cIn/g,kh,kw]`, out `[n,cOut,hOut,wOut]`. */
-export function conv2dForward(ctx: WasmContext, x: Float32Array, w: Float32Array, bias: Float32Array | null, g: ConvGeometry, out: Float32Array): void {
+export function conv2dForward(
+  ctx: WasmContext,
+  x: Float32Array,
+  w: Float32Array,
+  bias: Float32Array | null,
+  g: ConvGeometry,
+  out: Float32Array,
+): void {
   const { arena } = ctx;
   arena.scope(() => {
     const outp = arena.alloc(out.length * 4);
@@ -133,7 +152,14 @@ function gradientAsConvolution(g: ConvGeometry): ConvGeometry | null {
  * `dx += ∂L/∂x` from dy `[n,cOut,hOut,wOut]` and w: dx `[n,cIn,h,w]` (accumulates, as the
  * reference). When `dxZeroed`, dx is not copied in: the gradient is written, not added.
  */
-export function conv2dBackwardInput(ctx: WasmContext, dy: Float32Array, w: Float32Array, g: ConvGeometry, dx: Float32Array, dxZeroed: boolean): void {
+export function conv2dBackwardInput(
+  ctx: WasmContext,
+  dy: Float32Array,
+  w: Float32Array,
+  g: ConvGeometry,
+  dx: Float32Array,
+  dxZeroed: boolean,
+): void {
   const { arena } = ctx;
   arena.scope(() => {
     const dyp = arena.put(dy);

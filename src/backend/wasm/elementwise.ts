@@ -16,7 +16,9 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
  * exactly the Backend contract's `UnaryOp` and `BinaryOp`: an op added on one side only does not
  * compile.
  */
-export type OpCodesMatch = [Same<keyof typeof UnaryCode, UnaryOp>, Same<keyof typeof BinaryCode, BinaryOp>] extends [true, true] ? true : never;
+export type OpCodesMatch = [Same<keyof typeof UnaryCode, UnaryOp>, Same<keyof typeof BinaryCode, BinaryOp>] extends [true, true]
+  ? true
+  : never;
 export const opCodesMatch: OpCodesMatch = true;
 
 /** Ops whose derivative the kernel computes from x alone (assembly/elementwise.ts unaryBackward). */
@@ -33,7 +35,15 @@ export function unary(ctx: WasmContext, op: UnaryOp, x: Float32Array, out: Float
 }
 
 /** `dx[i] = dy[i] · f'(x[i])`, given `y = f(x)`. */
-export function unaryBackward(ctx: WasmContext, op: UnaryOp, x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array, alpha: number): void {
+export function unaryBackward(
+  ctx: WasmContext,
+  op: UnaryOp,
+  x: Float32Array,
+  y: Float32Array,
+  dy: Float32Array,
+  dx: Float32Array,
+  alpha: number,
+): void {
   const { arena, kernels } = ctx;
   arena.scope(() => {
     const xp = arena.put(x);
@@ -46,7 +56,16 @@ export function unaryBackward(ctx: WasmContext, op: UnaryOp, x: Float32Array, y:
 }
 
 /** `out = a ∘ b` with broadcasting of `aShape` and `bShape` to `outShape`. */
-export function binary(ctx: WasmContext, op: BinaryOp, a: Float32Array, aShape: Shape, b: Float32Array, bShape: Shape, out: Float32Array, outShape: Shape): void {
+export function binary(
+  ctx: WasmContext,
+  op: BinaryOp,
+  a: Float32Array,
+  aShape: Shape,
+  b: Float32Array,
+  bShape: Shape,
+  out: Float32Array,
+  outShape: Shape,
+): void {
   if (out.length === 0) return;
   const { arena, kernels } = ctx;
   const { dims, strides } = collapse(outShape, [broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)]);

@@ -24,7 +24,14 @@ function convOutputLength(g: ConvGeometry): number {
 
 /** Backend.fusedConv2d on wasm. */
 export function fusedConv2d(
-  ctx: WasmContext, x: Float32Array, w: Float32Array, bias: Float32Array | null, g: ConvGeometry, e: ConvEpilogue, out: Float32Array, argmax: Int32Array | null,
+  ctx: WasmContext,
+  x: Float32Array,
+  w: Float32Array,
+  bias: Float32Array | null,
+  g: ConvGeometry,
+  e: ConvEpilogue,
+  out: Float32Array,
+  argmax: Int32Array | null,
 ): void {
   const { arena, kernels } = ctx;
   const { pool } = e;
@@ -49,8 +56,18 @@ export function fusedConv2d(
 
 /** Backend.fusedConv2dBackward on wasm. */
 export function fusedConv2dBackward(
-  ctx: WasmContext, x: Float32Array, w: Float32Array, y: Float32Array, argmax: Int32Array | null, dy: Float32Array, g: ConvGeometry, e: ConvEpilogue,
-  dx: Float32Array | null, dw: Float32Array | null, db: Float32Array | null, dxZeroed: boolean,
+  ctx: WasmContext,
+  x: Float32Array,
+  w: Float32Array,
+  y: Float32Array,
+  argmax: Int32Array | null,
+  dy: Float32Array,
+  g: ConvGeometry,
+  e: ConvEpilogue,
+  dx: Float32Array | null,
+  dw: Float32Array | null,
+  db: Float32Array | null,
+  dxZeroed: boolean,
 ): void {
   const { arena, kernels } = ctx;
   const { pool } = e;

@@ -157,7 +157,8 @@ function backendOn(runtime: WasmRuntime, threads: number, options: WasmBackendOp
       } else refBackend.unaryBackward(op, x, y, dy, dx, alpha);
     },
     binary(op, a, aShape, b, bShape, out, outShape) {
-      if (a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array) binary(ctx, op, a, aShape, b, bShape, out, outShape);
+      if (a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array)
+        binary(ctx, op, a, aShape, b, bShape, out, outShape);
       else refBackend.binary(op, a, aShape, b, bShape, out, outShape);
     },
     axpy(a, b, alpha, out) {
@@ -181,17 +182,28 @@ function backendOn(runtime: WasmRuntime, threads: number, options: WasmBackendOp
       else refBackend.matmul(a, b, out, batch, m, k, n);
     },
     gemm(a, b, bias, out, m, k, n, transA, transB) {
-      if (a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array && (bias === null || bias instanceof Float32Array)) {
+      if (
+        a instanceof Float32Array &&
+        b instanceof Float32Array &&
+        out instanceof Float32Array &&
+        (bias === null || bias instanceof Float32Array)
+      ) {
         gemm(ctx, a, b, bias, out, m, k, n, transA, transB);
       } else refBackend.gemm(a, b, bias, out, m, k, n, transA, transB);
     },
     conv2d(x, w, bias, g, out) {
-      if (x instanceof Float32Array && w instanceof Float32Array && out instanceof Float32Array && (bias === null || bias instanceof Float32Array)) {
+      if (
+        x instanceof Float32Array &&
+        w instanceof Float32Array &&
+        out instanceof Float32Array &&
+        (bias === null || bias instanceof Float32Array)
+      ) {
         conv2dForward(ctx, x, w, bias, g, out);
       } else refBackend.conv2d(x, w, bias, g, out);
     },
     conv2dBackwardInput(dy, w, g, dx, dxZeroed = false) {
-      if (dy instanceof Float32Array && w instanceof Float32Array && dx instanceof Float32Array) conv2dBackwardInput(ctx, dy, w, g, dx, dxZeroed);
+      if (dy instanceof Float32Array && w instanceof Float32Array && dx instanceof Float32Array)
+        conv2dBackwardInput(ctx, dy, w, g, dx, dxZeroed);
       else refBackend.conv2dBackwardInput(dy, w, g, dx);
     },
     conv2dBackwardWeight(x, dy, g, dw) {
@@ -199,7 +211,12 @@ function backendOn(runtime: WasmRuntime, threads: number, options: WasmBackendOp
       else refBackend.conv2dBackwardWeight(x, dy, g, dw);
     },
     fusedConv2d(x, w, bias, g, e, out, am) {
-      if (x instanceof Float32Array && w instanceof Float32Array && out instanceof Float32Array && (bias === null || bias instanceof Float32Array)) {
+      if (
+        x instanceof Float32Array &&
+        w instanceof Float32Array &&
+        out instanceof Float32Array &&
+        (bias === null || bias instanceof Float32Array)
+      ) {
         fusedConv2d(ctx, x, w, bias, g, e, out, am);
       } else refBackend.fusedConv2d(x, w, bias, g, e, out, am);
     },
@@ -230,11 +247,13 @@ function backendOn(runtime: WasmRuntime, threads: number, options: WasmBackendOp
       else refBackend.logSoftmax(x, split, out);
     },
     sgdStep(theta, grad, buf, o) {
-      if (theta instanceof Float32Array && grad instanceof Float32Array && (buf === null || buf instanceof Float32Array)) sgdStep(ctx, theta, grad, buf, o);
+      if (theta instanceof Float32Array && grad instanceof Float32Array && (buf === null || buf instanceof Float32Array))
+        sgdStep(ctx, theta, grad, buf, o);
       else refBackend.sgdStep(theta, grad, buf, o);
     },
     adamStep(theta, grad, m, v, o) {
-      if (theta instanceof Float32Array && grad instanceof Float32Array && m instanceof Float32Array && v instanceof Float32Array) adamStep(ctx, theta, grad, m, v, o);
+      if (theta instanceof Float32Array && grad instanceof Float32Array && m instanceof Float32Array && v instanceof Float32Array)
+        adamStep(ctx, theta, grad, m, v, o);
       else refBackend.adamStep(theta, grad, m, v, o);
     },
     logSoftmaxBackward(y, dy, split, dx) {

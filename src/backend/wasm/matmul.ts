@@ -4,7 +4,16 @@ import { GemmDesc, MatmulDesc } from './abi.generated.js';
 import { NR, packedABytes, panelBytes } from './layout.js';
 
 /** `out[t] = a[t] · b[t]` for `batch` row-major products `(m×k) · (k×n)`. */
-export function matmul(ctx: WasmContext, a: Float32Array, b: Float32Array, out: Float32Array, batch: number, m: number, k: number, n: number): void {
+export function matmul(
+  ctx: WasmContext,
+  a: Float32Array,
+  b: Float32Array,
+  out: Float32Array,
+  batch: number,
+  m: number,
+  k: number,
+  n: number,
+): void {
   if (out.length === 0) return;
   const { arena } = ctx;
   arena.scope(() => {
@@ -27,8 +36,16 @@ export function matmul(ctx: WasmContext, a: Float32Array, b: Float32Array, out: 
  * n×k when `transB`), bias `[n]` added to every row; out m×n, overwritten.
  */
 export function gemm(
-  ctx: WasmContext, a: Float32Array, b: Float32Array, bias: Float32Array | null, out: Float32Array,
-  m: number, k: number, n: number, transA: boolean, transB: boolean,
+  ctx: WasmContext,
+  a: Float32Array,
+  b: Float32Array,
+  bias: Float32Array | null,
+  out: Float32Array,
+  m: number,
+  k: number,
+  n: number,
+  transA: boolean,
+  transB: boolean,
 ): void {
   if (out.length === 0) return;
   const { arena } = ctx;
@@ -43,7 +60,17 @@ export function gemm(
     const stride = packedABytes(m, k) + panelBytes(k) + NR * 4;
     const scratch = arena.alloc(stride * chunks);
     const desc = arena.descriptor(GemmDesc, {
-      m, k, n, a: ap, b: bp, bias: biasp, out: outp, transA: transA ? 1 : 0, transB: transB ? 1 : 0, scratch, scratchStride: stride,
+      m,
+      k,
+      n,
+      a: ap,
+      b: bp,
+      bias: biasp,
+      out: outp,
+      transA: transA ? 1 : 0,
+      transB: transB ? 1 : 0,
+      scratch,
+      scratchStride: stride,
     });
     ctx.pool.run('gemmTask', desc, threads, chunks);
     arena.take(outp, out);

@@ -8,7 +8,18 @@ export function sgdStep(ctx: WasmContext, theta: Float32Array, grad: Float32Arra
   arena.scope(() => {
     const tp = arena.put(theta);
     const bp = buf === null ? 0 : arena.put(buf);
-    kernels.sgdStep(tp, arena.put(grad), bp, theta.length, o.lr, o.momentum, o.dampening, o.nesterov ? 1 : 0, o.weightDecay, o.first ? 1 : 0);
+    kernels.sgdStep(
+      tp,
+      arena.put(grad),
+      bp,
+      theta.length,
+      o.lr,
+      o.momentum,
+      o.dampening,
+      o.nesterov ? 1 : 0,
+      o.weightDecay,
+      o.first ? 1 : 0,
+    );
     arena.take(tp, theta);
     if (buf !== null) arena.take(bp, buf);
   });
@@ -21,7 +32,21 @@ export function adamStep(ctx: WasmContext, theta: Float32Array, grad: Float32Arr
     const tp = arena.put(theta);
     const mp = arena.put(m);
     const vp = arena.put(v);
-    kernels.adamStep(tp, arena.put(grad), mp, vp, theta.length, o.beta1, o.beta2, o.eps, o.weightDecay, o.decoupled ? 1 : 0, o.stepSize, o.bc2Sqrt, o.decay);
+    kernels.adamStep(
+      tp,
+      arena.put(grad),
+      mp,
+      vp,
+      theta.length,
+      o.beta1,
+      o.beta2,
+      o.eps,
+      o.weightDecay,
+      o.decoupled ? 1 : 0,
+      o.stepSize,
+      o.bc2Sqrt,
+      o.decay,
+    );
     arena.take(tp, theta);
     arena.take(mp, m);
     arena.take(vp, v);

@@ -29,7 +29,15 @@ export function maxPool2dAt(ctx: WasmContext, xp: number, g: PoolGeometry, outp:
  * `dx = up(dy)`, the gradient of max pooling, written over dx at `dxp` (which may hold anything);
  * with `relu` (pooling of relu(x)), masked by the signs of the pooled outputs at `yp`.
  */
-export function maxPool2dBackwardAt(ctx: WasmContext, dyp: number, ap: number, yp: number, g: PoolGeometry, dxp: number, relu: boolean): void {
+export function maxPool2dBackwardAt(
+  ctx: WasmContext,
+  dyp: number,
+  ap: number,
+  yp: number,
+  g: PoolGeometry,
+  dxp: number,
+  relu: boolean,
+): void {
   ctx.arena.scope(() => runPoolTask(ctx, 'maxPoolBackwardTask', poolDescriptor(ctx, dxp, dyp, ap, yp, g, relu), g));
 }
 
@@ -47,7 +55,14 @@ export function maxPool2d(ctx: WasmContext, x: Float32Array, g: PoolGeometry, ou
 }
 
 /** `dx[argmax] += dy` (dx is not copied in when `dxZeroed`). */
-export function maxPool2dBackward(ctx: WasmContext, dy: Float32Array, argmax: Int32Array, g: PoolGeometry, dx: Float32Array, dxZeroed: boolean): void {
+export function maxPool2dBackward(
+  ctx: WasmContext,
+  dy: Float32Array,
+  argmax: Int32Array,
+  g: PoolGeometry,
+  dx: Float32Array,
+  dxZeroed: boolean,
+): void {
   const { arena, kernels } = ctx;
   arena.scope(() => {
     const dyp = arena.put(dy);
@@ -70,7 +85,22 @@ export function avgPool2d(ctx: WasmContext, x: Float32Array, g: PoolGeometry, ou
   arena.scope(() => {
     const xp = arena.put(x);
     const outp = arena.alloc(out.length * 4);
-    kernels.avgPool(xp, outp, g.n * g.c, g.h, g.w, g.kh, g.kw, g.strideH, g.strideW, g.padH, g.padW, g.hOut, g.wOut, g.countIncludePad ? 1 : 0);
+    kernels.avgPool(
+      xp,
+      outp,
+      g.n * g.c,
+      g.h,
+      g.w,
+      g.kh,
+      g.kw,
+      g.strideH,
+      g.strideW,
+      g.padH,
+      g.padW,
+      g.hOut,
+      g.wOut,
+      g.countIncludePad ? 1 : 0,
+    );
     arena.take(outp, out);
   });
 }
@@ -81,7 +111,22 @@ export function avgPool2dBackward(ctx: WasmContext, dy: Float32Array, g: PoolGeo
   arena.scope(() => {
     const dyp = arena.put(dy);
     const dxp = dxZeroed ? arena.zeros(dx.length * 4) : arena.put(dx);
-    kernels.avgPoolBackward(dyp, dxp, g.n * g.c, g.h, g.w, g.kh, g.kw, g.strideH, g.strideW, g.padH, g.padW, g.hOut, g.wOut, g.countIncludePad ? 1 : 0);
+    kernels.avgPoolBackward(
+      dyp,
+      dxp,
+      g.n * g.c,
+      g.h,
+      g.w,
+      g.kh,
+      g.kw,
+      g.strideH,
+      g.strideW,
+      g.padH,
+      g.padW,
+      g.hOut,
+      g.wOut,
+      g.countIncludePad ? 1 : 0,
+    );
     arena.take(dxp, dx);
   });
 }

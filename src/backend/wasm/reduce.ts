@@ -80,7 +80,13 @@ export function logSoftmax(ctx: WasmContext, x: Float32Array, { outer, size, inn
 }
 
 /** `dx = dy − exp(y) · Σ dy` along the middle axis. */
-export function logSoftmaxBackward(ctx: WasmContext, y: Float32Array, dy: Float32Array, { outer, size, inner }: AxisSplit, dx: Float32Array): void {
+export function logSoftmaxBackward(
+  ctx: WasmContext,
+  y: Float32Array,
+  dy: Float32Array,
+  { outer, size, inner }: AxisSplit,
+  dx: Float32Array,
+): void {
   const { arena, kernels } = ctx;
   arena.scope(() => {
     const yp = arena.put(y);

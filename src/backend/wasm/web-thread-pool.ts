@@ -12,7 +12,10 @@ import { WEB_WORKER_SOURCE } from './worker-source.js';
 
 /** The Web Worker API, where this runtime has it (typed locally: the library compiles without the DOM types). */
 interface WebWorkerGlobals {
-  Worker?: new (url: string, options?: { name?: string }) => { postMessage(data: unknown): void; terminate(): void; onerror: (() => void) | null };
+  Worker?: new (
+    url: string,
+    options?: { name?: string },
+  ) => { postMessage(data: unknown): void; terminate(): void; onerror: (() => void) | null };
   Blob?: new (parts: string[], options: { type: string }) => unknown;
   URL?: { createObjectURL(blob: unknown): string; revokeObjectURL(url: string): void };
   crossOriginIsolated?: boolean;
@@ -26,7 +29,12 @@ function globals(): WebWorkerGlobals {
 /** Whether Web Workers can share the kernels' memory here: a cross-origin isolated page or worker. */
 export function webWorkersAvailable(): boolean {
   const g = globals();
-  return typeof g.Worker === 'function' && typeof g.Blob === 'function' && typeof SharedArrayBuffer === 'function' && g.crossOriginIsolated === true;
+  return (
+    typeof g.Worker === 'function' &&
+    typeof g.Blob === 'function' &&
+    typeof SharedArrayBuffer === 'function' &&
+    g.crossOriginIsolated === true
+  );
 }
 
 /** The browser's logical CPU count (`navigator.hardwareConcurrency`), or null where unknown. */

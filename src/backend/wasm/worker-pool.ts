@@ -69,7 +69,14 @@ export class WorkerPool implements ThreadPool {
     this.ctrl = new Int32Array(new SharedArrayBuffer(threads * SLOT_INTS * 4));
     this.counter = (threads - 1) * SLOT_INTS;
     for (let slot = 0; slot < threads - 1; slot++) {
-      const data: WorkerData = { module: runtime.module, memory: runtime.memory, control: this.ctrl.buffer as SharedArrayBuffer, counter: this.counter, slot, tasks: TASK_NAMES };
+      const data: WorkerData = {
+        module: runtime.module,
+        memory: runtime.memory,
+        control: this.ctrl.buffer as SharedArrayBuffer,
+        counter: this.counter,
+        slot,
+        tasks: TASK_NAMES,
+      };
       this.workers.push(
         spawn(data, () => {
           Atomics.store(this.ctrl, slot * SLOT_INTS + READY, -1);

@@ -112,13 +112,21 @@ export function expectSame(actual: ArrayLike<number>, expected: ArrayLike<number
 }
 
 /** |actual − expected| ≤ tol · scale[i] elementwise (NaN must match NaN). */
-export function expectWithin(actual: ArrayLike<number>, expected: ArrayLike<number>, scale: ArrayLike<number>, tol: number, label: string): void {
+export function expectWithin(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  scale: ArrayLike<number>,
+  tol: number,
+  label: string,
+): void {
   expect(actual.length, `${label}: length`).toBe(expected.length);
   for (let i = 0; i < actual.length; i++) {
     const a = actual[i];
     const e = expected[i];
     if (Number.isNaN(e) ? !Number.isNaN(a) : !(Math.abs(a - e) <= tol * scale[i]) && a !== e) {
-      expect.fail(`${label}: element ${i} is ${a}, expected ${e} (|diff| ${Math.abs(a - e).toExponential(3)}, allowed ${(tol * scale[i]).toExponential(3)})`);
+      expect.fail(
+        `${label}: element ${i} is ${a}, expected ${e} (|diff| ${Math.abs(a - e).toExponential(3)}, allowed ${(tol * scale[i]).toExponential(3)})`,
+      );
     }
   }
 }

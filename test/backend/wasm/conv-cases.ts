@@ -4,7 +4,13 @@
  * tiles, batches > 1, the direct kernels' shapes, and transposed convolutions (as the forward
  * convolution they transpose). Used by conv.test.ts and fused.test.ts.
  */
-import { type ConvGeometry, type Conv2dOptions, type ConvTranspose2dOptions, convGeometry, convTransposeGeometry } from '../../../src/geometry/conv.js';
+import {
+  type ConvGeometry,
+  type Conv2dOptions,
+  type ConvTranspose2dOptions,
+  convGeometry,
+  convTransposeGeometry,
+} from '../../../src/geometry/conv.js';
 import type { Shape } from '../../../src/tensor/shape.js';
 import { optionsLabel } from './compare.js';
 
@@ -15,7 +21,9 @@ export interface ConvCase {
 }
 
 function caseLabel(op: string, x: Shape, w: Shape, options: object, what: string): string {
-  return [op, `x=${JSON.stringify(x)}`, `w=${JSON.stringify(w)}`, optionsLabel(options), `(${what})`].filter((part) => part !== '').join(' ');
+  return [op, `x=${JSON.stringify(x)}`, `w=${JSON.stringify(w)}`, optionsLabel(options), `(${what})`]
+    .filter((part) => part !== '')
+    .join(' ');
 }
 
 function conv(what: string, x: Shape, w: Shape, options: Conv2dOptions): ConvCase {

@@ -32,7 +32,10 @@ const tests: Record<KernelsOf<'conv'>, KernelTests> = {
         const w = randomF32(c.cOut * (c.cIn / c.groups) * c.kh * c.kw, g);
         const size = c.n * c.cIn * c.h * c.w;
         // adding to a non-zero dx, and writing a dx the caller promises is zero
-        for (const [dx0, zeroed] of [[randomF32(size, g), false], [new Float32Array(size), true]] as const) {
+        for (const [dx0, zeroed] of [
+          [randomF32(size, g), false],
+          [new Float32Array(size), true],
+        ] as const) {
           const actual = dx0.slice();
           const expected = dx0.slice();
           const scale = abs(dx0);

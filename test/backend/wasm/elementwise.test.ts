@@ -16,16 +16,34 @@ const BINARY_OPS: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum'
 /** Operand shapes `[a, b]`: equal, scalar, trailing, middle and leading broadcasts. */
 const BROADCASTS: [Shape, Shape][] = [
   [[37], [37]],
-  [[4, 5], [4, 5]],
+  [
+    [4, 5],
+    [4, 5],
+  ],
   [[4, 5], []],
   [[], [6, 3]],
   [[4, 5], [5]],
-  [[4, 1], [4, 7]],
-  [[2, 1, 3], [2, 4, 1]],
-  [[3, 6, 5, 7], [1, 6, 1, 1]],
-  [[1, 6, 1, 1], [3, 6, 5, 7]],
+  [
+    [4, 1],
+    [4, 7],
+  ],
+  [
+    [2, 1, 3],
+    [2, 4, 1],
+  ],
+  [
+    [3, 6, 5, 7],
+    [1, 6, 1, 1],
+  ],
+  [
+    [1, 6, 1, 1],
+    [3, 6, 5, 7],
+  ],
   [[], []],
-  [[2, 3, 1, 5], [3, 4, 1]],
+  [
+    [2, 3, 1, 5],
+    [3, 4, 1],
+  ],
 ];
 
 const tests: Record<KernelsOf<'elementwise'>, KernelTests> = {

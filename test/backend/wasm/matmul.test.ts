@@ -37,7 +37,12 @@ const tests: Record<KernelsOf<'matmul'>, KernelTests> = {
   },
   gemm(wasm) {
     for (const [, m, k, n] of MATMUL_CASES) {
-      for (const [transA, transB] of [[false, false], [false, true], [true, false], [true, true]]) {
+      for (const [transA, transB] of [
+        [false, false],
+        [false, true],
+        [true, false],
+        [true, true],
+      ]) {
         const label = `m=${m} k=${k} n=${n} transA=${transA} transB=${transB}`;
         it(label, () => {
           const g = seeded(`gemm ${label}`);

@@ -15,7 +15,9 @@ const SGD_SETTINGS: SgdStep[] = [
 const tests: Record<KernelsOf<'optim'>, KernelTests> = {
   sgdStep(wasm) {
     for (const o of SGD_SETTINGS) {
-      const label = Object.entries(o).map(([k, v]) => `${k}=${v}`).join(' ');
+      const label = Object.entries(o)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ');
       it(label, () => {
         const g = seeded(`sgdStep ${label}`);
         for (const n of [1, 3, 4, 37, 1000]) {
@@ -33,14 +35,25 @@ const tests: Record<KernelsOf<'optim'>, KernelTests> = {
     }
   },
   adamStep(wasm) {
-    for (const [decoupled, weightDecay] of [[false, 0], [false, 1e-2], [true, 1e-2]] as const) {
+    for (const [decoupled, weightDecay] of [
+      [false, 0],
+      [false, 1e-2],
+      [true, 1e-2],
+    ] as const) {
       for (const t of [1, 7]) {
         const label = `decoupled=${decoupled} weightDecay=${weightDecay} step=${t}`;
         it(label, () => {
           const g = seeded(`adamStep ${label}`);
           const [beta1, beta2, lr] = [0.9, 0.999, 1e-3];
           const o: AdamStep = {
-            beta1, beta2, eps: 1e-8, weightDecay, decoupled, stepSize: lr / (1 - beta1 ** t), bc2Sqrt: Math.sqrt(1 - beta2 ** t), decay: 1 - lr * weightDecay,
+            beta1,
+            beta2,
+            eps: 1e-8,
+            weightDecay,
+            decoupled,
+            stepSize: lr / (1 - beta1 ** t),
+            bc2Sqrt: Math.sqrt(1 - beta2 ** t),
+            decay: 1 - lr * weightDecay,
           };
           for (const n of [1, 5, 1000]) {
             const theta = randomF32(n, g);

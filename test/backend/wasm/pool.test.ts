@@ -46,7 +46,10 @@ const tests: Record<KernelsOf<'pool'>, KernelTests> = {
         const am = new Int32Array(outSize);
         refBackend.maxPool2d(randomF32(sizeOf(shape), g), p, new Float32Array(outSize), am);
         const dy = randomF32(outSize, g);
-        for (const [dx0, zeroed] of [[randomF32(sizeOf(shape), g), false], [new Float32Array(sizeOf(shape)), true]] as const) {
+        for (const [dx0, zeroed] of [
+          [randomF32(sizeOf(shape), g), false],
+          [new Float32Array(sizeOf(shape)), true],
+        ] as const) {
           const [actual, expected] = [dx0.slice(), dx0.slice()];
           wasm.maxPool2dBackward(dy, am, p, actual, zeroed);
           refBackend.maxPool2dBackward(dy, am, p, expected);
@@ -75,7 +78,10 @@ const tests: Record<KernelsOf<'pool'>, KernelTests> = {
         const g = seeded(`avgPool2dBackward ${label}`);
         const p = poolGeometry('avgPool2d', shape, options);
         const dy = randomF32(p.n * p.c * p.hOut * p.wOut, g);
-        for (const [dx0, zeroed] of [[randomF32(sizeOf(shape), g), false], [new Float32Array(sizeOf(shape)), true]] as const) {
+        for (const [dx0, zeroed] of [
+          [randomF32(sizeOf(shape), g), false],
+          [new Float32Array(sizeOf(shape)), true],
+        ] as const) {
           const [actual, expected] = [dx0.slice(), dx0.slice()];
           wasm.avgPool2dBackward(dy, p, actual, zeroed);
           refBackend.avgPool2dBackward(dy, p, expected);

@@ -23,7 +23,24 @@ export const LANES_BYTES: usize = 64;
  * the geometry (as `ConvGeometry`), then where the operands are.
  */
 export const enum ConvDesc {
-  n, cIn, h, w, cOut, kh, kw, strideH, strideW, dilationH, dilationW, padTop, padBottom, padLeft, padRight, groups, hOut, wOut,
+  n,
+  cIn,
+  h,
+  w,
+  cOut,
+  kh,
+  kw,
+  strideH,
+  strideW,
+  dilationH,
+  dilationW,
+  padTop,
+  padBottom,
+  padLeft,
+  padRight,
+  groups,
+  hOut,
+  wOut,
   /** Input x (forward, backward-weight). */
   x,
   /** Packed weights (forward, backward-input); the raw weights for the direct kernels. */
@@ -52,12 +69,24 @@ export const enum ConvDesc {
 
 /** Batched matrix product descriptor (matmulTask): `out[t] = a[t] · b[t]`, (m×k)·(k×n). */
 export const enum MatmulDesc {
-  batch, m, k, n, a, b, out, scratch, scratchStride,
+  batch,
+  m,
+  k,
+  n,
+  a,
+  b,
+  out,
+  scratch,
+  scratchStride,
 }
 
 /** General matrix product descriptor (gemmTask): `out = op(a) · op(b) (+ column bias)`. */
 export const enum GemmDesc {
-  m, k, n, a, b,
+  m,
+  k,
+  n,
+  a,
+  b,
   /** `[n]` added to every row, or 0. */
   bias,
   out,
@@ -65,7 +94,8 @@ export const enum GemmDesc {
   transA,
   /** 1 when b is stored n × k (op(b) = bᵀ). */
   transB,
-  scratch, scratchStride,
+  scratch,
+  scratchStride,
 }
 
 /** Max pooling descriptor (maxPoolTask, maxPoolBackwardTask). */
@@ -79,17 +109,44 @@ export const enum PoolDesc {
   y,
   /** Planes (images × channels). */
   planes,
-  h, w, kh, kw, strideH, strideW, padH, padW, hOut, wOut,
+  h,
+  w,
+  kh,
+  kw,
+  strideH,
+  strideW,
+  padH,
+  padW,
+  hOut,
+  wOut,
   /** 1: pool relu(x) (forward) / mask by the pooled outputs (backward). */
   relu,
 }
 
 /** The unary elementwise kernels' op codes (elementwise.ts), named as the Backend contract's `UnaryOp`. */
 export const enum UnaryCode {
-  neg, exp, log, sqrt, abs, square, relu, leakyRelu, sigmoid, tanh, powScalar,
+  neg,
+  exp,
+  log,
+  sqrt,
+  abs,
+  square,
+  relu,
+  leakyRelu,
+  sigmoid,
+  tanh,
+  powScalar,
 }
 
 /** The binary elementwise kernels' op codes (elementwise.ts), named as the Backend contract's `BinaryOp`. */
 export const enum BinaryCode {
-  add, sub, mul, div, maximum, minimum, eq, gt, lt,
+  add,
+  sub,
+  mul,
+  div,
+  maximum,
+  minimum,
+  eq,
+  gt,
+  lt,
 }

@@ -16,14 +16,33 @@
  */
 import { INIT_ACCUMULATE, INIT_BIAS, INIT_ZERO, microKernel, packA, packAStrided, packBPanel, packedABytes } from './gemm';
 import {
-  CONTIGUOUS_IN, ONE_IMAGE, addInterior, col2imAdd, columnLanes, packColPanel, packColTPanel, padPlanes, storeTile, tapOffsets,
+  CONTIGUOUS_IN,
+  ONE_IMAGE,
+  addInterior,
+  col2imAdd,
+  columnLanes,
+  packColPanel,
+  packColTPanel,
+  padPlanes,
+  storeTile,
+  tapOffsets,
 } from './im2col';
 import { chunkStart, field, isPadded, paddedH, paddedW, ptr } from './desc';
 import { ConvDesc, LANES_BYTES, MR, NR } from './abi';
 
 /** Pads `planes` planes of the descriptor's h × w at `src` into `dst`. */
 function pad(desc: usize, dst: usize, src: usize, planes: i32): void {
-  padPlanes(dst, src, planes, field(desc, ConvDesc.h), field(desc, ConvDesc.w), field(desc, ConvDesc.padTop), field(desc, ConvDesc.padBottom), field(desc, ConvDesc.padLeft), field(desc, ConvDesc.padRight));
+  padPlanes(
+    dst,
+    src,
+    planes,
+    field(desc, ConvDesc.h),
+    field(desc, ConvDesc.w),
+    field(desc, ConvDesc.padTop),
+    field(desc, ConvDesc.padBottom),
+    field(desc, ConvDesc.padLeft),
+    field(desc, ConvDesc.padRight),
+  );
 }
 
 /**
@@ -39,11 +58,20 @@ export function convPrepare(desc: usize, w: usize, dst: usize, transposed: i32):
   const kh = field(desc, ConvDesc.kh);
   const kw = field(desc, ConvDesc.kw);
   const kc = cInG * kh * kw;
-  tapOffsets(ptr(desc, ConvDesc.taps), cInG, kh, kw, field(desc, ConvDesc.dilationH), field(desc, ConvDesc.dilationW), paddedH(desc), paddedW(desc));
+  tapOffsets(
+    ptr(desc, ConvDesc.taps),
+    cInG,
+    kh,
+    kw,
+    field(desc, ConvDesc.dilationH),
+    field(desc, ConvDesc.dilationW),
+    paddedH(desc),
+    paddedW(desc),
+  );
   if (dst == 0) return;
   const groupBytes = transposed ? packedABytes(kc, cOutG) : packedABytes(cOutG, kc);
   for (let g = 0; g < groups; g++) {
-    const wg = w + (<usize>(g * cOutG) * <usize>kc << 2);
+    const wg = w + ((<usize>(g * cOutG) * <usize>kc) << 2);
     if (transposed) packA(dst + <usize>g * groupBytes, wg, 1, kc, kc, cOutG);
     else packA(dst + <usize>g * groupBytes, wg, kc, 1, cOutG, kc);
   }
@@ -59,9 +87,9 @@ export function flipWeights(dst: usize, w: usize, cOut: i32, cInG: i32, kh: i32,
   for (let g = 0; g < groups; g++) {
     for (let c = 0; c < cInG; c++) {
       for (let o = 0; o < cOutG; o++) {
-        const src = w + (<usize>(((g * cOutG + o) * cInG + c) * taps) << 2);
-        const d = dst + (<usize>(((g * cInG + c) * cOutG + o) * taps) << 2);
-        for (let t = 0; t < taps; t++) store<f32>(d + (<usize>t << 2), load<f32>(src + (<usize>(taps - 1 - t) << 2)));
+        const src = w + ((<usize>(((g * cOutG + o) * cInG + c) * taps)) << 2);
+        const d = dst + ((<usize>(((g * cInG + c) * cOutG + o) * taps)) << 2);
+        for (let t = 0; t < taps; t++) store<f32>(d + ((<usize>t) << 2), load<f32>(src + ((<usize>(taps - 1 - t)) << 2)));
       }
     }
   }
@@ -70,8 +98,8 @@ export function flipWeights(dst: usize, w: usize, cOut: i32, cInG: i32, kh: i32,
 /** Pads the input batch (units: images) into `ConvDesc.padded`, chunk `chunk` of `chunks`. */
 export function convPadTask(desc: usize, chunk: i32, chunks: i32): void {
   const cIn = field(desc, ConvDesc.cIn);
-  const image = <usize>cIn * <usize>field(desc, ConvDesc.h) * <usize>field(desc, ConvDesc.w) << 2;
-  const paddedImage = <usize>cIn * <usize>paddedH(desc) * <usize>paddedW(desc) << 2;
+  const image = (<usize>cIn * <usize>field(desc, ConvDesc.h) * <usize>field(desc, ConvDesc.w)) << 2;
+  const paddedImage = (<usize>cIn * <usize>paddedH(desc) * <usize>paddedW(desc)) << 2;
   const n = field(desc, ConvDesc.n);
   const end = chunkStart(n, chunk + 1, chunks);
   for (let i = chunkStart(n, chunk, chunks); i < end; i++) {
@@ -105,8 +133,8 @@ export function convForwardTask(desc: usize, chunk: i32, chunks: i32): void {
   const accumulate = field(desc, ConvDesc.mode) == 1;
   const init = accumulate ? INIT_ACCUMULATE : bias ? INIT_BIAS : INIT_ZERO;
   const bPanel = ptr(desc, ConvDesc.scratch) + <usize>chunk * ptr(desc, ConvDesc.scratchStride);
-  const tile = bPanel + (<usize>kc * NR << 2);
-  const laneIn = tile + (<usize>(MR * NR) << 2);
+  const tile = bPanel + ((<usize>kc * NR) << 2);
+  const laneIn = tile + ((<usize>(MR * NR)) << 2);
   const laneOut = laneIn + LANES_BYTES;
   const groupBytes = packedABytes(cOutG, kc);
   const columns = field(desc, ConvDesc.n) * p;
@@ -118,15 +146,15 @@ export function convForwardTask(desc: usize, chunk: i32, chunks: i32): void {
     const j0 = (u - g * panels) * NR;
     const cols = min(NR, columns - j0);
     const flags = columnLanes(laneIn, laneOut, j0, cols, p, wOut, sh, sw, wp, cIn * plane, cOut * p);
-    packColPanel(bPanel, x + (<usize>(g * cInG * plane) << 2), table, laneIn, (flags & CONTIGUOUS_IN) != 0, kc);
+    packColPanel(bPanel, x + ((<usize>(g * cInG * plane)) << 2), table, laneIn, (flags & CONTIGUOUS_IN) != 0, kc);
     const ag = packed + <usize>g * groupBytes;
     for (let i0 = 0; i0 < cOutG; i0 += MR) {
       const rows = min(MR, cOutG - i0);
-      const a = ag + (<usize>(i0 * kc) << 2);
-      const rowBase = out + (<usize>((g * cOutG + i0) * p) << 2);
-      const b = bias + (<usize>(g * cOutG + i0) << 2);
+      const a = ag + ((<usize>(i0 * kc)) << 2);
+      const rowBase = out + ((<usize>((g * cOutG + i0) * p)) << 2);
+      const b = bias + ((<usize>(g * cOutG + i0)) << 2);
       if (flags & ONE_IMAGE) {
-        microKernel(a, bPanel, kc, rowBase + (<usize>load<i32>(laneOut) << 2), <usize>p << 2, rows, cols, init, b);
+        microKernel(a, bPanel, kc, rowBase + ((<usize>load<i32>(laneOut)) << 2), (<usize>p) << 2, rows, cols, init, b);
       } else {
         microKernel(a, bPanel, kc, tile, NR << 2, rows, NR, accumulate ? INIT_ZERO : init, b);
         storeTile(tile, rowBase, laneOut, rows, cols, p, accumulate);
@@ -165,7 +193,7 @@ export function convBackwardInputTask(desc: usize, chunk: i32, chunks: i32): voi
   const padded = isPadded(desc);
   const target = padded ? ptr(desc, ConvDesc.padded) : dx;
   const bPanel = ptr(desc, ConvDesc.scratch) + <usize>chunk * ptr(desc, ConvDesc.scratchStride);
-  const col = bPanel + (<usize>cOutG * NR << 2);
+  const col = bPanel + ((<usize>cOutG * NR) << 2);
   const groupBytes = packedABytes(kc, cOutG);
   const end = chunkStart(groups * batch, chunk + 1, chunks);
   for (let u = chunkStart(groups * batch, chunk, chunks); u < end; u++) {
@@ -173,21 +201,38 @@ export function convBackwardInputTask(desc: usize, chunk: i32, chunks: i32): voi
     const n = u - g * batch;
     const ag = packed + <usize>g * groupBytes;
     const first = n * cIn + g * cInG;
-    const t = target + (<usize>first * <usize>plane << 2);
-    const dyn = dy + (<usize>(n * cOut + g * cOutG) * <usize>p << 2);
+    const t = target + ((<usize>first * <usize>plane) << 2);
+    const dyn = dy + ((<usize>(n * cOut + g * cOutG) * <usize>p) << 2);
     for (let j0 = 0; j0 < p; j0 += NR) {
       const cols = min(NR, p - j0);
-      packBPanel(bPanel, dyn + (<usize>j0 << 2), p, 1, cols, cOutG);
+      packBPanel(bPanel, dyn + ((<usize>j0) << 2), p, 1, cols, cOutG);
       for (let t0 = 0; t0 < kc; t0 += MR) {
-        microKernel(ag + (<usize>(t0 * cOutG) << 2), bPanel, cOutG, col + ((<usize>t0 * <usize>p + <usize>j0) << 2), <usize>p << 2, min(MR, kc - t0), cols, INIT_ZERO, 0);
+        microKernel(
+          ag + ((<usize>(t0 * cOutG)) << 2),
+          bPanel,
+          cOutG,
+          col + ((<usize>t0 * <usize>p + <usize>j0) << 2),
+          (<usize>p) << 2,
+          min(MR, kc - t0),
+          cols,
+          INIT_ZERO,
+          0,
+        );
       }
     }
-    if (padded) memory.fill(t, 0, <usize>cInG * <usize>plane << 2);
+    if (padded) memory.fill(t, 0, (<usize>cInG * <usize>plane) << 2);
     col2imAdd(t, col, table, kc, hOut, wOut, field(desc, ConvDesc.strideH), field(desc, ConvDesc.strideW), wp);
     if (padded) {
       addInterior(
-        dx + ((<usize>first * <usize>h * <usize>w) << 2), t, cInG, h, w,
-        field(desc, ConvDesc.padTop), field(desc, ConvDesc.padBottom), field(desc, ConvDesc.padLeft), field(desc, ConvDesc.padRight),
+        dx + ((<usize>first * <usize>h * <usize>w) << 2),
+        t,
+        cInG,
+        h,
+        w,
+        field(desc, ConvDesc.padTop),
+        field(desc, ConvDesc.padBottom),
+        field(desc, ConvDesc.padLeft),
+        field(desc, ConvDesc.padRight),
       );
     }
   }
@@ -221,11 +266,11 @@ export function convBackwardWeightTask(desc: usize, chunk: i32, chunks: i32): vo
   const table = ptr(desc, ConvDesc.taps);
   const block = field(desc, ConvDesc.block);
   const padded = isPadded(desc);
-  const padBytes = padded ? <usize>cInG * <usize>paddedH(desc) * <usize>wp << 2 : 0;
+  const padBytes = padded ? (<usize>cInG * <usize>paddedH(desc) * <usize>wp) << 2 : 0;
   const scratch = ptr(desc, ConvDesc.scratch) + <usize>chunk * ptr(desc, ConvDesc.scratchStride);
   const aPacked = scratch + <usize>block * padBytes;
   const bPanel = aPacked + packedABytes(cOutG, block * p);
-  const tapLanes = bPanel + (<usize>(block * p) * NR << 2);
+  const tapLanes = bPanel + ((<usize>(block * p) * NR) << 2);
   const panels = (kc + NR - 1) / NR;
   let target = ptr(desc, ConvDesc.out);
   let n0 = 0;
@@ -235,8 +280,8 @@ export function convBackwardWeightTask(desc: usize, chunk: i32, chunks: i32): vo
   if (field(desc, ConvDesc.mode) == 0) {
     n0 = chunkStart(batch, chunk, chunks);
     n1 = chunkStart(batch, chunk + 1, chunks);
-    target = ptr(desc, ConvDesc.partials) + (<usize>chunk * <usize>cOut * <usize>kc << 2);
-    memory.fill(target, 0, <usize>cOut * <usize>kc << 2);
+    target = ptr(desc, ConvDesc.partials) + ((<usize>chunk * <usize>cOut * <usize>kc) << 2);
+    memory.fill(target, 0, (<usize>cOut * <usize>kc) << 2);
   } else {
     u0 = chunkStart(u1, chunk, chunks);
     u1 = chunkStart(u1, chunk + 1, chunks);
@@ -244,14 +289,22 @@ export function convBackwardWeightTask(desc: usize, chunk: i32, chunks: i32): vo
   for (let b0 = n0; b0 < n1; b0 += block) {
     const count = min(block, n1 - b0);
     const k = count * p;
-    const panelStride = <usize>(k * MR) << 2;
+    const panelStride = (<usize>(k * MR)) << 2;
     for (let g = 0; g < groups; g++) {
       const first = max(u0, g * panels);
       const last = min(u1, (g + 1) * panels);
       if (first >= last) continue;
       for (let i = 0; i < count; i++) {
         const n = b0 + i;
-        packAStrided(aPacked + (<usize>(i * p * MR) << 2), dy + (<usize>(n * cOut + g * cOutG) * <usize>p << 2), p, 1, cOutG, p, panelStride);
+        packAStrided(
+          aPacked + ((<usize>(i * p * MR)) << 2),
+          dy + ((<usize>(n * cOut + g * cOutG) * <usize>p) << 2),
+          p,
+          1,
+          cOutG,
+          p,
+          panelStride,
+        );
         if (padded) pad(desc, scratch + <usize>i * padBytes, x + ((<usize>(n * cIn + g * cInG) * <usize>h * <usize>w) << 2), cInG);
       }
       for (let u = first; u < last; u++) {
@@ -260,11 +313,21 @@ export function convBackwardWeightTask(desc: usize, chunk: i32, chunks: i32): vo
         for (let i = 0; i < count; i++) {
           const n = b0 + i;
           const xp = padded ? scratch + <usize>i * padBytes : x + ((<usize>(n * cIn + g * cInG) * <usize>h * <usize>w) << 2);
-          packColTPanel(bPanel + (<usize>(i * p * NR) << 2), xp, table, t0, cols, tapLanes, hOut, wOut, sh, sw, wp);
+          packColTPanel(bPanel + ((<usize>(i * p * NR)) << 2), xp, table, t0, cols, tapLanes, hOut, wOut, sh, sw, wp);
         }
         const c = target + ((<usize>(g * cOutG) * <usize>kc + <usize>t0) << 2);
         for (let i0 = 0; i0 < cOutG; i0 += MR) {
-          microKernel(aPacked + <usize>(i0 / MR) * panelStride, bPanel, k, c + (<usize>(i0 * kc) << 2), <usize>kc << 2, min(MR, cOutG - i0), cols, INIT_ACCUMULATE, 0);
+          microKernel(
+            aPacked + <usize>(i0 / MR) * panelStride,
+            bPanel,
+            k,
+            c + ((<usize>(i0 * kc)) << 2),
+            (<usize>kc) << 2,
+            min(MR, cOutG - i0),
+            cols,
+            INIT_ACCUMULATE,
+            0,
+          );
         }
       }
     }
@@ -273,16 +336,16 @@ export function convBackwardWeightTask(desc: usize, chunk: i32, chunks: i32): vo
 
 /** `dst[i] = Σ_t src[t·len + i]` for `count` partial sums of `len` floats. */
 export function sumPartials(dst: usize, src: usize, count: i32, len: i32): void {
-  const stride = <usize>len << 2;
+  const stride = (<usize>len) << 2;
   let i = 0;
   for (; i + 4 <= len; i += 4) {
-    const off = <usize>i << 2;
+    const off = (<usize>i) << 2;
     let s = v128.load(src + off);
     for (let t = 1; t < count; t++) s = f32x4.add(s, v128.load(src + <usize>t * stride + off));
     v128.store(dst + off, s);
   }
   for (; i < len; i++) {
-    const off = <usize>i << 2;
+    const off = (<usize>i) << 2;
     let s = load<f32>(src + off);
     for (let t = 1; t < count; t++) s += load<f32>(src + <usize>t * stride + off);
     store<f32>(dst + off, s);

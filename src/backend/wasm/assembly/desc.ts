@@ -10,14 +10,14 @@ import { ConvDesc } from './abi';
 // @ts-ignore: decorator
 @inline
 export function field(desc: usize, i: i32): i32 {
-  return load<i32>(desc + (<usize>i << 2));
+  return load<i32>(desc + ((<usize>i) << 2));
 }
 
 /** A pointer field. */
 // @ts-ignore: decorator
 @inline
 export function ptr(desc: usize, i: i32): usize {
-  return <usize>load<u32>(desc + (<usize>i << 2));
+  return <usize>load<u32>(desc + ((<usize>i) << 2));
 }
 
 /** First of the work units `[0, units)` that belong to chunk `chunk` of `chunks` (contiguous runs). */
@@ -45,5 +45,7 @@ export function paddedW(desc: usize): i32 {
 // @ts-ignore: decorator
 @inline
 export function isPadded(desc: usize): bool {
-  return (field(desc, ConvDesc.padTop) | field(desc, ConvDesc.padBottom) | field(desc, ConvDesc.padLeft) | field(desc, ConvDesc.padRight)) != 0;
+  return (
+    (field(desc, ConvDesc.padTop) | field(desc, ConvDesc.padBottom) | field(desc, ConvDesc.padLeft) | field(desc, ConvDesc.padRight)) != 0
+  );
 }

@@ -32,7 +32,7 @@ function storeLanes(p: usize, v: v128, n: i32, accumulate: bool): void {
     if (l == 0) s = f32x4.extract_lane(v, 0);
     else if (l == 1) s = f32x4.extract_lane(v, 1);
     else s = f32x4.extract_lane(v, 2);
-    const q = p + (<usize>l << 2);
+    const q = p + ((<usize>l) << 2);
     if (accumulate) s += load<f32>(q);
     store<f32>(q, s);
   }
@@ -44,7 +44,7 @@ function storeColumns(p: usize, v0: v128, v1: v128, v2: v128, v3: v128, cols: i3
     const n = cols - 4 * q;
     if (n <= 0) return;
     let v = q == 0 ? v0 : q == 1 ? v1 : q == 2 ? v2 : v3;
-    const at = p + (<usize>(16 * q));
+    const at = p + <usize>(16 * q);
     if (n >= 4) {
       if (accumulate) v = f32x4.add(v, v128.load(at));
       v128.store(at, v);
@@ -62,7 +62,18 @@ function storeColumns(p: usize, v0: v128, v1: v128, v2: v128, v3: v128, cols: i3
 // @ts-ignore: decorator
 @inline
 function forwardTile(
-  src: usize, rowBytes: usize, kh: i32, kw: i32, w0: usize, w1: usize, b0: f32, b1: f32, out0: usize, out1: usize, cols: i32, accumulate: bool,
+  src: usize,
+  rowBytes: usize,
+  kh: i32,
+  kw: i32,
+  w0: usize,
+  w1: usize,
+  b0: f32,
+  b1: f32,
+  out0: usize,
+  out1: usize,
+  cols: i32,
+  accumulate: bool,
 ): void {
   let a0 = f32x4.splat(b0);
   let a1 = a0;
@@ -123,8 +134,8 @@ export function convDirectForwardTask(desc: usize, chunk: i32, chunks: i32): voi
   const bias = ptr(desc, ConvDesc.biasOrDy);
   const out = ptr(desc, ConvDesc.out);
   const accumulate = field(desc, ConvDesc.mode) == 1;
-  const taps = <usize>(kh * kw) << 2;
-  const rowBytes = <usize>wp << 2;
+  const taps = (<usize>(kh * kw)) << 2;
+  const rowBytes = (<usize>wp) << 2;
   const units = field(desc, ConvDesc.n) * groups;
   const end = chunkStart(units, chunk + 1, chunks);
   for (let unit = chunkStart(units, chunk, chunks); unit < end; unit++) {
@@ -135,17 +146,27 @@ export function convDirectForwardTask(desc: usize, chunk: i32, chunks: i32): voi
       const pair = c + 1 < (g + 1) * cOutG;
       const w0 = weights + <usize>c * taps;
       const w1 = pair ? w0 + taps : w0;
-      const b0: f32 = bias != 0 && !accumulate ? load<f32>(bias + (<usize>c << 2)) : 0;
-      const b1: f32 = bias != 0 && !accumulate && pair ? load<f32>(bias + (<usize>(c + 1) << 2)) : 0;
+      const b0: f32 = bias != 0 && !accumulate ? load<f32>(bias + ((<usize>c) << 2)) : 0;
+      const b1: f32 = bias != 0 && !accumulate && pair ? load<f32>(bias + ((<usize>(c + 1)) << 2)) : 0;
       const y0 = out + ((<usize>(n * cOut + c) * <usize>hOut * <usize>wOut) << 2);
       const y1 = pair ? y0 + ((<usize>hOut * <usize>wOut) << 2) : 0;
       for (let i = 0; i < hOut; i++) {
-        const row = <usize>(i * wOut) << 2;
+        const row = (<usize>(i * wOut)) << 2;
         for (let j0 = 0; j0 < wOut; j0 += COLS) {
-          const col = <usize>j0 << 2;
+          const col = (<usize>j0) << 2;
           forwardTile(
-            xPlane + <usize>i * rowBytes + col, rowBytes, kh, kw, w0, w1, b0, b1,
-            y0 + row + col, pair ? y1 + row + col : 0, min(COLS, wOut - j0), accumulate,
+            xPlane + <usize>i * rowBytes + col,
+            rowBytes,
+            kh,
+            kw,
+            w0,
+            w1,
+            b0,
+            b1,
+            y0 + row + col,
+            pair ? y1 + row + col : 0,
+            min(COLS, wOut - j0),
+            accumulate,
           );
         }
       }
@@ -167,7 +188,7 @@ const TAPS: i32 = 5;
 // @ts-ignore: decorator
 @inline
 function lanesSum(v: v128): f32 {
-  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
 }
 
 /**
@@ -195,15 +216,15 @@ export function convDirectWeightTask(desc: usize, chunk: i32, chunks: i32): void
   const x = planes(desc);
   const dy = ptr(desc, ConvDesc.biasOrDy);
   const taps = kh * kw;
-  const rowBytes = <usize>wp << 2;
-  const outPlane = <usize>hOut * <usize>wOut << 2;
+  const rowBytes = (<usize>wp) << 2;
+  const outPlane = (<usize>hOut * <usize>wOut) << 2;
   const batch = field(desc, ConvDesc.n);
   const n0 = chunkStart(batch, chunk, chunks);
   const n1 = chunkStart(batch, chunk + 1, chunks);
-  const partial = ptr(desc, ConvDesc.partials) + (<usize>(chunk * cOut * taps) << 2);
+  const partial = ptr(desc, ConvDesc.partials) + ((<usize>(chunk * cOut * taps)) << 2);
   const full = wOut & ~3;
   const rest = wOut - full;
-  for (let c = 0; c < cOut; ) {
+  for (let c = 0; c < cOut;) {
     const g = c / cOutG;
     // two channels of the same group share the input plane
     const pair = c + 1 < cOut && (c + 1) / cOutG == g;
@@ -220,15 +241,15 @@ export function convDirectWeightTask(desc: usize, chunk: i32, chunks: i32): void
         let b3 = a0;
         let b4 = a0;
         for (let n = n0; n < n1; n++) {
-          const xPlane = x + ((<usize>(n * cIn + g) * plane) << 2) + <usize>u * rowBytes + (<usize>v0 << 2);
+          const xPlane = x + ((<usize>(n * cIn + g) * plane) << 2) + <usize>u * rowBytes + ((<usize>v0) << 2);
           const d0Plane = dy + <usize>(n * cOut + c) * outPlane;
           const d1Plane = pair ? d0Plane + outPlane : d0Plane;
           for (let i = 0; i < hOut; i++) {
             const xr = xPlane + <usize>i * rowBytes;
-            const d0r = d0Plane + (<usize>(i * wOut) << 2);
-            const d1r = d1Plane + (<usize>(i * wOut) << 2);
+            const d0r = d0Plane + ((<usize>(i * wOut)) << 2);
+            const d1r = d1Plane + ((<usize>(i * wOut)) << 2);
             for (let j = 0; j <= wOut - 4; j += 4) {
-              const o = <usize>j << 2;
+              const o = (<usize>j) << 2;
               const d0 = v128.load(d0r + o);
               const d1 = v128.load(d1r + o);
               let xv = v128.load(xr + o);
@@ -249,7 +270,7 @@ export function convDirectWeightTask(desc: usize, chunk: i32, chunks: i32): void
             }
             if (rest != 0) {
               // the row's last columns: lanes past its end zeroed in both operands
-              const o = <usize>full << 2;
+              const o = (<usize>full) << 2;
               const d0 = keepLanes(v128.load(d0r + o), rest);
               const d1 = keepLanes(v128.load(d1r + o), rest);
               let xv = keepLanes(v128.load(xr + o), rest);
@@ -272,8 +293,8 @@ export function convDirectWeightTask(desc: usize, chunk: i32, chunks: i32): void
         }
         // taps past the kernel's width were computed from values past the window: not stored
         const count = min(TAPS, kw - v0);
-        const w0 = partial + (<usize>(c * taps + u * kw + v0) << 2);
-        const w1 = w0 + (<usize>taps << 2);
+        const w0 = partial + ((<usize>(c * taps + u * kw + v0)) << 2);
+        const w1 = w0 + ((<usize>taps) << 2);
         store<f32>(w0, lanesSum(a0));
         if (count > 1) store<f32>(w0, lanesSum(a1), 4);
         if (count > 2) store<f32>(w0, lanesSum(a2), 8);

@@ -11,17 +11,28 @@ import { hi, lo, narrow } from './f64x4';
 /** `f(v)` of unary op `op` in f64 (the scalar path). */
 function unaryScalar(op: i32, v: f64, alpha: f64): f64 {
   switch (op) {
-    case UnaryCode.neg: return -v;
-    case UnaryCode.exp: return Math.exp(v);
-    case UnaryCode.log: return Math.log(v);
-    case UnaryCode.sqrt: return Math.sqrt(v);
-    case UnaryCode.abs: return Math.abs(v);
-    case UnaryCode.square: return v * v;
-    case UnaryCode.relu: return v > 0 ? v : 0;
-    case UnaryCode.leakyRelu: return v > 0 ? v : alpha * v;
-    case UnaryCode.sigmoid: return 1 / (1 + Math.exp(-v));
-    case UnaryCode.tanh: return Math.tanh(v);
-    default: return Math.pow(v, alpha); // powScalar
+    case UnaryCode.neg:
+      return -v;
+    case UnaryCode.exp:
+      return Math.exp(v);
+    case UnaryCode.log:
+      return Math.log(v);
+    case UnaryCode.sqrt:
+      return Math.sqrt(v);
+    case UnaryCode.abs:
+      return Math.abs(v);
+    case UnaryCode.square:
+      return v * v;
+    case UnaryCode.relu:
+      return v > 0 ? v : 0;
+    case UnaryCode.leakyRelu:
+      return v > 0 ? v : alpha * v;
+    case UnaryCode.sigmoid:
+      return 1 / (1 + Math.exp(-v));
+    case UnaryCode.tanh:
+      return Math.tanh(v);
+    default:
+      return Math.pow(v, alpha); // powScalar
   }
 }
 
@@ -30,11 +41,16 @@ function unaryScalar(op: i32, v: f64, alpha: f64): f64 {
 @inline
 function unaryVector(op: i32, v: v128, alpha: v128): v128 {
   switch (op) {
-    case UnaryCode.neg: return f32x4.neg(v);
-    case UnaryCode.sqrt: return f32x4.sqrt(v);
-    case UnaryCode.abs: return f32x4.abs(v);
-    case UnaryCode.square: return f32x4.mul(v, v);
-    case UnaryCode.relu: return v128.and(v, f32x4.gt(v, f32x4.splat(0)));
+    case UnaryCode.neg:
+      return f32x4.neg(v);
+    case UnaryCode.sqrt:
+      return f32x4.sqrt(v);
+    case UnaryCode.abs:
+      return f32x4.abs(v);
+    case UnaryCode.square:
+      return f32x4.mul(v, v);
+    case UnaryCode.relu:
+      return v128.and(v, f32x4.gt(v, f32x4.splat(0)));
     default: {
       // leakyRelu: alpha·v in f64, rounded once
       const neg = narrow(f64x2.mul(lo(v), alpha), f64x2.mul(hi(v), alpha));
@@ -46,15 +62,22 @@ function unaryVector(op: i32, v: v128, alpha: v128): v128 {
 /** `out[i] = f(x[i])`. */
 export function unary(op: i32, x: usize, out: usize, n: i32, alpha: f64): void {
   let i = 0;
-  if (op == UnaryCode.neg || op == UnaryCode.sqrt || op == UnaryCode.abs || op == UnaryCode.square || op == UnaryCode.relu || op == UnaryCode.leakyRelu) {
+  if (
+    op == UnaryCode.neg ||
+    op == UnaryCode.sqrt ||
+    op == UnaryCode.abs ||
+    op == UnaryCode.square ||
+    op == UnaryCode.relu ||
+    op == UnaryCode.leakyRelu
+  ) {
     const a = f64x2.splat(alpha);
     for (; i + 4 <= n; i += 4) {
-      const off = <usize>i << 2;
+      const off = (<usize>i) << 2;
       v128.store(out + off, unaryVector(op, v128.load(x + off), a));
     }
   }
   for (; i < n; i++) {
-    const off = <usize>i << 2;
+    const off = (<usize>i) << 2;
     store<f32>(out + off, <f32>unaryScalar(op, <f64>load<f32>(x + off), alpha));
   }
 }
@@ -62,17 +85,28 @@ export function unary(op: i32, x: usize, out: usize, n: i32, alpha: f64): void {
 /** `dy · f'(x)` in f64, given `y = f(x)`. */
 function derivativeScalar(op: i32, x: f64, y: f64, dy: f64, alpha: f64): f64 {
   switch (op) {
-    case UnaryCode.neg: return dy * -1;
-    case UnaryCode.exp: return dy * y;
-    case UnaryCode.log: return dy * (1 / x);
-    case UnaryCode.sqrt: return dy * (0.5 / y);
-    case UnaryCode.abs: return dy * (x > 0 ? 1 : x < 0 ? -1 : 0);
-    case UnaryCode.square: return dy * (2 * x);
-    case UnaryCode.relu: return dy * (x > 0 ? 1 : 0);
-    case UnaryCode.leakyRelu: return dy * (x > 0 ? 1 : alpha);
-    case UnaryCode.sigmoid: return dy * (y * (1 - y));
-    case UnaryCode.tanh: return dy * (1 - y * y);
-    default: return dy * (alpha * Math.pow(x, alpha - 1)); // powScalar
+    case UnaryCode.neg:
+      return dy * -1;
+    case UnaryCode.exp:
+      return dy * y;
+    case UnaryCode.log:
+      return dy * (1 / x);
+    case UnaryCode.sqrt:
+      return dy * (0.5 / y);
+    case UnaryCode.abs:
+      return dy * (x > 0 ? 1 : x < 0 ? -1 : 0);
+    case UnaryCode.square:
+      return dy * (2 * x);
+    case UnaryCode.relu:
+      return dy * (x > 0 ? 1 : 0);
+    case UnaryCode.leakyRelu:
+      return dy * (x > 0 ? 1 : alpha);
+    case UnaryCode.sigmoid:
+      return dy * (y * (1 - y));
+    case UnaryCode.tanh:
+      return dy * (1 - y * y);
+    default:
+      return dy * (alpha * Math.pow(x, alpha - 1)); // powScalar
   }
 }
 
@@ -82,13 +116,20 @@ function derivativeScalar(op: i32, x: f64, y: f64, dy: f64, alpha: f64): f64 {
 function derivativeHalf(op: i32, x: v128, y: v128, dy: v128, alpha: v128): v128 {
   const one = f64x2.splat(1);
   switch (op) {
-    case UnaryCode.exp: return f64x2.mul(dy, y);
-    case UnaryCode.log: return f64x2.mul(dy, f64x2.div(one, x));
-    case UnaryCode.sqrt: return f64x2.mul(dy, f64x2.div(f64x2.splat(0.5), y));
-    case UnaryCode.square: return f64x2.mul(dy, f64x2.add(x, x));
-    case UnaryCode.leakyRelu: return f64x2.mul(dy, v128.bitselect(one, alpha, f64x2.gt(x, f64x2.splat(0))));
-    case UnaryCode.sigmoid: return f64x2.mul(dy, f64x2.mul(y, f64x2.sub(one, y)));
-    default: return f64x2.mul(dy, f64x2.sub(one, f64x2.mul(y, y))); // tanh
+    case UnaryCode.exp:
+      return f64x2.mul(dy, y);
+    case UnaryCode.log:
+      return f64x2.mul(dy, f64x2.div(one, x));
+    case UnaryCode.sqrt:
+      return f64x2.mul(dy, f64x2.div(f64x2.splat(0.5), y));
+    case UnaryCode.square:
+      return f64x2.mul(dy, f64x2.add(x, x));
+    case UnaryCode.leakyRelu:
+      return f64x2.mul(dy, v128.bitselect(one, alpha, f64x2.gt(x, f64x2.splat(0))));
+    case UnaryCode.sigmoid:
+      return f64x2.mul(dy, f64x2.mul(y, f64x2.sub(one, y)));
+    default:
+      return f64x2.mul(dy, f64x2.sub(one, f64x2.mul(y, y))); // tanh
   }
 }
 
@@ -99,7 +140,7 @@ export function unaryBackward(op: i32, x: usize, y: usize, dy: usize, dx: usize,
     // the factor is exactly 0, ±1: one f32 product is the f64 product rounded
     const zero = f32x4.splat(0);
     for (; i + 4 <= n; i += 4) {
-      const off = <usize>i << 2;
+      const off = (<usize>i) << 2;
       const xv = v128.load(x + off);
       const g = v128.load(dy + off);
       let factor: v128;
@@ -112,7 +153,7 @@ export function unaryBackward(op: i32, x: usize, y: usize, dy: usize, dx: usize,
     // the rest but powScalar: the reference's f64 expression, rounded once
     const a = f64x2.splat(alpha);
     for (; i + 4 <= n; i += 4) {
-      const off = <usize>i << 2;
+      const off = (<usize>i) << 2;
       const xv = v128.load(x + off);
       const yv = v128.load(y + off);
       const g = v128.load(dy + off);
@@ -120,7 +161,7 @@ export function unaryBackward(op: i32, x: usize, y: usize, dy: usize, dx: usize,
     }
   }
   for (; i < n; i++) {
-    const off = <usize>i << 2;
+    const off = (<usize>i) << 2;
     store<f32>(dx + off, <f32>derivativeScalar(op, <f64>load<f32>(x + off), <f64>load<f32>(y + off), <f64>load<f32>(dy + off), alpha));
   }
 }
@@ -130,13 +171,13 @@ export function axpy(a: usize, b: usize, alpha: f64, out: usize, n: i32): void {
   const s = f64x2.splat(alpha);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
-    const off = <usize>i << 2;
+    const off = (<usize>i) << 2;
     const av = v128.load(a + off);
     const bv = v128.load(b + off);
     v128.store(out + off, narrow(f64x2.add(lo(av), f64x2.mul(s, lo(bv))), f64x2.add(hi(av), f64x2.mul(s, hi(bv)))));
   }
   for (; i < n; i++) {
-    const off = <usize>i << 2;
+    const off = (<usize>i) << 2;
     store<f32>(out + off, <f32>(<f64>load<f32>(a + off) + alpha * <f64>load<f32>(b + off)));
   }
 }
@@ -147,15 +188,24 @@ export function axpy(a: usize, b: usize, alpha: f64, out: usize, n: i32): void {
 function binaryVector(op: i32, a: v128, b: v128): v128 {
   const one = f32x4.splat(1);
   switch (op) {
-    case BinaryCode.add: return f32x4.add(a, b);
-    case BinaryCode.sub: return f32x4.sub(a, b);
-    case BinaryCode.mul: return f32x4.mul(a, b);
-    case BinaryCode.div: return f32x4.div(a, b);
-    case BinaryCode.maximum: return v128.bitselect(a, b, f32x4.ge(a, b));
-    case BinaryCode.minimum: return v128.bitselect(a, b, f32x4.le(a, b));
-    case BinaryCode.eq: return v128.and(one, f32x4.eq(a, b));
-    case BinaryCode.gt: return v128.and(one, f32x4.gt(a, b));
-    default: return v128.and(one, f32x4.lt(a, b)); // lt
+    case BinaryCode.add:
+      return f32x4.add(a, b);
+    case BinaryCode.sub:
+      return f32x4.sub(a, b);
+    case BinaryCode.mul:
+      return f32x4.mul(a, b);
+    case BinaryCode.div:
+      return f32x4.div(a, b);
+    case BinaryCode.maximum:
+      return v128.bitselect(a, b, f32x4.ge(a, b));
+    case BinaryCode.minimum:
+      return v128.bitselect(a, b, f32x4.le(a, b));
+    case BinaryCode.eq:
+      return v128.and(one, f32x4.eq(a, b));
+    case BinaryCode.gt:
+      return v128.and(one, f32x4.gt(a, b));
+    default:
+      return v128.and(one, f32x4.lt(a, b)); // lt
   }
 }
 
@@ -164,15 +214,24 @@ function binaryVector(op: i32, a: v128, b: v128): v128 {
 @inline
 function binaryScalar(op: i32, a: f32, b: f32): f32 {
   switch (op) {
-    case BinaryCode.add: return a + b;
-    case BinaryCode.sub: return a - b;
-    case BinaryCode.mul: return a * b;
-    case BinaryCode.div: return a / b;
-    case BinaryCode.maximum: return a >= b ? a : b;
-    case BinaryCode.minimum: return a <= b ? a : b;
-    case BinaryCode.eq: return a == b ? 1 : 0;
-    case BinaryCode.gt: return a > b ? 1 : 0;
-    default: return a < b ? 1 : 0; // lt
+    case BinaryCode.add:
+      return a + b;
+    case BinaryCode.sub:
+      return a - b;
+    case BinaryCode.mul:
+      return a * b;
+    case BinaryCode.div:
+      return a / b;
+    case BinaryCode.maximum:
+      return a >= b ? a : b;
+    case BinaryCode.minimum:
+      return a <= b ? a : b;
+    case BinaryCode.eq:
+      return a == b ? 1 : 0;
+    case BinaryCode.gt:
+      return a > b ? 1 : 0;
+    default:
+      return a < b ? 1 : 0; // lt
   }
 }
 
@@ -184,24 +243,24 @@ function binaryRun(op: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize, n:
   let i = 0;
   if (sa == 1 && sb == 1) {
     for (; i + 4 <= n; i += 4) {
-      const off = <usize>i << 2;
+      const off = (<usize>i) << 2;
       v128.store(out + off, binaryVector(op, v128.load(a + off), v128.load(b + off)));
     }
   } else if (sa == 1 && sb == 0) {
     const bv = v128.load32_splat(b);
     for (; i + 4 <= n; i += 4) {
-      const off = <usize>i << 2;
+      const off = (<usize>i) << 2;
       v128.store(out + off, binaryVector(op, v128.load(a + off), bv));
     }
   } else if (sa == 0 && sb == 1) {
     const av = v128.load32_splat(a);
     for (; i + 4 <= n; i += 4) {
-      const off = <usize>i << 2;
+      const off = (<usize>i) << 2;
       v128.store(out + off, binaryVector(op, av, v128.load(b + off)));
     }
   }
   for (; i < n; i++) {
-    store<f32>(out + (<usize>i << 2), binaryScalar(op, load<f32>(a + (<usize>(i * sa) << 2)), load<f32>(b + (<usize>(i * sb) << 2))));
+    store<f32>(out + ((<usize>i) << 2), binaryScalar(op, load<f32>(a + ((<usize>(i * sa)) << 2)), load<f32>(b + ((<usize>(i * sb)) << 2))));
   }
 }
 
@@ -210,28 +269,38 @@ function binaryRun(op: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize, n:
  * `stridesA`, `stridesB` (0 along broadcast dimensions; the innermost is 0 or 1); out is
  * contiguous. `index` is scratch for `rank` i32 counters. All arrays are i32 at the given pointers.
  */
-export function binary(op: i32, a: usize, b: usize, out: usize, rank: i32, dims: usize, stridesA: usize, stridesB: usize, index: usize): void {
-  const last = <usize>(rank - 1) << 2;
+export function binary(
+  op: i32,
+  a: usize,
+  b: usize,
+  out: usize,
+  rank: i32,
+  dims: usize,
+  stridesA: usize,
+  stridesB: usize,
+  index: usize,
+): void {
+  const last = (<usize>(rank - 1)) << 2;
   const inner = load<i32>(dims + last);
   const sa = load<i32>(stridesA + last);
   const sb = load<i32>(stridesB + last);
   let outer = 1;
   for (let d = 0; d < rank - 1; d++) {
-    outer *= load<i32>(dims + (<usize>d << 2));
-    store<i32>(index + (<usize>d << 2), 0);
+    outer *= load<i32>(dims + ((<usize>d) << 2));
+    store<i32>(index + ((<usize>d) << 2), 0);
   }
   let ia: usize = a;
   let ib: usize = b;
   let o: usize = out;
   for (let t = 0; t < outer; t++) {
     binaryRun(op, ia, sa, ib, sb, o, inner);
-    o += <usize>inner << 2;
+    o += (<usize>inner) << 2;
     for (let d = rank - 2; d >= 0; d--) {
-      const dp = <usize>d << 2;
+      const dp = (<usize>d) << 2;
       const size = load<i32>(dims + dp);
       const k = load<i32>(index + dp) + 1;
-      const stepA = <usize>load<i32>(stridesA + dp) << 2;
-      const stepB = <usize>load<i32>(stridesB + dp) << 2;
+      const stepA = (<usize>load<i32>(stridesA + dp)) << 2;
+      const stepB = (<usize>load<i32>(stridesB + dp)) << 2;
       if (k < size) {
         store<i32>(index + dp, k);
         ia += stepA;

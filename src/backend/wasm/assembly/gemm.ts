@@ -27,16 +27,32 @@ function storePartialRow(p: usize, v0: v128, v1: v128, nr: i32, accumulate: bool
   for (let l = 0; l < nr; l++) {
     let v: f32;
     switch (l) {
-      case 0: v = f32x4.extract_lane(v0, 0); break;
-      case 1: v = f32x4.extract_lane(v0, 1); break;
-      case 2: v = f32x4.extract_lane(v0, 2); break;
-      case 3: v = f32x4.extract_lane(v0, 3); break;
-      case 4: v = f32x4.extract_lane(v1, 0); break;
-      case 5: v = f32x4.extract_lane(v1, 1); break;
-      case 6: v = f32x4.extract_lane(v1, 2); break;
-      default: v = f32x4.extract_lane(v1, 3); break;
+      case 0:
+        v = f32x4.extract_lane(v0, 0);
+        break;
+      case 1:
+        v = f32x4.extract_lane(v0, 1);
+        break;
+      case 2:
+        v = f32x4.extract_lane(v0, 2);
+        break;
+      case 3:
+        v = f32x4.extract_lane(v0, 3);
+        break;
+      case 4:
+        v = f32x4.extract_lane(v1, 0);
+        break;
+      case 5:
+        v = f32x4.extract_lane(v1, 1);
+        break;
+      case 6:
+        v = f32x4.extract_lane(v1, 2);
+        break;
+      default:
+        v = f32x4.extract_lane(v1, 3);
+        break;
     }
-    const q = p + (<usize>l << 2);
+    const q = p + ((<usize>l) << 2);
     if (accumulate) v += load<f32>(q);
     store<f32>(q, v);
   }
@@ -124,7 +140,7 @@ export function packedABytes(m: i32, k: i32): usize {
  * k × MR values, zero-padding the last panel's missing rows.
  */
 export function packA(dst: usize, a: usize, rsa: i32, csa: i32, m: i32, k: i32): void {
-  packAStrided(dst, a, rsa, csa, m, k, <usize>(k * MR) << 2);
+  packAStrided(dst, a, rsa, csa, m, k, (<usize>(k * MR)) << 2);
 }
 
 /**
@@ -135,10 +151,10 @@ export function packAStrided(dst0: usize, a: usize, rsa: i32, csa: i32, m: i32, 
   for (let i0 = 0; i0 < m; i0 += MR) {
     let dst = dst0 + <usize>(i0 / MR) * panelStride;
     const rows = min(MR, m - i0);
-    const base = a + (<usize>(i0 * rsa) << 2);
+    const base = a + ((<usize>(i0 * rsa)) << 2);
     if (rows == MR && rsa == 1) {
       // the MR values of one k are contiguous
-      const step = <usize>csa << 2;
+      const step = (<usize>csa) << 2;
       let src = base;
       for (let p = 0; p < k; p++) {
         v128.store(dst, v128.load(src));
@@ -147,10 +163,10 @@ export function packAStrided(dst0: usize, a: usize, rsa: i32, csa: i32, m: i32, 
       }
     } else if (rows == MR && csa == 1) {
       // rows are contiguous along k: 4×4 transposes
-      const rs = <usize>rsa << 2;
+      const rs = (<usize>rsa) << 2;
       let p = 0;
       for (; p + 4 <= k; p += 4) {
-        const src = base + (<usize>p << 2);
+        const src = base + ((<usize>p) << 2);
         const r0 = v128.load(src);
         const r1 = v128.load(src + rs);
         const r2 = v128.load(src + 2 * rs);
@@ -166,7 +182,7 @@ export function packAStrided(dst0: usize, a: usize, rsa: i32, csa: i32, m: i32, 
         dst += 64;
       }
       for (; p < k; p++) {
-        const src = base + (<usize>p << 2);
+        const src = base + ((<usize>p) << 2);
         store<f32>(dst, load<f32>(src));
         store<f32>(dst, load<f32>(src + rs), 4);
         store<f32>(dst, load<f32>(src + 2 * rs), 8);
@@ -176,8 +192,8 @@ export function packAStrided(dst0: usize, a: usize, rsa: i32, csa: i32, m: i32, 
     } else {
       for (let p = 0; p < k; p++) {
         for (let r = 0; r < MR; r++) {
-          const v: f32 = r < rows ? load<f32>(base + (<usize>(r * rsa + p * csa) << 2)) : 0;
-          store<f32>(dst + (<usize>r << 2), v);
+          const v: f32 = r < rows ? load<f32>(base + ((<usize>(r * rsa + p * csa)) << 2)) : 0;
+          store<f32>(dst + ((<usize>r) << 2), v);
         }
         dst += 16;
       }
@@ -191,7 +207,7 @@ export function packAStrided(dst0: usize, a: usize, rsa: i32, csa: i32, m: i32, 
  */
 export function packBPanel(dst: usize, b: usize, rsb: i32, csb: i32, cols: i32, k: i32): void {
   if (cols == NR && csb == 1) {
-    const step = <usize>rsb << 2;
+    const step = (<usize>rsb) << 2;
     for (let p = 0; p < k; p++) {
       v128.store(dst, v128.load(b));
       v128.store(dst, v128.load(b, 16), 16);
@@ -200,11 +216,11 @@ export function packBPanel(dst: usize, b: usize, rsb: i32, csb: i32, cols: i32, 
     }
   } else if (cols == NR && rsb == 1) {
     // columns are contiguous along k: two 4×4 transposes per 4 steps
-    const cs = <usize>csb << 2;
+    const cs = (<usize>csb) << 2;
     let p = 0;
     for (; p + 4 <= k; p += 4) {
       for (let half = 0; half < 2; half++) {
-        const src = b + (<usize>p << 2) + <usize>(half * 4) * cs;
+        const src = b + ((<usize>p) << 2) + <usize>(half * 4) * cs;
         const r0 = v128.load(src);
         const r1 = v128.load(src + cs);
         const r2 = v128.load(src + 2 * cs);
@@ -213,7 +229,7 @@ export function packBPanel(dst: usize, b: usize, rsb: i32, csb: i32, cols: i32, 
         const t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
         const t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
         const t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
-        const d = dst + (<usize>half << 4);
+        const d = dst + ((<usize>half) << 4);
         v128.store(d, f32x4.shuffle(t0, t2, 0, 1, 4, 5));
         v128.store(d, f32x4.shuffle(t0, t2, 2, 3, 6, 7), 32);
         v128.store(d, f32x4.shuffle(t1, t3, 0, 1, 4, 5), 64);
@@ -222,14 +238,14 @@ export function packBPanel(dst: usize, b: usize, rsb: i32, csb: i32, cols: i32, 
       dst += 128;
     }
     for (; p < k; p++) {
-      for (let j = 0; j < NR; j++) store<f32>(dst + (<usize>j << 2), load<f32>(b + (<usize>(p + j * csb) << 2)));
+      for (let j = 0; j < NR; j++) store<f32>(dst + ((<usize>j) << 2), load<f32>(b + ((<usize>(p + j * csb)) << 2)));
       dst += 32;
     }
   } else {
     for (let p = 0; p < k; p++) {
       for (let j = 0; j < NR; j++) {
-        const v: f32 = j < cols ? load<f32>(b + (<usize>(p * rsb + j * csb) << 2)) : 0;
-        store<f32>(dst + (<usize>j << 2), v);
+        const v: f32 = j < cols ? load<f32>(b + ((<usize>(p * rsb + j * csb)) << 2)) : 0;
+        store<f32>(dst + ((<usize>j) << 2), v);
       }
       dst += 32;
     }

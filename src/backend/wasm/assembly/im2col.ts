@@ -35,20 +35,20 @@ export function tapOffsets(table: usize, cInG: i32, kh: i32, kw: i32, dh: i32, d
  */
 export function padPlanes(dst: usize, src: usize, planes: i32, h: i32, w: i32, pt: i32, pb: i32, pl: i32, pr: i32): void {
   const wp = pl + w + pr;
-  const rowBytes = <usize>w << 2;
+  const rowBytes = (<usize>w) << 2;
   for (let c = 0; c < planes; c++) {
-    memory.fill(dst, 0, <usize>(pt * wp + pl) << 2);
-    dst += <usize>(pt * wp + pl) << 2;
+    memory.fill(dst, 0, (<usize>(pt * wp + pl)) << 2);
+    dst += (<usize>(pt * wp + pl)) << 2;
     for (let y = 0; y < h; y++) {
       memory.copy(dst, src, rowBytes);
       src += rowBytes;
       dst += rowBytes;
       const gap = y + 1 < h ? pr + pl : pr;
-      memory.fill(dst, 0, <usize>gap << 2);
-      dst += <usize>gap << 2;
+      memory.fill(dst, 0, (<usize>gap) << 2);
+      dst += (<usize>gap) << 2;
     }
-    memory.fill(dst, 0, <usize>(pb * wp) << 2);
-    dst += <usize>(pb * wp) << 2;
+    memory.fill(dst, 0, (<usize>(pb * wp)) << 2);
+    dst += (<usize>(pb * wp)) << 2;
   }
 }
 
@@ -56,21 +56,21 @@ export function padPlanes(dst: usize, src: usize, planes: i32, h: i32, w: i32, p
 export function addInterior(dst: usize, padded: usize, planes: i32, h: i32, w: i32, pt: i32, pb: i32, pl: i32, pr: i32): void {
   const wp = pl + w + pr;
   for (let c = 0; c < planes; c++) {
-    let src = padded + (<usize>(pt * wp + pl) << 2);
+    let src = padded + ((<usize>(pt * wp + pl)) << 2);
     for (let y = 0; y < h; y++) {
       let x = 0;
       for (; x + 4 <= w; x += 4) {
-        const d = dst + (<usize>x << 2);
-        v128.store(d, f32x4.add(v128.load(d), v128.load(src + (<usize>x << 2))));
+        const d = dst + ((<usize>x) << 2);
+        v128.store(d, f32x4.add(v128.load(d), v128.load(src + ((<usize>x) << 2))));
       }
       for (; x < w; x++) {
-        const d = dst + (<usize>x << 2);
-        store<f32>(d, load<f32>(d) + load<f32>(src + (<usize>x << 2)));
+        const d = dst + ((<usize>x) << 2);
+        store<f32>(d, load<f32>(d) + load<f32>(src + ((<usize>x) << 2)));
       }
-      dst += <usize>w << 2;
-      src += <usize>wp << 2;
+      dst += (<usize>w) << 2;
+      src += (<usize>wp) << 2;
     }
-    padded += <usize>((pt + h + pb) * wp) << 2;
+    padded += (<usize>((pt + h + pb) * wp)) << 2;
   }
 }
 
@@ -87,7 +87,17 @@ export const ONE_IMAGE: i32 = 2;
  * never stored). Returns CONTIGUOUS_IN | ONE_IMAGE flags.
  */
 export function columnLanes(
-  laneIn: usize, laneOut: usize, j0: i32, cols: i32, p: i32, wOut: i32, sh: i32, sw: i32, wp: i32, imageIn: i32, imageOut: i32,
+  laneIn: usize,
+  laneOut: usize,
+  j0: i32,
+  cols: i32,
+  p: i32,
+  wOut: i32,
+  sh: i32,
+  sw: i32,
+  wp: i32,
+  imageIn: i32,
+  imageOut: i32,
 ): i32 {
   let n = j0 / p;
   let pos = j0 - n * p;
@@ -98,8 +108,8 @@ export function columnLanes(
   let sameRow = true;
   for (let l = 0; l < NR; l++) {
     if (l < cols) {
-      store<i32>(laneIn + (<usize>l << 2), n * imageIn + i * sh * wp + jj * sw);
-      store<i32>(laneOut + (<usize>l << 2), n * imageOut + pos);
+      store<i32>(laneIn + ((<usize>l) << 2), n * imageIn + i * sh * wp + jj * sw);
+      store<i32>(laneOut + ((<usize>l) << 2), n * imageOut + pos);
       lastImage = n;
       if (l > 0 && jj == 0) sameRow = false;
       pos++;
@@ -114,8 +124,8 @@ export function columnLanes(
         }
       }
     } else {
-      store<i32>(laneIn + (<usize>l << 2), load<i32>(laneIn));
-      store<i32>(laneOut + (<usize>l << 2), load<i32>(laneOut));
+      store<i32>(laneIn + ((<usize>l) << 2), load<i32>(laneIn));
+      store<i32>(laneOut + ((<usize>l) << 2), load<i32>(laneOut));
     }
   }
   let flags = firstImage == lastImage ? ONE_IMAGE : 0;
@@ -129,11 +139,11 @@ export function columnLanes(
  */
 export function storeTile(tile: usize, out: usize, laneOut: usize, rows: i32, cols: i32, rowStride: i32, accumulate: bool): void {
   for (let r = 0; r < rows; r++) {
-    const row = out + (<usize>(r * rowStride) << 2);
-    const src = tile + (<usize>(r * NR) << 2);
+    const row = out + ((<usize>(r * rowStride)) << 2);
+    const src = tile + ((<usize>(r * NR)) << 2);
     for (let l = 0; l < cols; l++) {
-      const d = row + (<usize>load<i32>(laneOut + (<usize>l << 2)) << 2);
-      let v = load<f32>(src + (<usize>l << 2));
+      const d = row + ((<usize>load<i32>(laneOut + ((<usize>l) << 2))) << 2);
+      let v = load<f32>(src + ((<usize>l) << 2));
       if (accumulate) v += load<f32>(d);
       store<f32>(d, v);
     }
@@ -146,25 +156,25 @@ export function storeTile(tile: usize, out: usize, laneOut: usize, rows: i32, co
  */
 export function packColPanel(dst: usize, xp: usize, table: usize, idx: usize, contiguous: bool, kc: i32): void {
   if (contiguous) {
-    const base = xp + (<usize>load<i32>(idx) << 2);
+    const base = xp + ((<usize>load<i32>(idx)) << 2);
     for (let t = 0; t < kc; t++) {
-      const src = base + (<usize>load<i32>(table + (<usize>t << 2)) << 2);
+      const src = base + ((<usize>load<i32>(table + ((<usize>t) << 2))) << 2);
       v128.store(dst, v128.load(src));
       v128.store(dst, v128.load(src, 16), 16);
       dst += NR << 2;
     }
     return;
   }
-  const o0 = xp + (<usize>load<i32>(idx) << 2);
-  const o1 = xp + (<usize>load<i32>(idx, 4) << 2);
-  const o2 = xp + (<usize>load<i32>(idx, 8) << 2);
-  const o3 = xp + (<usize>load<i32>(idx, 12) << 2);
-  const o4 = xp + (<usize>load<i32>(idx, 16) << 2);
-  const o5 = xp + (<usize>load<i32>(idx, 20) << 2);
-  const o6 = xp + (<usize>load<i32>(idx, 24) << 2);
-  const o7 = xp + (<usize>load<i32>(idx, 28) << 2);
+  const o0 = xp + ((<usize>load<i32>(idx)) << 2);
+  const o1 = xp + ((<usize>load<i32>(idx, 4)) << 2);
+  const o2 = xp + ((<usize>load<i32>(idx, 8)) << 2);
+  const o3 = xp + ((<usize>load<i32>(idx, 12)) << 2);
+  const o4 = xp + ((<usize>load<i32>(idx, 16)) << 2);
+  const o5 = xp + ((<usize>load<i32>(idx, 20)) << 2);
+  const o6 = xp + ((<usize>load<i32>(idx, 24)) << 2);
+  const o7 = xp + ((<usize>load<i32>(idx, 28)) << 2);
   for (let t = 0; t < kc; t++) {
-    const off = <usize>load<i32>(table + (<usize>t << 2)) << 2;
+    const off = (<usize>load<i32>(table + ((<usize>t) << 2))) << 2;
     let v = v128.load32_zero(o0 + off);
     v = v128.load32_lane(o1 + off, v, 1);
     v = v128.load32_lane(o2 + off, v, 2);
@@ -185,22 +195,22 @@ export function packColPanel(dst: usize, xp: usize, table: usize, idx: usize, co
  * by output row, wOut values at a time (SIMD when stride 1).
  */
 export function col2imAdd(dxp: usize, col: usize, table: usize, kc: i32, hOut: i32, wOut: i32, sh: i32, sw: i32, wp: i32): void {
-  const rowStep = <usize>(sh * wp) << 2;
+  const rowStep = (<usize>(sh * wp)) << 2;
   for (let t = 0; t < kc; t++) {
-    let dst = dxp + (<usize>load<i32>(table + (<usize>t << 2)) << 2);
+    let dst = dxp + ((<usize>load<i32>(table + ((<usize>t) << 2))) << 2);
     for (let i = 0; i < hOut; i++) {
       let x = 0;
       if (sw == 1) {
         for (; x + 4 <= wOut; x += 4) {
-          const d = dst + (<usize>x << 2);
-          v128.store(d, f32x4.add(v128.load(d), v128.load(col + (<usize>x << 2))));
+          const d = dst + ((<usize>x) << 2);
+          v128.store(d, f32x4.add(v128.load(d), v128.load(col + ((<usize>x) << 2))));
         }
       }
       for (; x < wOut; x++) {
-        const d = dst + (<usize>(x * sw) << 2);
-        store<f32>(d, load<f32>(d) + load<f32>(col + (<usize>x << 2)));
+        const d = dst + ((<usize>(x * sw)) << 2);
+        store<f32>(d, load<f32>(d) + load<f32>(col + ((<usize>x) << 2)));
       }
-      col += <usize>wOut << 2;
+      col += (<usize>wOut) << 2;
       dst += rowStep;
     }
   }
@@ -212,30 +222,40 @@ export function col2imAdd(dxp: usize, col: usize, table: usize, kc: i32, hOut: i
  * consecutive positions are read as 4 vectors and transposed.
  */
 export function packColTPanel(
-  dst: usize, xp: usize, table: usize, t0: i32, cols: i32, tapOffs: usize, hOut: i32, wOut: i32, sh: i32, sw: i32, wp: i32,
+  dst: usize,
+  xp: usize,
+  table: usize,
+  t0: i32,
+  cols: i32,
+  tapOffs: usize,
+  hOut: i32,
+  wOut: i32,
+  sh: i32,
+  sw: i32,
+  wp: i32,
 ): void {
-  for (let r = 0; r < NR; r++) store<i32>(tapOffs + (<usize>r << 2), r < cols ? load<i32>(table + (<usize>(t0 + r) << 2)) : 0);
+  for (let r = 0; r < NR; r++) store<i32>(tapOffs + ((<usize>r) << 2), r < cols ? load<i32>(table + ((<usize>(t0 + r)) << 2)) : 0);
   const rowStep = sh * wp;
   if (sw == 1) {
-    const q0 = xp + (<usize>load<i32>(tapOffs) << 2);
-    const q1 = xp + (<usize>load<i32>(tapOffs, 4) << 2);
-    const q2 = xp + (<usize>load<i32>(tapOffs, 8) << 2);
-    const q3 = xp + (<usize>load<i32>(tapOffs, 12) << 2);
-    const q4 = xp + (<usize>load<i32>(tapOffs, 16) << 2);
-    const q5 = xp + (<usize>load<i32>(tapOffs, 20) << 2);
-    const q6 = xp + (<usize>load<i32>(tapOffs, 24) << 2);
-    const q7 = xp + (<usize>load<i32>(tapOffs, 28) << 2);
+    const q0 = xp + ((<usize>load<i32>(tapOffs)) << 2);
+    const q1 = xp + ((<usize>load<i32>(tapOffs, 4)) << 2);
+    const q2 = xp + ((<usize>load<i32>(tapOffs, 8)) << 2);
+    const q3 = xp + ((<usize>load<i32>(tapOffs, 12)) << 2);
+    const q4 = xp + ((<usize>load<i32>(tapOffs, 16)) << 2);
+    const q5 = xp + ((<usize>load<i32>(tapOffs, 20)) << 2);
+    const q6 = xp + ((<usize>load<i32>(tapOffs, 24)) << 2);
+    const q7 = xp + ((<usize>load<i32>(tapOffs, 28)) << 2);
     for (let i = 0; i < hOut; i++) {
-      const row = <usize>(i * rowStep) << 2;
+      const row = (<usize>(i * rowStep)) << 2;
       let jj = 0;
       for (; jj + 4 <= wOut; jj += 4) {
-        const s = row + (<usize>jj << 2);
+        const s = row + ((<usize>jj) << 2);
         transposeStore(dst, v128.load(q0 + s), v128.load(q1 + s), v128.load(q2 + s), v128.load(q3 + s));
         transposeStore(dst + 16, v128.load(q4 + s), v128.load(q5 + s), v128.load(q6 + s), v128.load(q7 + s));
-        dst += 4 * NR << 2;
+        dst += (4 * NR) << 2;
       }
       for (; jj < wOut; jj++) {
-        const s = row + (<usize>jj << 2);
+        const s = row + ((<usize>jj) << 2);
         store<f32>(dst, load<f32>(q0 + s));
         store<f32>(dst, load<f32>(q1 + s), 4);
         store<f32>(dst, load<f32>(q2 + s), 8);
@@ -250,8 +270,9 @@ export function packColTPanel(
   } else {
     for (let i = 0; i < hOut; i++) {
       for (let jj = 0; jj < wOut; jj++) {
-        const s = xp + (<usize>(i * rowStep + jj * sw) << 2);
-        for (let r = 0; r < NR; r++) store<f32>(dst + (<usize>r << 2), load<f32>(s + (<usize>load<i32>(tapOffs + (<usize>r << 2)) << 2)));
+        const s = xp + ((<usize>(i * rowStep + jj * sw)) << 2);
+        for (let r = 0; r < NR; r++)
+          store<f32>(dst + ((<usize>r) << 2), load<f32>(s + ((<usize>load<i32>(tapOffs + ((<usize>r) << 2))) << 2)));
         dst += NR << 2;
       }
     }
@@ -268,6 +289,6 @@ function transposeStore(dst: usize, a: v128, b: v128, c: v128, d: v128): void {
   const t3 = f32x4.shuffle(c, d, 2, 6, 3, 7);
   v128.store(dst, f32x4.shuffle(t0, t2, 0, 1, 4, 5));
   v128.store(dst, f32x4.shuffle(t0, t2, 2, 3, 6, 7), NR << 2);
-  v128.store(dst, f32x4.shuffle(t1, t3, 0, 1, 4, 5), 2 * NR << 2);
-  v128.store(dst, f32x4.shuffle(t1, t3, 2, 3, 6, 7), 3 * NR << 2);
+  v128.store(dst, f32x4.shuffle(t1, t3, 0, 1, 4, 5), (2 * NR) << 2);
+  v128.store(dst, f32x4.shuffle(t1, t3, 2, 3, 6, 7), (3 * NR) << 2);
 }

@@ -27,13 +27,23 @@ export function matmulTask(desc: usize, chunk: i32, chunks: i32): void {
     const j0 = (u - t * panels) * NR;
     const cols = min(NR, n - j0);
     if (t != packedFor) {
-      packA(aPacked, a + (<usize>t * <usize>m * <usize>k << 2), k, 1, m, k);
+      packA(aPacked, a + ((<usize>t * <usize>m * <usize>k) << 2), k, 1, m, k);
       packedFor = t;
     }
     packBPanel(bPanel, b + ((<usize>t * <usize>k * <usize>n + <usize>j0) << 2), n, 1, cols, k);
     const c = out + ((<usize>t * <usize>m * <usize>n + <usize>j0) << 2);
     for (let i0 = 0; i0 < m; i0 += MR) {
-      microKernel(aPacked + (<usize>i0 * <usize>k << 2), bPanel, k, c + (<usize>i0 * <usize>n << 2), <usize>n << 2, min(MR, m - i0), cols, INIT_ZERO, 0);
+      microKernel(
+        aPacked + ((<usize>i0 * <usize>k) << 2),
+        bPanel,
+        k,
+        c + ((<usize>i0 * <usize>n) << 2),
+        (<usize>n) << 2,
+        min(MR, m - i0),
+        cols,
+        INIT_ZERO,
+        0,
+      );
     }
   }
 }
@@ -56,7 +66,7 @@ export function gemmTask(desc: usize, chunk: i32, chunks: i32): void {
   const out = ptr(desc, GemmDesc.out);
   const aPacked = ptr(desc, GemmDesc.scratch) + <usize>chunk * ptr(desc, GemmDesc.scratchStride);
   const bPanel = aPacked + packedABytes(m, k);
-  const biasPanel = bPanel + (<usize>(k * NR) << 2);
+  const biasPanel = bPanel + ((<usize>(k * NR)) << 2);
   const panels = (n + NR - 1) / NR;
   const start = chunkStart(panels, chunk, chunks);
   const end = chunkStart(panels, chunk + 1, chunks);
@@ -66,14 +76,24 @@ export function gemmTask(desc: usize, chunk: i32, chunks: i32): void {
   for (let u = start; u < end; u++) {
     const j0 = u * NR;
     const cols = min(NR, n - j0);
-    if (transB) packBPanel(bPanel, b + (<usize>(j0 * k) << 2), 1, k, cols, k);
-    else packBPanel(bPanel, b + (<usize>j0 << 2), n, 1, cols, k);
+    if (transB) packBPanel(bPanel, b + ((<usize>(j0 * k)) << 2), 1, k, cols, k);
+    else packBPanel(bPanel, b + ((<usize>j0) << 2), n, 1, cols, k);
     if (bias) {
-      for (let l = 0; l < NR; l++) store<f32>(biasPanel + (<usize>l << 2), l < cols ? load<f32>(bias + (<usize>(j0 + l) << 2)) : 0);
+      for (let l = 0; l < NR; l++) store<f32>(biasPanel + ((<usize>l) << 2), l < cols ? load<f32>(bias + ((<usize>(j0 + l)) << 2)) : 0);
     }
-    const c = out + (<usize>j0 << 2);
+    const c = out + ((<usize>j0) << 2);
     for (let i0 = 0; i0 < m; i0 += MR) {
-      microKernel(aPacked + (<usize>i0 * <usize>k << 2), bPanel, k, c + (<usize>i0 * <usize>n << 2), <usize>n << 2, min(MR, m - i0), cols, bias ? INIT_COLUMN_BIAS : INIT_ZERO, biasPanel);
+      microKernel(
+        aPacked + ((<usize>i0 * <usize>k) << 2),
+        bPanel,
+        k,
+        c + ((<usize>i0 * <usize>n) << 2),
+        (<usize>n) << 2,
+        min(MR, m - i0),
+        cols,
+        bias ? INIT_COLUMN_BIAS : INIT_ZERO,
+        biasPanel,
+      );
     }
   }
 }

@@ -23,7 +23,18 @@ function demote(lo: v128, hi: v128): v128 {
  * SGD (torch.optim.SGD): `g = ∇ + λθ`; with momentum (buf ≠ 0) `buf = g` on the first step,
  * else `buf = μ·buf + (1 − τ)·g`, and `g = g + μ·buf` (nesterov) or `g = buf`; `θ −= lr·g`.
  */
-export function sgdStep(theta: usize, grad: usize, buf: usize, n: i32, lr: f64, mu: f64, dampening: f64, nesterov: i32, wd: f64, first: i32): void {
+export function sgdStep(
+  theta: usize,
+  grad: usize,
+  buf: usize,
+  n: i32,
+  lr: f64,
+  mu: f64,
+  dampening: f64,
+  nesterov: i32,
+  wd: f64,
+  first: i32,
+): void {
   let k = 0;
   if (buf != 0 && !first && !nesterov && wd == 0) {
     // the common momentum step: buf = μ·buf + c·∇, θ −= lr·buf
@@ -32,7 +43,7 @@ export function sgdStep(theta: usize, grad: usize, buf: usize, n: i32, lr: f64, 
     const c2 = f64x2.splat(c);
     const lr2 = f64x2.splat(lr);
     for (; k + 4 <= n; k += 4) {
-      const o = <usize>k << 2;
+      const o = (<usize>k) << 2;
       const b = v128.load(buf + o);
       const g = v128.load(grad + o);
       const t = v128.load(theta + o);
@@ -45,7 +56,7 @@ export function sgdStep(theta: usize, grad: usize, buf: usize, n: i32, lr: f64, 
       v128.store(theta + o, demote(tLo, tHi));
     }
     for (; k < n; k++) {
-      const o = <usize>k << 2;
+      const o = (<usize>k) << 2;
       const b = <f32>(mu * <f64>load<f32>(buf + o) + c * <f64>load<f32>(grad + o));
       store<f32>(buf + o, b);
       store<f32>(theta + o, <f32>(<f64>load<f32>(theta + o) - lr * <f64>b));
@@ -53,7 +64,7 @@ export function sgdStep(theta: usize, grad: usize, buf: usize, n: i32, lr: f64, 
     return;
   }
   for (; k < n; k++) {
-    const o = <usize>k << 2;
+    const o = (<usize>k) << 2;
     let g = <f64>load<f32>(grad + o);
     if (wd != 0) g += wd * <f64>load<f32>(theta + o);
     if (buf != 0) {
@@ -70,11 +81,22 @@ export function sgdStep(theta: usize, grad: usize, buf: usize, n: i32, lr: f64, 
  * `v = β₂v + (1 − β₂)g²`, `θ −= stepSize · m / (√v / bc2Sqrt + ε)`.
  */
 export function adamStep(
-  theta: usize, grad: usize, m: usize, v: usize, n: i32,
-  beta1: f64, beta2: f64, eps: f64, wd: f64, decoupled: i32, stepSize: f64, bc2Sqrt: f64, decay: f64,
+  theta: usize,
+  grad: usize,
+  m: usize,
+  v: usize,
+  n: i32,
+  beta1: f64,
+  beta2: f64,
+  eps: f64,
+  wd: f64,
+  decoupled: i32,
+  stepSize: f64,
+  bc2Sqrt: f64,
+  decay: f64,
 ): void {
   for (let k = 0; k < n; k++) {
-    const o = <usize>k << 2;
+    const o = (<usize>k) << 2;
     let g = <f64>load<f32>(grad + o);
     if (wd != 0) {
       if (decoupled) store<f32>(theta + o, <f32>(<f64>load<f32>(theta + o) * decay));

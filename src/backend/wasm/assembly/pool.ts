@@ -32,7 +32,7 @@ function maxPool2x2Row(row0: usize, row1: usize, firstAt: i32, w: i32, out: usiz
 // @ts-ignore: decorator
 @inline
 function maxPool2x2Four(row0: usize, row1: usize, firstAt: i32, j: i32, w: i32, out: usize, argmax: usize, relu: bool): void {
-  const off = <usize>(2 * j) << 2;
+  const off = (<usize>(2 * j)) << 2;
   let a0 = v128.load(row0 + off);
   let a1 = v128.load(row0 + off, 16);
   let b0 = v128.load(row1 + off);
@@ -58,8 +58,8 @@ function maxPool2x2Four(row0: usize, row1: usize, firstAt: i32, j: i32, w: i32, 
   take = v128.or(f32x4.gt(c, best), f32x4.ne(c, c));
   best = v128.bitselect(c, best, take);
   at = v128.bitselect(i32x4.add(base, i32x4.splat(1)), at, take);
-  v128.store(out + (<usize>j << 2), best);
-  v128.store(argmax + (<usize>j << 2), at);
+  v128.store(out + ((<usize>j) << 2), best);
+  v128.store(argmax + ((<usize>j) << 2), at);
 }
 
 /** `v > 0 ? v : +0` per lane (the relu of elementwise.ts: NaN and −0 give +0). */
@@ -75,21 +75,34 @@ function reluOf(v: v128): v128 {
  * argmax of rectifying x first and pooling after.
  */
 export function maxPool(
-  x: usize, out: usize, argmax: usize, planes: i32, h: i32, w: i32,
-  kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, hOut: i32, wOut: i32, relu: bool,
+  x: usize,
+  out: usize,
+  argmax: usize,
+  planes: i32,
+  h: i32,
+  w: i32,
+  kh: i32,
+  kw: i32,
+  sh: i32,
+  sw: i32,
+  ph: i32,
+  pw: i32,
+  hOut: i32,
+  wOut: i32,
+  relu: bool,
 ): void {
   const fast2x2 = kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0;
   let o: usize = 0;
   for (let plane = 0; plane < planes; plane++) {
-    const xo = x + (<usize>plane * <usize>h * <usize>w << 2);
+    const xo = x + ((<usize>plane * <usize>h * <usize>w) << 2);
     for (let i = 0; i < hOut; i++) {
       const y0 = i * sh - ph;
       const yStart = max(y0, 0);
       const yEnd = min(y0 + kh, h);
       let j = 0;
       if (fast2x2 && y0 + 2 <= h) {
-        const row0 = xo + (<usize>(y0 * w) << 2);
-        j = maxPool2x2Row(row0, row0 + (<usize>w << 2), y0 * w, w, out + (o << 2), argmax + (o << 2), wOut, relu);
+        const row0 = xo + ((<usize>(y0 * w)) << 2);
+        j = maxPool2x2Row(row0, row0 + ((<usize>w) << 2), y0 * w, w, out + (o << 2), argmax + (o << 2), wOut, relu);
         o += <usize>j;
       }
       for (; j < wOut; j++) {
@@ -101,7 +114,7 @@ export function maxPool(
         for (let y = yStart; y < yEnd; y++) {
           for (let xx = xStart; xx < xEnd; xx++) {
             const at = y * w + xx;
-            let value = load<f32>(xo + (<usize>at << 2));
+            let value = load<f32>(xo + ((<usize>at) << 2));
             if (relu && !(value > 0)) value = 0;
             if (value > best || bestAt < 0 || isNaN(value)) {
               best = value;
@@ -122,9 +135,9 @@ export function maxPoolBackward(dy: usize, argmax: usize, dx: usize, planes: i32
   const per = hOut * wOut;
   let o: usize = 0;
   for (let plane = 0; plane < planes; plane++) {
-    const dxo = dx + (<usize>plane * <usize>h * <usize>w << 2);
+    const dxo = dx + ((<usize>plane * <usize>h * <usize>w) << 2);
     for (let k = 0; k < per; k++) {
-      const d = dxo + (<usize>load<i32>(argmax + (o << 2)) << 2);
+      const d = dxo + ((<usize>load<i32>(argmax + (o << 2))) << 2);
       store<f32>(d, load<f32>(d) + load<f32>(dy + (o << 2)));
       o++;
     }
@@ -141,9 +154,9 @@ export function maskMaxima(y: usize, argmax: usize, dx: usize, planes: i32, h: i
   const per = hOut * wOut;
   let o: usize = 0;
   for (let plane = 0; plane < planes; plane++) {
-    const dxo = dx + (<usize>plane * <usize>h * <usize>w << 2);
+    const dxo = dx + ((<usize>plane * <usize>h * <usize>w) << 2);
     for (let k = 0; k < per; k++) {
-      const d = dxo + (<usize>load<i32>(argmax + (o << 2)) << 2);
+      const d = dxo + ((<usize>load<i32>(argmax + (o << 2))) << 2);
       store<f32>(d, load<f32>(d) * (load<f32>(y + (o << 2)) > 0 ? <f32>1 : <f32>0));
       o++;
     }
@@ -163,12 +176,24 @@ export function maxPoolTask(desc: usize, chunk: i32, chunks: i32): void {
   const w = field(desc, PoolDesc.w);
   const hOut = field(desc, PoolDesc.hOut);
   const wOut = field(desc, PoolDesc.wOut);
-  const inPlane = <usize>h * <usize>w << 2;
-  const outPlane = <usize>hOut * <usize>wOut << 2;
+  const inPlane = (<usize>h * <usize>w) << 2;
+  const outPlane = (<usize>hOut * <usize>wOut) << 2;
   maxPool(
-    ptr(desc, PoolDesc.x) + <usize>first * inPlane, ptr(desc, PoolDesc.out) + <usize>first * outPlane, ptr(desc, PoolDesc.argmax) + <usize>first * outPlane,
-    count, h, w, field(desc, PoolDesc.kh), field(desc, PoolDesc.kw), field(desc, PoolDesc.strideH), field(desc, PoolDesc.strideW), field(desc, PoolDesc.padH), field(desc, PoolDesc.padW),
-    hOut, wOut, field(desc, PoolDesc.relu) != 0,
+    ptr(desc, PoolDesc.x) + <usize>first * inPlane,
+    ptr(desc, PoolDesc.out) + <usize>first * outPlane,
+    ptr(desc, PoolDesc.argmax) + <usize>first * outPlane,
+    count,
+    h,
+    w,
+    field(desc, PoolDesc.kh),
+    field(desc, PoolDesc.kw),
+    field(desc, PoolDesc.strideH),
+    field(desc, PoolDesc.strideW),
+    field(desc, PoolDesc.padH),
+    field(desc, PoolDesc.padW),
+    hOut,
+    wOut,
+    field(desc, PoolDesc.relu) != 0,
   );
 }
 
@@ -186,8 +211,8 @@ export function maxPoolBackwardTask(desc: usize, chunk: i32, chunks: i32): void 
   const w = field(desc, PoolDesc.w);
   const hOut = field(desc, PoolDesc.hOut);
   const wOut = field(desc, PoolDesc.wOut);
-  const inPlane = <usize>h * <usize>w << 2;
-  const outPlane = <usize>hOut * <usize>wOut << 2;
+  const inPlane = (<usize>h * <usize>w) << 2;
+  const outPlane = (<usize>hOut * <usize>wOut) << 2;
   const dx = ptr(desc, PoolDesc.x) + <usize>first * inPlane;
   const dy = ptr(desc, PoolDesc.out) + <usize>first * outPlane;
   const argmax = ptr(desc, PoolDesc.argmax) + <usize>first * outPlane;
@@ -198,12 +223,24 @@ export function maxPoolBackwardTask(desc: usize, chunk: i32, chunks: i32): void 
 
 /** Average pooling; `countIncludePad` counts the padded window (clipped to the padded input) in the divisor. */
 export function avgPool(
-  x: usize, out: usize, planes: i32, h: i32, w: i32,
-  kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, hOut: i32, wOut: i32, countIncludePad: i32,
+  x: usize,
+  out: usize,
+  planes: i32,
+  h: i32,
+  w: i32,
+  kh: i32,
+  kw: i32,
+  sh: i32,
+  sw: i32,
+  ph: i32,
+  pw: i32,
+  hOut: i32,
+  wOut: i32,
+  countIncludePad: i32,
 ): void {
   let o: usize = 0;
   for (let plane = 0; plane < planes; plane++) {
-    const xo = x + (<usize>plane * <usize>h * <usize>w << 2);
+    const xo = x + ((<usize>plane * <usize>h * <usize>w) << 2);
     for (let i = 0; i < hOut; i++) {
       const y0 = i * sh - ph;
       const yStart = max(y0, 0);
@@ -216,7 +253,7 @@ export function avgPool(
         const spanW = countIncludePad ? min(x0 + kw, w + pw) - x0 : xEnd - xStart;
         let s: f64 = 0;
         for (let y = yStart; y < yEnd; y++) {
-          for (let xx = xStart; xx < xEnd; xx++) s += <f64>load<f32>(xo + (<usize>(y * w + xx) << 2));
+          for (let xx = xStart; xx < xEnd; xx++) s += <f64>load<f32>(xo + ((<usize>(y * w + xx)) << 2));
         }
         store<f32>(out + (o << 2), <f32>(s / <f64>(spanH * spanW)));
         o++;
@@ -227,12 +264,24 @@ export function avgPool(
 
 /** Spreads each delta evenly over its window: `dx += dy / divisor`. */
 export function avgPoolBackward(
-  dy: usize, dx: usize, planes: i32, h: i32, w: i32,
-  kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, hOut: i32, wOut: i32, countIncludePad: i32,
+  dy: usize,
+  dx: usize,
+  planes: i32,
+  h: i32,
+  w: i32,
+  kh: i32,
+  kw: i32,
+  sh: i32,
+  sw: i32,
+  ph: i32,
+  pw: i32,
+  hOut: i32,
+  wOut: i32,
+  countIncludePad: i32,
 ): void {
   let o: usize = 0;
   for (let plane = 0; plane < planes; plane++) {
-    const dxo = dx + (<usize>plane * <usize>h * <usize>w << 2);
+    const dxo = dx + ((<usize>plane * <usize>h * <usize>w) << 2);
     for (let i = 0; i < hOut; i++) {
       const y0 = i * sh - ph;
       const yStart = max(y0, 0);
@@ -246,7 +295,7 @@ export function avgPoolBackward(
         const share = <f64>load<f32>(dy + (o << 2)) / <f64>(spanH * spanW);
         for (let y = yStart; y < yEnd; y++) {
           for (let xx = xStart; xx < xEnd; xx++) {
-            const d = dxo + (<usize>(y * w + xx) << 2);
+            const d = dxo + ((<usize>(y * w + xx)) << 2);
             store<f32>(d, <f32>(<f64>load<f32>(d) + share));
           }
         }

@@ -10,13 +10,13 @@
  * by the caller; `index` is scratch for `rank` i32 counters.
  */
 export function sumInto(x: usize, acc: usize, rank: i32, dims: usize, strides: usize, index: usize): void {
-  const last = <usize>(rank - 1) << 2;
+  const last = (<usize>(rank - 1)) << 2;
   const inner = load<i32>(dims + last);
   const s = load<i32>(strides + last);
   let outer = 1;
   for (let d = 0; d < rank - 1; d++) {
-    outer *= load<i32>(dims + (<usize>d << 2));
-    store<i32>(index + (<usize>d << 2), 0);
+    outer *= load<i32>(dims + ((<usize>d) << 2));
+    store<i32>(index + ((<usize>d) << 2), 0);
   }
   let xi = x;
   let o = acc;
@@ -27,28 +27,28 @@ export function sumInto(x: usize, acc: usize, rank: i32, dims: usize, strides: u
       let v1 = f64x2.splat(0);
       let i = 0;
       for (; i + 4 <= inner; i += 4) {
-        const v = v128.load(xi + (<usize>i << 2));
+        const v = v128.load(xi + ((<usize>i) << 2));
         v0 = f64x2.add(v0, f64x2.promote_low_f32x4(v));
         v1 = f64x2.add(v1, f64x2.promote_low_f32x4(f32x4.shuffle(v, v, 2, 3, 0, 1)));
       }
       const v = f64x2.add(v0, v1);
       let total = f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
-      for (; i < inner; i++) total += <f64>load<f32>(xi + (<usize>i << 2));
+      for (; i < inner; i++) total += <f64>load<f32>(xi + ((<usize>i) << 2));
       store<f64>(o, load<f64>(o) + total);
     } else {
-      const step = <usize>s << 3;
+      const step = (<usize>s) << 3;
       let q = o;
       for (let i = 0; i < inner; i++) {
-        store<f64>(q, load<f64>(q) + <f64>load<f32>(xi + (<usize>i << 2)));
+        store<f64>(q, load<f64>(q) + <f64>load<f32>(xi + ((<usize>i) << 2)));
         q += step;
       }
     }
-    xi += <usize>inner << 2;
+    xi += (<usize>inner) << 2;
     for (let d = rank - 2; d >= 0; d--) {
-      const dp = <usize>d << 2;
+      const dp = (<usize>d) << 2;
       const size = load<i32>(dims + dp);
       const k = load<i32>(index + dp) + 1;
-      const step = <usize>load<i32>(strides + dp) << 3;
+      const step = (<usize>load<i32>(strides + dp)) << 3;
       if (k < size) {
         store<i32>(index + dp, k);
         o += step;
@@ -62,7 +62,7 @@ export function sumInto(x: usize, acc: usize, rank: i32, dims: usize, strides: u
 
 /** `out[i] = f32(acc[i])` for `n` f64 sums. */
 export function roundSums(acc: usize, out: usize, n: i32): void {
-  for (let i = 0; i < n; i++) store<f32>(out + (<usize>i << 2), <f32>load<f64>(acc + (<usize>i << 3)));
+  for (let i = 0; i < n; i++) store<f32>(out + ((<usize>i) << 2), <f32>load<f64>(acc + ((<usize>i) << 3)));
 }
 
 /**
@@ -70,33 +70,33 @@ export function roundSums(acc: usize, out: usize, n: i32): void {
  * offset advances by `strides[d]` elements. `index` is scratch for `rank` i32 counters.
  */
 export function permute(x: usize, out: usize, rank: i32, dims: usize, strides: usize, index: usize): void {
-  const last = <usize>(rank - 1) << 2;
+  const last = (<usize>(rank - 1)) << 2;
   const inner = load<i32>(dims + last);
   const s = load<i32>(strides + last);
   let outer = 1;
   for (let d = 0; d < rank - 1; d++) {
-    outer *= load<i32>(dims + (<usize>d << 2));
-    store<i32>(index + (<usize>d << 2), 0);
+    outer *= load<i32>(dims + ((<usize>d) << 2));
+    store<i32>(index + ((<usize>d) << 2), 0);
   }
   let src = x;
   let o = out;
-  const step = <usize>s << 2;
+  const step = (<usize>s) << 2;
   for (let t = 0; t < outer; t++) {
     if (s == 1) {
-      memory.copy(o, src, <usize>inner << 2);
+      memory.copy(o, src, (<usize>inner) << 2);
     } else {
       let q = src;
       for (let i = 0; i < inner; i++) {
-        store<f32>(o + (<usize>i << 2), load<f32>(q));
+        store<f32>(o + ((<usize>i) << 2), load<f32>(q));
         q += step;
       }
     }
-    o += <usize>inner << 2;
+    o += (<usize>inner) << 2;
     for (let d = rank - 2; d >= 0; d--) {
-      const dp = <usize>d << 2;
+      const dp = (<usize>d) << 2;
       const size = load<i32>(dims + dp);
       const k = load<i32>(index + dp) + 1;
-      const sd = <usize>load<i32>(strides + dp) << 2;
+      const sd = (<usize>load<i32>(strides + dp)) << 2;
       if (k < size) {
         store<i32>(index + dp, k);
         src += sd;
@@ -112,8 +112,8 @@ export function permute(x: usize, out: usize, rank: i32, dims: usize, strides: u
 export function argmax(x: usize, out: usize, outer: i32, size: i32, inner: i32): void {
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
-      const base = x + (<usize>(o * size * inner + i) << 2);
-      const step = <usize>inner << 2;
+      const base = x + ((<usize>(o * size * inner + i)) << 2);
+      const step = (<usize>inner) << 2;
       let best = 0;
       let bestValue = load<f32>(base);
       let q = base + step;
@@ -125,17 +125,17 @@ export function argmax(x: usize, out: usize, outer: i32, size: i32, inner: i32):
         }
         q += step;
       }
-      store<i32>(out + (<usize>(o * inner + i) << 2), best);
+      store<i32>(out + ((<usize>(o * inner + i)) << 2), best);
     }
   }
 }
 
 /** `out = x − log Σ exp x` along the middle axis of `outer × size × inner`, in f64. */
 export function logSoftmax(x: usize, out: usize, outer: i32, size: i32, inner: i32): void {
-  const step = <usize>inner << 2;
+  const step = (<usize>inner) << 2;
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
-      const off = <usize>(o * size * inner + i) << 2;
+      const off = (<usize>(o * size * inner + i)) << 2;
       const base = x + off;
       let mx: f64 = -Infinity;
       let q = base;
@@ -163,10 +163,10 @@ export function logSoftmax(x: usize, out: usize, outer: i32, size: i32, inner: i
 
 /** `dx = dy − exp(y) · Σ dy` along the middle axis of `outer × size × inner`, in f64. */
 export function logSoftmaxBackward(y: usize, dy: usize, dx: usize, outer: i32, size: i32, inner: i32): void {
-  const step = <usize>inner << 2;
+  const step = (<usize>inner) << 2;
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
-      const off = <usize>(o * size * inner + i) << 2;
+      const off = (<usize>(o * size * inner + i)) << 2;
       let s: f64 = 0;
       let q = dy + off;
       for (let k = 0; k < size; k++) {
