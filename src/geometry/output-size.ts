@@ -20,18 +20,12 @@
  * rounding cannot tell apart.
  */
 
-/**
- * Output length of a convolution along one dimension: `⌊(n + pa + pb − d·(m − 1) − 1)/s⌋ + 1`
- * (see the file comment).
- */
+/** Output length of a convolution along one dimension (S3, S19; the formula is in the file comment). */
 export function convOutputSize(n: number, m: number, stride: number, padBefore: number, padAfter: number, dilation = 1): number {
   return Math.floor((n + padBefore + padAfter - (dilation * (m - 1) + 1)) / stride) + 1;
 }
 
-/**
- * Output length of a transposed convolution along one dimension:
- * `s·(n − 1) − pa − pb + d·(m − 1) + outputPadding + 1` (see the file comment).
- */
+/** Output length of a transposed convolution along one dimension (S17, S18; the formula is in the file comment). */
 export function convTransposeOutputSize(
   n: number,
   m: number,
@@ -44,7 +38,7 @@ export function convTransposeOutputSize(
   return stride * (n - 1) - padBefore - padAfter + dilation * (m - 1) + outputPadding + 1;
 }
 
-/** Output length of pooling along one dimension: `⌊(n + 2p − k)/s⌋ + 1`, or ⌈…⌉ with `ceilMode` (see the file comment). */
+/** Output length of pooling along one dimension (S8; the formula, and `ceilMode`'s rule, are in the file comment). */
 export function poolOutputSize(n: number, k: number, s: number, p: number, ceilMode: boolean): number {
   const span = n + 2 * p - k;
   let out = (ceilMode ? Math.ceil(span / s) : Math.floor(span / s)) + 1;

@@ -3,14 +3,14 @@ import type { Tensor } from '../tensor/tensor.js';
 import { leakyRelu, relu, sigmoid, tanh } from '../ops/activation.js';
 import { Module } from './module.js';
 
-/** `max(0, x)`. */
+/** `max(0, x)` (S14). Shape: any, unchanged. */
 export class ReLU extends Module {
   forward(x: Tensor): Tensor {
     return relu(x);
   }
 }
 
-/** `max(0, x) + negativeSlope·min(0, x)` (default slope 0.01). */
+/** `max(0, x) + negativeSlope·min(0, x)` (S14; default slope 0.01). Shape: any, unchanged. */
 export class LeakyReLU extends Module {
   constructor(readonly negativeSlope = 0.01) {
     super();
@@ -23,14 +23,14 @@ export class LeakyReLU extends Module {
   }
 }
 
-/** `tanh(x)`. */
+/** `tanh(x)`. Shape: any, unchanged. */
 export class Tanh extends Module {
   forward(x: Tensor): Tensor {
     return tanh(x);
   }
 }
 
-/** `1/(1 + e^(−x))`. */
+/** `1/(1 + e^(−x))`. Shape: any, unchanged. */
 export class Sigmoid extends Module {
   forward(x: Tensor): Tensor {
     return sigmoid(x);

@@ -40,6 +40,8 @@ function convBlockAt(layers: readonly Module[], i: number): ConvBlockLayers | nu
 /**
  * Applies its modules in order: `y = f_k(… f_2(f_1(x)))`. Children are named `"0"`, `"1"`, ….
  *
+ * Shape: the first layer's input, the last layer's output.
+ *
  * A `Conv2d` followed by a `ReLU` and/or a `MaxPool2d` runs as one `fusedConv2d` op, whose
  * values and gradients are those of the layers run one by one, bit for bit, but which a backend
  * computes without handing the full-resolution activations back and forth.
@@ -72,7 +74,11 @@ export class Sequential extends Module {
   }
 }
 
-/** Merges axes `startDim..endDim` (default 1..−1): `(N, C, H, W) → (N, C·H·W)`. */
+/**
+ * Merges axes `startDim..endDim` (default 1..−1) into one.
+ *
+ * Shape: `(N, C, H, W)` → `(N, C·H·W)` with the defaults; in general the merged axes' sizes multiply.
+ */
 export class Flatten extends Module {
   constructor(
     readonly startDim = 1,
@@ -88,6 +94,8 @@ export class Flatten extends Module {
 /**
  * Residual unit (S15): `h(x) = x + f(x, θ)`, or `P(x) + f(x)` with a projection `P` (e.g. a
  * 1×1 convolution) when `f` changes the shape. Not limited to convolutions.
+ *
+ * Shape: the body's output shape, which the skip path (`x`, or `P(x)`) must have too.
  */
 export class Residual extends Module {
   readonly body: Module;

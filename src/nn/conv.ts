@@ -1,9 +1,7 @@
 /**
- * Convolution layers: thin modules over `F.conv2d`, `F.convTranspose2d` and `F.linkedConv2d`.
- *
- * Shape (S3, S6): input `(N, Cin, H, W)` → output `(N, Cout, H_out, W_out)` with
- * `H_out = ⌊(H + pt + pb − d·(m − 1) − 1)/s⌋ + 1`; parameters `P·D·m·n + P` for a plain layer
- * (P = Cout, D = Cin/groups).
+ * Convolution layers: thin modules over `F.conv2d`, `F.convTranspose2d` and `F.linkedConv2d`. Their
+ * output sizes are computed by the functions of src/geometry/output-size.ts, where the formulas
+ * are written once.
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { conv2d } from '../ops/conv.js';
@@ -48,7 +46,15 @@ function checkLayerShape(
   return [kh, kw, groups];
 }
 
-/** 2-D convolution layer (S6): `Y^p = Σ_d W^{p,d} ⊗ X^d + b^p`. Weight `(Cout, Cin/groups, m, n)`. */
+/**
+ * 2-D convolution layer (S6): `Y^p = Σ_d W^{p,d} ⊗ X^d + b^p`, with `conv2d`'s options.
+ *
+ * Shape:
+ * - input `(N, Cin, H, W)` or `(Cin, H, W)`
+ * - output `(N, Cout, H_out, W_out)` or `(Cout, H_out, W_out)`, each size by `convOutputSize`
+ * - weight `(Cout, Cin/groups, m, n)`, bias `(Cout)`: `P·D·m·n + P` parameters (P = Cout,
+ *   D = Cin/groups)
+ */
 export class Conv2d extends Module {
   readonly weight: Tensor;
   readonly bias: Tensor | null;
@@ -84,8 +90,12 @@ export interface ConvTranspose2dLayerOptions extends ConvTranspose2dOptions, Ini
 }
 
 /**
- * 2-D transposed convolution layer (S17, S18). Weight `(Cin, Cout/groups, m, n)`;
- * `H_out = s·(H − 1) − 2p + d·(m − 1) + outputPadding + 1`.
+ * 2-D transposed convolution layer (S17, S18), with `convTranspose2d`'s options.
+ *
+ * Shape:
+ * - input `(N, Cin, H, W)` or `(Cin, H, W)`
+ * - output `(N, Cout, H_out, W_out)` or `(Cout, H_out, W_out)`, each size by `convTransposeOutputSize`
+ * - weight `(Cin, Cout/groups, m, n)`, bias `(Cout)`
  */
 export class ConvTranspose2d extends Module {
   readonly weight: Tensor;
@@ -132,8 +142,13 @@ export interface LinkedConv2dLayerOptions extends Omit<Conv2dOptions, 'groups'>,
 
 /**
  * Convolution restricted by a link table (S7): `Y^p = Σ_{d: T[p][d]=1} W^{p,d} ⊗ X^d + b^p`.
- * The weight is stored dense `(P, D, m, n)`; masked entries are zero, get zero gradient and are
- * not counted in `numParameters()` (`links·m·n + P`).
+ * The weight is stored dense; masked entries are zero, get zero gradient and are not counted in
+ * `numParameters()`.
+ *
+ * Shape:
+ * - input `(N, D, H, W)` or `(D, H, W)`
+ * - output `(N, P, H_out, W_out)` or `(P, H_out, W_out)`, each size by `convOutputSize`
+ * - weight `(P, D, m, n)`, bias `(P)`: `links·m·n + P` parameters
  */
 export class LinkedConv2d extends Module {
   readonly weight: Tensor;

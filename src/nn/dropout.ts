@@ -8,7 +8,7 @@ import type { Generator } from '../tensor/random.js';
 import { dropout } from '../ops/dropout.js';
 import { Module } from './module.js';
 
-/** Dropout with drop probability `p` (default 0.5) and a `mode` (`'inverted'` or `'classic'`). */
+/** Dropout with drop probability `p` (default 0.5) and a `mode` (`'inverted'` or `'classic'`). Shape: any, unchanged. */
 export class Dropout extends Module {
   constructor(
     readonly p = 0.5,

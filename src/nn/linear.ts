@@ -5,7 +5,13 @@ import { checkPositiveInt } from '../geometry/options.js';
 import { Module } from './module.js';
 import { type InitOptions, uniformFanIn } from './init.js';
 
-/** `y = x·Wᵀ + b`, weight `(out, in)` and bias `(out)` initialized `U(−1/√in, 1/√in)`; parameters `out·in + out`. */
+/**
+ * Fully connected layer `y = x·Wᵀ + b`, initialized `U(−1/√in, 1/√in)` as PyTorch does.
+ *
+ * Shape:
+ * - input `(…, in)` → output `(…, out)` (any number of leading dimensions)
+ * - weight `(out, in)`, bias `(out)`: `out·in + out` parameters
+ */
 export class Linear extends Module {
   readonly weight: Tensor;
   readonly bias: Tensor | null;

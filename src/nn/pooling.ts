@@ -1,6 +1,6 @@
 /**
- * Pooling layers (S8, S9): `MaxPool2d`, `AvgPool2d`, and LeNet-5's trainable `Subsampling`.
- * Shape: `(N, C, H, W)` → `(N, C, H_out, W_out)`, `H_out = ⌊(H + 2p − k)/s⌋ + 1`.
+ * Pooling layers (S8, S9): `MaxPool2d`, `AvgPool2d`, and LeNet-5's trainable `Subsampling`. Their
+ * output sizes are computed by `poolOutputSize` (src/geometry/output-size.ts).
  */
 import { ones, zeros } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -17,7 +17,13 @@ function describePool(name: string, options: Pool2dOptions): string {
   return `${name}(${parts.join(', ')})`;
 }
 
-/** Max pooling over windows of `kernelSize` (stride defaults to the window: no overlap). */
+/**
+ * Max pooling over windows of `kernelSize` (stride defaults to the window: no overlap), with
+ * `maxPool2d`'s options.
+ *
+ * Shape: input `(N, C, H, W)` or `(C, H, W)` → output `(N, C, H_out, W_out)` or `(C, H_out, W_out)`,
+ * each size by `poolOutputSize`.
+ */
 export class MaxPool2d extends Module {
   readonly options: Pool2dOptions;
   constructor(kernelSize: Pool2dOptions['kernelSize'], options: Omit<Pool2dOptions, 'kernelSize' | 'countIncludePad'> = {}) {
@@ -32,7 +38,12 @@ export class MaxPool2d extends Module {
   }
 }
 
-/** Average pooling over windows of `kernelSize`. */
+/**
+ * Average pooling over windows of `kernelSize`, with `avgPool2d`'s options.
+ *
+ * Shape: input `(N, C, H, W)` or `(C, H, W)` → output `(N, C, H_out, W_out)` or `(C, H_out, W_out)`,
+ * each size by `poolOutputSize`.
+ */
 export class AvgPool2d extends Module {
   readonly options: Pool2dOptions;
   constructor(kernelSize: Pool2dOptions['kernelSize'], options: Omit<Pool2dOptions, 'kernelSize'> = {}) {
@@ -49,7 +60,11 @@ export class AvgPool2d extends Module {
 
 /**
  * LeNet-5's trainable subsampling (S9): `Y'^d = f(w^d · pool(X^d) + b^d)`, one learnable
- * coefficient and bias per channel (`2·C` parameters). Starts as plain pooling: w = 1, b = 0.
+ * coefficient and bias per channel. Starts as plain pooling: w = 1, b = 0.
+ *
+ * Shape:
+ * - input `(N, C, H, W)` → output `(N, C, H_out, W_out)`, each size by `poolOutputSize`
+ * - weight `(C)`, bias `(C)`: `2·C` parameters
  */
 export class Subsampling extends Module {
   readonly weight: Tensor;

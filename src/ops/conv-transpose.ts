@@ -5,8 +5,9 @@
  * `s − 1` zeros between input elements and pads by `m − 1`: output length `s·(l − 1) + m`.
  *
  *     input  (N, Cin, H, W)        weight (Cin, Cout/groups, m, n)      bias (Cout)
- *     output (N, Cout, H_out, W_out),
- *     H_out = s·(H − 1) − pt − pb + d·(m − 1) + outputPadding + 1
+ *     output (N, Cout, H_out, W_out)
+ *
+ * with H_out and W_out given by `convTransposeOutputSize` (src/geometry/output-size.ts).
  */
 import { allocate } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -64,16 +65,17 @@ function convTransposeNd(
  * @param x `(N, Cin, H, W)` or `(Cin, H, W)`
  * @param weight `(Cin, Cout/groups, m, n)`
  * @param bias `(Cout)` or omitted
- * @returns `(N, Cout, H_out, W_out)`, `H_out = s·(H − 1) − 2p + d·(m − 1) + outputPadding + 1`
+ * @returns `(N, Cout, H_out, W_out)`, each size by `convTransposeOutputSize` (src/geometry/output-size.ts)
  */
 export function convTranspose2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvTranspose2dOptions = {}): Tensor {
   return convTransposeNd('convTranspose2d', x, weight, bias, options, 2);
 }
 
 /**
- * 1-D transposed convolution (S17, S18): length `s·(L − 1) − 2p + d·(m − 1) + outputPadding + 1`.
+ * 1-D transposed convolution (S17, S18).
  *
  * @param x `(N, Cin, L)` or `(Cin, L)`; weight `(Cin, Cout/groups, m)`; bias `(Cout)`
+ * @returns `(N, Cout, L_out)`, `L_out` by `convTransposeOutputSize` (src/geometry/output-size.ts)
  */
 export function convTranspose1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvTranspose1dOptions = {}): Tensor {
   return convTransposeNd('convTranspose1d', x, weight, bias, options, 1);

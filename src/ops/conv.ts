@@ -4,9 +4,10 @@
  * (S5, S11). Shapes, in PyTorch's layout:
  *
  *     input  (N, Cin, H, W)        weight (Cout, Cin/groups, m, n)      bias (Cout)
- *     output (N, Cout, H_out, W_out),  H_out = ⌊(H + pt + pb − d·(m − 1) − 1)/s⌋ + 1
+ *     output (N, Cout, H_out, W_out)
  *
- * 1-D forms drop H (and m); an input without the batch axis is accepted too.
+ * with H_out and W_out given by `convOutputSize` (src/geometry/output-size.ts, where the formula
+ * is written). 1-D forms drop H (and m); an input without the batch axis is accepted too.
  */
 import { allocate } from '../tensor/dtype.js';
 import { shapeStr } from '../tensor/shape.js';
@@ -88,7 +89,7 @@ export function convNd(
  * @param x `(N, Cin, H, W)` or `(Cin, H, W)`
  * @param weight `(Cout, Cin/groups, m, n)`
  * @param bias `(Cout)` or omitted
- * @returns `(N, Cout, H_out, W_out)` with `H_out = ⌊(H + pt + pb − d·(m − 1) − 1)/s⌋ + 1`
+ * @returns `(N, Cout, H_out, W_out)`, each size by `convOutputSize` (src/geometry/output-size.ts)
  */
 export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv2dOptions = {}): Tensor {
   return convNd('conv2d', x, weight, bias, options, 2);
@@ -98,7 +99,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
  * 1-D cross-correlation `y_i = Σ_u w_u · x_{i·s + u·d − p}` per output channel.
  *
  * @param x `(N, Cin, L)` or `(Cin, L)`; weight `(Cout, Cin/groups, m)`; bias `(Cout)`
- * @returns `(N, Cout, L_out)` with `L_out = ⌊(L + pl + pr − d·(m − 1) − 1)/s⌋ + 1`
+ * @returns `(N, Cout, L_out)`, `L_out` by `convOutputSize` (src/geometry/output-size.ts)
  */
 export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv1dOptions = {}): Tensor {
   return convNd('conv1d', x, weight, bias, options, 1);

@@ -1,8 +1,9 @@
 /**
  * Pooling (SPEC S8) and its backward pass (S10), per channel. Shapes:
  *
- *     input (N, C, H, W) or (C, H, W)  →  output (N, C, H_out, W_out),
- *     H_out = ⌊(H + 2p − k)/s⌋ + 1   (⌈…⌉ with ceilMode)
+ *     input (N, C, H, W) or (C, H, W)  →  output (N, C, H_out, W_out)
+ *
+ * with H_out and W_out given by `poolOutputSize` (src/geometry/output-size.ts).
  *
  * The backward pass is `up(δ)`: max pooling routes each delta to its window's maximum, average
  * pooling spreads it evenly over the window.

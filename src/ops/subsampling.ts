@@ -4,7 +4,8 @@
  *
  *     Y'^d = f(w^d · pool(X^d) + b^d)
  *
- * input (N, C, H, W), weight (C), bias (C) → output (N, C, H_out, W_out) as in `avgPool2d`.
+ * input (N, C, H, W), weight (C), bias (C) → output (N, C, H_out, W_out), the pooling's sizes
+ * (`poolOutputSize`, src/geometry/output-size.ts).
  */
 import { shapeStr } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
