@@ -131,7 +131,10 @@ function gradientAsConvolution(g: ConvGeometry): ConvGeometry | null {
   if (g.strideH !== 1 || g.strideW !== 1 || g.h * g.w > 1.25 * g.hOut * g.wOut) return null;
   const eh = g.dilationH * (g.kh - 1);
   const ew = g.dilationW * (g.kw - 1);
-  const pads = [eh - g.padTop, eh - g.padBottom, ew - g.padLeft, ew - g.padRight];
+  // dx[y] = Σ_u w[u]·dy[y + pt − u·d]: dy padded by d·(k − 1) − pt before, and after by what
+  // makes the output h long — which is d·(k − 1) − pb plus any trailing rows no output read (the
+  // outputPadding of a transposed convolution), so it is computed from h, not from pb
+  const pads = [eh - g.padTop, g.h - g.hOut + g.padTop, ew - g.padLeft, g.w - g.wOut + g.padLeft];
   if (pads.some((q) => q < 0)) return null;
   return {
     ...g,
