@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 
 /** The workloads, in report order. */
-export const WORKLOADS = ['W1', 'W2', 'W3f', 'W3fb', 'W4'] as const;
+export const WORKLOADS = ['W1', 'W2', 'W3f', 'W3fb', 'W4', 'W5'] as const;
 export type Workload = (typeof WORKLOADS)[number];
 
 export const WORKLOAD_TITLES: Record<Workload, string> = {
@@ -17,11 +17,13 @@ export const WORKLOAD_TITLES: Record<Workload, string> = {
   W3f: 'W3 conv 64→64, 32×32, 3×3, pad 1, batch 32: forward',
   W3fb: 'W3 conv 64→64, 32×32, 3×3, pad 1, batch 32: forward + backward',
   W4: 'W4 one epoch, 8,000 bundled digits, batch 64',
+  W5: 'W5 classic LeNet-5 training step (tanh, trainable subsampling, C3 link table), batch 64',
 };
 
 export const W1_BATCH = 64;
 export const W2_BATCH = 256;
 export const W4_BATCH = 64;
+export const W5_BATCH = 64;
 export const LEARNING_RATE = 0.01;
 export const MOMENTUM = 0.9;
 /** W3 geometry: input (N, C, H, W), weight (C, C, K, K), padding K/2. */

@@ -5,7 +5,7 @@
  *
  * Uses only the public API (`convnet-ts`, resolved to dist/ through the package's own exports).
  */
-import { F, Generator, Tensor, data, getBackend, getNumThreads, noGrad, optim, randn, setBackend, setNumThreads } from 'convnet-ts';
+import { F, Generator, Tensor, data, getBackend, getNumThreads, lenet5, noGrad, optim, randn, setBackend, setNumThreads } from 'convnet-ts';
 import {
   LEARNING_RATE,
   MOMENTUM,
@@ -13,6 +13,7 @@ import {
   W2_BATCH,
   W3,
   W4_BATCH,
+  W5_BATCH,
   type WorkerResult,
   type Workload,
   asWorkload,
@@ -51,11 +52,14 @@ async function run(
 ): Promise<Omit<WorkerResult, 'engine' | 'config' | 'workload' | 'status' | 'info'>> {
   const g = new Generator(1234);
   switch (workload) {
-    case 'W1': {
-      const model = lenet(g);
+    case 'W1':
+    case 'W5': {
+      // W5: the classic LeNet-5 the CLI trains by default
+      const model = workload === 'W1' ? lenet(g) : lenet5({ generator: g });
       const opt = new optim.SGD(model.parameters(), { lr: LEARNING_RATE, momentum: MOMENTUM });
-      const x = randn([W1_BATCH, 1, 28, 28], { generator: g });
-      const y = trainingLabels(W1_BATCH);
+      const batch = workload === 'W1' ? W1_BATCH : W5_BATCH;
+      const x = randn([batch, 1, 28, 28], { generator: g });
+      const y = trainingLabels(batch);
       return measure(() => {
         opt.zeroGrad();
         const loss = F.crossEntropy(model.forward(x), y);

@@ -1,15 +1,16 @@
 /**
  * Where a LeNet-5 step's time goes on the wasm backend (not part of the benchmark tables): the
- * median step time of W1 (training, batch 64) and optionally W2 (inference, batch 256) per thread
- * count and, with `--breakdown`, the time spent inside each Backend kernel (by kernel and shape),
- * the rest being JavaScript: ops, autograd, the optimizer, copies.
+ * median step time of W1 (modern LeNet-5 training, batch 64), W2 (its inference, batch 256) or
+ * W5 (classic LeNet-5 training, batch 64) per thread count and, with `--breakdown`, the time spent
+ * inside each Backend kernel (by kernel and shape), the rest being JavaScript: ops, autograd, the
+ * optimizer, copies.
  *
- *   npm run bench:profile -- [--threads 1,2] [--runs 200] [--breakdown] [--w2]
+ *   npm run bench:profile -- [--workloads W1,W2,W5] [--threads 1,2] [--runs 200] [--breakdown]
  *
  * The kernels are timed by wrapping the methods of the selected backend object, which the public
  * API does not hand out: this one script imports the backend registry from dist/ directly.
  */
-import { F, Generator, noGrad, optim, randn, setBackend, setNumThreads } from 'convnet-ts';
+import { F, Generator, type nn, lenet5, noGrad, optim, randn, setBackend, setNumThreads } from 'convnet-ts';
 import { parseArgs } from './common.js';
 import { lenet, trainingLabels } from './convnet_models.js';
 
@@ -21,9 +22,10 @@ function median(xs: number[]): number {
   return s[s.length >> 1];
 }
 
-function w1Step(): () => number {
+/** A training step of `build`'s model at batch 64 (W1: modern LeNet-5; W5: classic). */
+function trainingStep(build: (g: Generator) => nn.Sequential): () => number {
   const g = new Generator(1234);
-  const model = lenet(g);
+  const model = build(g);
   const sgd = new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
   const x = randn([64, 1, 28, 28], { generator: g });
   const y = trainingLabels(64);
@@ -87,8 +89,17 @@ async function main(): Promise<void> {
   const runs = Number(args.get('runs') ?? '200');
   const breakdown = args.has('breakdown');
   const registry = (await import(new URL('../../dist/backend/registry.js', import.meta.url).href)) as Registry;
-  const workloads: [string, () => () => number, number][] = [['W1', w1Step, 64]];
-  if (args.has('w2')) workloads.push(['W2', w2Step, 256]);
+  const all: Record<string, [() => () => number, number]> = {
+    W1: [() => trainingStep(lenet), 64],
+    W2: [w2Step, 256],
+    W5: [() => trainingStep((generator) => lenet5({ generator })), 64],
+  };
+  const names = (args.get('workloads') ?? 'W1').split(',');
+  const workloads = names.map((name): [string, () => () => number, number] => {
+    const w = all[name];
+    if (w === undefined) throw new Error(`unknown workload '${name}' (one of ${Object.keys(all).join(', ')})`);
+    return [name, ...w];
+  });
   for (const threads of threadList) {
     setNumThreads(threads);
     setBackend('wasm');

@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: convnet-ts beside TensorFlow.js and PyTorch, in one run.
  *
- *   node build/bench/run.js [--budget 20] [--engines ref,wasm-1t,wasm-all,tfjs-cpu,tfjs-wasm,pytorch]
- *                           [--workloads W1,W2,W3f,W3fb,W4] [--out BENCHMARKS.md]
+ *   node build/bench/run.js [--budget 20] [--engines ref,wasm-1t,wasm-all,tfjs-cpu,tfjs-wasm,pytorch,pytorch-openblas]
+ *                           [--workloads W1,W2,W3f,W3fb,W4,W5] [--out BENCHMARKS.md]
  *
  * Detects the engines, exports the 8,000 training digits once (for W4), then runs every
  * engine/config × workload pair in its own child process, one at a time, and writes the report
@@ -34,25 +34,49 @@ import { type EngineRow, fmt, headline, renderMarkdown, resultKey } from './repo
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PYTHON = '/usr/bin/python3';
 const TORCH_THREADS = 2;
-const TORCH_HINT = 'install with apt-get install python3-torch libopenblas0';
+const TORCH_HINT = 'install with apt-get install python3-torch';
+/**
+ * Where `npm run bench:openblas` unpacks Debian's OpenBLAS (libopenblas0-pthread, not installed:
+ * its libblas.so.3 is loaded through LD_LIBRARY_PATH), or BENCH_OPENBLAS_DIR.
+ */
+const OPENBLAS_DIR =
+  process.env.BENCH_OPENBLAS_DIR ?? join(ROOT, 'build', 'openblas', 'usr', 'lib', 'x86_64-linux-gnu', 'openblas-pthread');
 
 interface Engine extends EngineRow {
   /** The command that runs one workload: argv without `--workload/--budget/--data`. */
   command: string[];
+  /** Environment variables set for it. */
+  env?: Record<string, string>;
 }
+
+/** What `torch_bench.py --probe` reports with `env`: torch's version and the BLAS it loaded. */
+type TorchProbe = { version: string; blas: string } | { error: string };
 
 function log(msg: string): void {
   process.stderr.write(`${msg}\n`);
 }
 
-function probeTorch(): { version: string } | { error: string } {
-  const r = spawnSync(PYTHON, [join(ROOT, 'bench', 'torch_bench.py'), '--probe'], { encoding: 'utf8', timeout: 60_000 });
+function probeTorch(env: Record<string, string> = {}): TorchProbe {
+  const r = spawnSync(PYTHON, [join(ROOT, 'bench', 'torch_bench.py'), '--probe'], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, ...env },
+  });
   if (r.error !== undefined) return { error: `${PYTHON} not runnable (${r.error.message})` };
   if (r.status !== 0) {
     const last = (r.stderr || '').trim().split('\n').pop() ?? '';
     return { error: `${PYTHON} cannot import torch${last ? ` (${last})` : ''}` };
   }
-  return { version: r.stdout.trim() };
+  const [version, blas] = r.stdout.trim().split('\n');
+  return { version, blas: blas ?? 'unknown' };
+}
+
+/** The environment that makes PyTorch load Debian's OpenBLAS (see OPENBLAS_DIR). */
+function openblasEnv(): Record<string, string> {
+  return {
+    LD_LIBRARY_PATH: [OPENBLAS_DIR, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
+    OPENBLAS_NUM_THREADS: String(TORCH_THREADS),
+  };
 }
 
 function tfjsInstalled(): string | null {
@@ -71,7 +95,7 @@ function gitCommit(): string {
 }
 
 /** The engines/configs, in report order, each runnable or marked skipped with the reason. */
-function engines(threadsAll: number, torch: { version: string } | { error: string }, tfjs: string | null): Engine[] {
+function engines(threadsAll: number, torch: TorchProbe, torchOpenblas: TorchProbe, tfjs: string | null): Engine[] {
   const node = process.execPath;
   const ctWorker = join(ROOT, 'build', 'bench', 'convnet_worker.js');
   const tfWorker = join(ROOT, 'build', 'bench', 'tfjs_worker.js');
@@ -109,6 +133,23 @@ function engines(threadsAll: number, torch: { version: string } | { error: strin
     command: [PYTHON, join(ROOT, 'bench', 'torch_bench.py'), '--threads', String(TORCH_THREADS)],
     ...('error' in torch ? { skipped: `${torch.error}; ${TORCH_HINT}` } : {}),
   });
+  // PyTorch's linear layers run on the BLAS it loads: Debian's python3-torch loads the reference
+  // BLAS; with OpenBLAS (an optimized BLAS, also Debian's) it is a different engine
+  const openblasLoaded = 'blas' in torchOpenblas && torchOpenblas.blas.includes('openblas');
+  out.push({
+    id: 'pytorch-openblas',
+    label: 'version' in torch ? `PyTorch ${torch.version} + OpenBLAS, ${TORCH_THREADS} threads` : 'PyTorch + OpenBLAS',
+    family: 'pytorch',
+    command: [PYTHON, join(ROOT, 'bench', 'torch_bench.py'), '--threads', String(TORCH_THREADS), '--config', 'pytorch-openblas'],
+    env: openblasEnv(),
+    ...('error' in torch
+      ? { skipped: `${torch.error}; ${TORCH_HINT}` }
+      : openblasLoaded
+        ? {}
+        : {
+            skipped: `no OpenBLAS at ${OPENBLAS_DIR}: run \`npm run bench:openblas\` (unpacks Debian's libopenblas0-pthread there) or set BENCH_OPENBLAS_DIR`,
+          }),
+  });
   return out;
 }
 
@@ -136,7 +177,7 @@ function runWorker(
   if (dataDir !== undefined) args.push('--data', dataDir);
   const fail = (reason: string): WorkerResult => ({ engine: engine.family, config: engine.id, workload, status: 'error', reason });
   return new Promise((done) => {
-    const child = spawn(engine.command[0], args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(engine.command[0], args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...engine.env } });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
@@ -239,8 +280,9 @@ async function main(): Promise<void> {
   const epochBudget = budget * 1.5;
 
   const torch = probeTorch();
+  const torchOpenblas = 'error' in torch ? torch : probeTorch(openblasEnv());
   const tfjs = tfjsInstalled();
-  const all = engines(threadsAll, torch, tfjs);
+  const all = engines(threadsAll, torch, torchOpenblas, tfjs);
   const unknown = only?.filter((id) => !all.some((e) => e.id === id)) ?? [];
   if (unknown.length > 0) throw new Error(`unknown engine(s) ${unknown.join(', ')} (one of ${all.map((e) => e.id).join(', ')})`);
   const list = only === undefined ? all : all.filter((e) => only.includes(e.id));
@@ -300,7 +342,10 @@ async function main(): Promise<void> {
     [
       'PyTorch',
       'version' in torch
-        ? `${torch.version} (${PYTHON}), torch.set_num_threads(${TORCH_THREADS})`
+        ? `${torch.version} (${PYTHON}), torch.set_num_threads(${TORCH_THREADS}); BLAS: ${torch.blas}` +
+          ('blas' in torchOpenblas && torchOpenblas.blas.includes('openblas')
+            ? `; with OpenBLAS (OPENBLAS_NUM_THREADS=${TORCH_THREADS}): ${torchOpenblas.blas}`
+            : '; OpenBLAS not available (npm run bench:openblas)')
         : `not available: ${torch.error}; ${TORCH_HINT}`,
     ],
   ];

@@ -2,7 +2,7 @@
 """PyTorch benchmark worker for `npm run bench`: runs one workload, prints a result line.
 
     /usr/bin/python3 bench/torch_bench.py --workload W1 --budget 20 [--data DIR] [--threads 2]
-    /usr/bin/python3 bench/torch_bench.py --probe        # prints the torch version and exits
+    /usr/bin/python3 bench/torch_bench.py --probe        # prints the torch version and its BLAS, exits
 
 The same workloads and timing protocol as bench/common.ts (keep the two in step). CPU only,
 float32, eager mode, torch.set_num_threads(2) unless --threads says otherwise. W4 reads the
@@ -20,7 +20,7 @@ import torch.nn.functional as F
 
 RESULT_MARKER = 'BENCH_RESULT '
 STARTED_MARKER = 'BENCH_STARTED'
-W1_BATCH, W2_BATCH, W4_BATCH = 64, 256, 64
+W1_BATCH, W2_BATCH, W4_BATCH, W5_BATCH = 64, 256, 64, 64
 LR, MOMENTUM = 0.01, 0.9
 W3 = dict(n=32, c=64, h=32, w=32, k=3)
 ENOUGH_REPEATS, ENOUGH_SECONDS, MAX_REPEATS, WARMUP_SECONDS = 10, 3, 2000, 1
@@ -115,6 +115,49 @@ def lenet():
     )
 
 
+# LeNet-5's C3 link table (LeCun et al., 1998, Table I): the 6 inputs of each of the 16 maps
+C3_TABLE = [[0, 1, 2], [1, 2, 3], [2, 3, 4], [3, 4, 5], [0, 4, 5], [0, 1, 5], [0, 1, 2, 3], [1, 2, 3, 4], [2, 3, 4, 5],
+            [0, 3, 4, 5], [0, 1, 4, 5], [0, 1, 2, 5], [0, 1, 3, 4], [1, 2, 4, 5], [0, 2, 3, 5], [0, 1, 2, 3, 4, 5]]
+
+
+class Subsampling(nn.Module):
+    """LeNet-5's trainable subsampling: tanh(w[c] * avg_pool2d(x)[c] + b[c]), as convnet-ts's nn.Subsampling."""
+
+    def __init__(self, channels):
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(channels))
+        self.bias = nn.Parameter(torch.zeros(channels))
+
+    def forward(self, x):
+        return torch.tanh(F.avg_pool2d(x, 2) * self.weight.view(1, -1, 1, 1) + self.bias.view(1, -1, 1, 1))
+
+
+class LinkedConv2d(nn.Conv2d):
+    """A convolution whose weight is masked by a link table, as convnet-ts's nn.LinkedConv2d."""
+
+    def __init__(self, table, in_channels, out_channels, kernel_size):
+        super().__init__(in_channels, out_channels, kernel_size)
+        mask = torch.zeros(out_channels, in_channels, 1, 1)
+        for p, inputs in enumerate(table):
+            mask[p, inputs] = 1
+        self.register_buffer('mask', mask)
+
+    def forward(self, x):
+        return F.conv2d(x, self.weight * self.mask, self.bias)
+
+
+def lenet_classic():
+    """W5: the classic LeNet-5 that `convnet train` trains by default (convnet-ts's lenet5())."""
+    return nn.Sequential(
+        nn.Conv2d(1, 6, 5, padding=2), nn.Tanh(), Subsampling(6),
+        LinkedConv2d(C3_TABLE, 6, 16, 5), nn.Tanh(), Subsampling(16),
+        nn.Conv2d(16, 120, 5), nn.Tanh(),
+        nn.Flatten(),
+        nn.Linear(120, 84), nn.Tanh(),
+        nn.Linear(84, 10),
+    )
+
+
 def trainer(model):
     opt = torch.optim.SGD(model.parameters(), lr=LR, momentum=MOMENTUM)
 
@@ -128,10 +171,11 @@ def trainer(model):
 
 
 def run(workload, budget, data_dir):
-    if workload == 'W1':
-        step = trainer(lenet())
-        x = torch.randn(W1_BATCH, 1, 28, 28)
-        y = torch.arange(W1_BATCH) * 7 % 10
+    if workload in ('W1', 'W5'):
+        step = trainer(lenet() if workload == 'W1' else lenet_classic())
+        batch = W1_BATCH if workload == 'W1' else W5_BATCH
+        x = torch.randn(batch, 1, 28, 28)
+        y = torch.arange(batch) * 7 % 10
         return measure(lambda: step(x, y), budget)
     if workload == 'W2':
         model = lenet().eval()
@@ -179,6 +223,13 @@ def run(workload, budget, data_dir):
     raise ValueError(f'unknown workload {workload}')
 
 
+def blas_library():
+    """The BLAS this process loaded (the linear layers' speed depends on it): the file mapped for libblas."""
+    with open('/proc/self/maps') as f:
+        names = sorted({line.split()[-1] for line in f if 'blas' in line and '/' in line})
+    return ', '.join(names) or 'unknown'
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument('--probe', action='store_true')
@@ -190,6 +241,7 @@ def main():
     a = p.parse_args()
     if a.probe:
         print(torch.__version__)
+        print(blas_library())
         return
     torch.set_num_threads(a.threads)
     torch.manual_seed(1234)
@@ -197,6 +249,7 @@ def main():
     base = dict(engine='pytorch', config=a.config, workload=a.workload)
     try:
         r = run(a.workload, a.budget, a.data)
+        info['blas'] = blas_library()
         out = dict(base, status='ok', info=info, **r)
     except Exception as e:  # reported, not raised: the orchestrator prints it in the table
         out = dict(base, status='error', reason=f'{type(e).__name__}: {e}', info=info)
