@@ -2,9 +2,11 @@
  * The wasm elementwise kernels against the reference, with NaN, ±Infinity and ±0 among the
  * inputs: exact agreement, except the transcendental functions (rtol 1e-6, see compare.ts).
  */
-import { it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { BinaryOp, UnaryOp } from '../../../src/backend/backend.js';
 import { refBackend } from '../../../src/backend/ref/index.js';
+import { createWasmBackend } from '../../../src/backend/wasm/index.js';
+import { wasmSkipReason } from '../../helpers.js';
 import { type Shape, broadcastShapes, sizeOf } from '../../../src/tensor/shape.js';
 import { type KernelTests, type KernelsOf, abs, describeWasm, expectSame, expectWithin, randomF32, seeded } from './compare.js';
 
@@ -124,3 +126,36 @@ const tests: Record<KernelsOf<'elementwise'>, KernelTests> = {
 };
 
 describeWasm('elementwise', tests);
+
+/** Distance in units in the last place between two float32 values (0 for equal values, ±0 equal). */
+function ulps(a: number, b: number): number {
+  const bits = new Int32Array(new Float32Array([a, b]).buffer);
+  // float32 bit patterns as one ordered integer line (negative values mirrored below zero)
+  const ordered = (i: number): number => (i < 0 ? -(i & 0x7fffffff) : i);
+  return Math.abs(ordered(bits[0]) - ordered(bits[1]));
+}
+
+const accuracy = 'wasm tanh and sigmoid (vector forms, math.ts) against the correctly rounded value';
+(wasmSkipReason() === null ? describe : describe.skip)(accuracy, () => {
+  const wasm = createWasmBackend({ threads: 1 });
+  // 10^6 values over [−120, 120], dense near 0, and the special values
+  const n = 1_000_000;
+  const x = new Float32Array(n + 7);
+  for (let i = 0; i < n; i++) x[i] = (i / n - 0.5) * 240 * ((i % 1000) / 1000) ** 3;
+  x.set([NaN, Infinity, -Infinity, 0, -0, 1e-40, -1e-40], n);
+  const exact: Record<'tanh' | 'sigmoid', (v: number) => number> = { tanh: Math.tanh, sigmoid: (v) => 1 / (1 + Math.exp(-v)) };
+  for (const op of ['tanh', 'sigmoid'] as const) {
+    it(`${op}: within 2 ulp everywhere, NaN, ±0, ±Infinity and subnormals as the reference`, () => {
+      const out = new Float32Array(x.length);
+      wasm.unary(op, x, out, 0);
+      let worst = 0;
+      for (let i = 0; i < x.length; i++) {
+        const e = Math.fround(exact[op](x[i]));
+        if (Number.isNaN(e)) expect(out[i], `${op}(${x[i]})`).toBeNaN();
+        else if (e === 0 || !Number.isFinite(e)) expect(Object.is(out[i], e), `${op}(${x[i]}) is ${out[i]}, expected ${e}`).toBe(true);
+        else worst = Math.max(worst, ulps(out[i], e));
+      }
+      expect(worst).toBeLessThanOrEqual(2);
+    });
+  }
+});

@@ -7,6 +7,7 @@
  */
 import { BinaryCode, UnaryCode } from './abi';
 import { hi, lo, narrow } from './f64x4';
+import { sigmoid4, tanh4 } from './math';
 
 /** `f(v)` of unary op `op` in f64 (the scalar path). */
 function unaryScalar(op: i32, v: f64, alpha: f64): f64 {
@@ -36,7 +37,7 @@ function unaryScalar(op: i32, v: f64, alpha: f64): f64 {
   }
 }
 
-/** `f(v)` on four lanes, for the ops with an exact SIMD form. */
+/** `f(v)` on four lanes, for the ops with an exact SIMD form and tanh and sigmoid (math.ts). */
 // @ts-ignore: decorator
 @inline
 function unaryVector(op: i32, v: v128, alpha: v128): v128 {
@@ -51,6 +52,10 @@ function unaryVector(op: i32, v: v128, alpha: v128): v128 {
       return f32x4.mul(v, v);
     case UnaryCode.relu:
       return v128.and(v, f32x4.gt(v, f32x4.splat(0)));
+    case UnaryCode.tanh:
+      return tanh4(v);
+    case UnaryCode.sigmoid:
+      return sigmoid4(v);
     default: {
       // leakyRelu: alpha·v in f64, rounded once
       const neg = narrow(f64x2.mul(lo(v), alpha), f64x2.mul(hi(v), alpha));
@@ -76,10 +81,29 @@ export function unary(op: i32, x: usize, out: usize, n: i32, alpha: f64): void {
       v128.store(out + off, unaryVector(op, v128.load(x + off), a));
     }
   }
+  if (op == UnaryCode.tanh || op == UnaryCode.sigmoid) {
+    // every element through the vector form, the last 1–3 too (the arena leaves readable bytes
+    // after every buffer), so that a value's result does not depend on its position
+    const a = f64x2.splat(alpha);
+    for (; i < n; i += 4) {
+      const off = (<usize>i) << 2;
+      const v = unaryVector(op, v128.load(x + off), a);
+      if (i + 4 <= n) v128.store(out + off, v);
+      else storeLanes(out + off, v, n - i);
+    }
+    return;
+  }
   for (; i < n; i++) {
     const off = (<usize>i) << 2;
     store<f32>(out + off, <f32>unaryScalar(op, <f64>load<f32>(x + off), alpha));
   }
+}
+
+/** Stores the first `count` (< 4) lanes of `v` at `p`. */
+function storeLanes(p: usize, v: v128, count: i32): void {
+  store<f32>(p, f32x4.extract_lane(v, 0));
+  if (count > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
+  if (count > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
 }
 
 /** `dy · f'(x)` in f64, given `y = f(x)`. */
