@@ -20,15 +20,24 @@ import type { Shape } from '../tensor/shape.js';
 import type { ConvGeometry } from '../geometry/conv.js';
 import type { PoolGeometry } from '../geometry/pool.js';
 
+/** An activation that fused kernels apply elementwise: none, or one of the unary ops of that name. */
+export type Activation = 'none' | 'relu' | 'tanh' | 'sigmoid';
+
 /**
- * What follows the convolution in a fused block (`fusedConv2d`): an optional ReLU after the bias,
- * then an optional max pooling of the activated output.
+ * What follows the convolution in a fused block (`fusedConv2d`): an optional activation after the
+ * bias, then an optional max pooling of the activated output.
  */
 export interface ConvEpilogue {
-  /** `a = max(0, z)` after the bias (else `a = z`). */
-  relu: boolean;
+  /** `a = f(z)` after the bias (`a = z` for 'none'), as `unary(activation)` computes it. */
+  activation: Activation;
   /** Max pooling of `a` (its input is the convolution's output `[n, cOut, hOut, wOut]`), or null. */
   pool: PoolGeometry | null;
+}
+
+/** LeNet-5's trainable subsampling (S9): the pooling of its window and the activation after it. */
+export interface SubsamplingSpec {
+  pool: 'avg' | 'max';
+  activation: Activation;
 }
 
 /**
@@ -123,10 +132,10 @@ export interface Backend {
   conv2dBackwardWeight(x: TypedArray, dy: TypedArray, g: ConvGeometry, dw: TypedArray): void;
 
   /**
-   * A convolution block in one call: `z = W ⊗ X + b` (as `conv2d`), `a = relu(z)` when
-   * `e.relu`, `y = maxPool(a)` when `e.pool` (recording `argmax` as `maxPool2d` does; null
-   * without pooling), else `y = a`. `out` is y. Equal, bit for bit, to those kernels run one
-   * after another; a backend may keep z and a to itself.
+   * A convolution block in one call: `z = W ⊗ X + b` (as `conv2d`), `a = f(z)` with
+   * `f = e.activation` (as `unary`), `y = maxPool(a)` when `e.pool` (recording `argmax` as
+   * `maxPool2d` does; null without pooling), else `y = a`. `out` is y. Equal, bit for bit, to
+   * those kernels run one after another; a backend may keep z and a to itself.
    */
   fusedConv2d(
     x: TypedArray,
@@ -139,11 +148,12 @@ export interface Backend {
   ): void;
   /**
    * The block's backward pass from `dy = ∂L/∂y` and the forward's `y` and `argmax`:
-   * `∂L/∂a = up(dy)` (routed to the maxima, S10) or dy, `∂L/∂z = ∂L/∂a · [y > 0]` (relu), then
-   * `dx += ∂L/∂X` (when dx is not null; `dxZeroed` as for `conv2dBackwardInput`),
-   * `dw = ∂L/∂W` and `db = Σ_{n,i,j} ∂L/∂z` (each when not null). Equal, bit for bit, to
-   * `maxPool2dBackward`, `unaryBackward('relu')`, `conv2dBackwardInput`, `conv2dBackwardWeight`
-   * and `sum` over axes (0, 2) of `∂L/∂z` as `[n, cOut, hOut·wOut]`.
+   * `∂L/∂a = up(dy)` (routed to the maxima, S10) or dy, `∂L/∂z = ∂L/∂a · f'(a)` (f' written with
+   * a, which is y at every maximum: `[a > 0]`, `1 − a²`, `a·(1 − a)`), then `dx += ∂L/∂X` (when dx
+   * is not null; `dxZeroed` as for `conv2dBackwardInput`), `dw = ∂L/∂W` and `db = Σ_{n,i,j} ∂L/∂z`
+   * (each when not null). Equal, bit for bit, to `maxPool2dBackward`, `unaryBackward(f)`,
+   * `conv2dBackwardInput`, `conv2dBackwardWeight` and `sum` over axes (0, 2) of `∂L/∂z` as
+   * `[n, cOut, hOut·wOut]`.
    */
   fusedConv2dBackward(
     x: TypedArray,
@@ -153,6 +163,45 @@ export interface Backend {
     dy: TypedArray,
     g: ConvGeometry,
     e: ConvEpilogue,
+    dx: TypedArray | null,
+    dw: TypedArray | null,
+    db: TypedArray | null,
+    dxZeroed?: boolean,
+  ): void;
+
+  /**
+   * LeNet-5's trainable subsampling (S9) in one call: `p = pool(x)` (average or max over the windows
+   * of `g`, recording `argmax` for max as `maxPool2d` does, null for average),
+   * `z = p·w[c] + b[c]` (a float32 product, then a float32 sum), `y = f(z)` with
+   * `f = s.activation`. x `[n,c,h,w]`, w and b `[c]`, `out` (y) and `pooled` (p, kept for the
+   * backward pass) `[n,c,hOut,wOut]`. Equal, bit for bit, to `avgPool2d` or `maxPool2d`, `binary`
+   * mul and add with w and b broadcast, and `unary(f)`, run one after another.
+   */
+  subsampling(
+    x: TypedArray,
+    w: TypedArray,
+    b: TypedArray,
+    g: PoolGeometry,
+    s: SubsamplingSpec,
+    out: TypedArray,
+    pooled: TypedArray,
+    argmax: Int32Array | null,
+  ): void;
+  /**
+   * Its backward pass from `dy`, the forward's `y`, `pooled` and `argmax`: `∂L/∂z = dy·f'(y)`,
+   * `db[c] = Σ ∂L/∂z`, `dw[c] = Σ ∂L/∂z·p` (sums over n, i, j, in that order, in float64),
+   * `∂L/∂p = ∂L/∂z·w[c]`, then `dx += up(∂L/∂p)` (spread evenly, or routed to the maxima; `dxZeroed`
+   * as for `conv2dBackwardInput`). Each of dx, dw, db is skipped when null. Equal, bit for bit, to
+   * the backward kernels of the ops `subsampling` stands for.
+   */
+  subsamplingBackward(
+    dy: TypedArray,
+    y: TypedArray,
+    pooled: TypedArray,
+    argmax: Int32Array | null,
+    w: TypedArray,
+    g: PoolGeometry,
+    s: SubsamplingSpec,
     dx: TypedArray | null,
     dw: TypedArray | null,
     db: TypedArray | null,

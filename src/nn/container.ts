@@ -4,9 +4,11 @@ import type { Tensor } from '../tensor/tensor.js';
 import { add } from '../ops/elementwise.js';
 import { flatten } from '../ops/shape.js';
 import { convBlock } from '../ops/fused-conv.js';
+import { linkMask } from '../ops/linked-conv.js';
+import type { Activation } from '../backend/backend.js';
 import { Module } from './module.js';
-import { Conv2d } from './conv.js';
-import { ReLU } from './activation.js';
+import { Conv2d, LinkedConv2d } from './conv.js';
+import { ReLU, Sigmoid, Tanh } from './activation.js';
 import { MaxPool2d } from './pooling.js';
 
 /** Whether `m` is exactly an instance of `type` (a subclass may change what `forward` does). */
@@ -14,10 +16,20 @@ function isExactly(m: Module | undefined, type: abstract new (...args: never[]) 
   return m !== undefined && Object.getPrototypeOf(m) === type.prototype;
 }
 
-/** A `Conv2d[, ReLU][, MaxPool2d]` run of layers that `fusedConv2d` computes in one op. */
+/** The activation layers a convolution block applies itself, with their kernels' names. */
+const ACTIVATION_LAYERS: [abstract new (...args: never[]) => Module, Activation][] = [
+  [ReLU, 'relu'],
+  [Tanh, 'tanh'],
+  [Sigmoid, 'sigmoid'],
+];
+
+/**
+ * A `Conv2d` or `LinkedConv2d`, then an activation layer (`ReLU`, `Tanh`, `Sigmoid`) and/or a
+ * `MaxPool2d`: a run of layers that one convolution block op computes.
+ */
 interface ConvBlockLayers {
-  conv: Conv2d;
-  relu: boolean;
+  conv: Conv2d | LinkedConv2d;
+  activation: Activation;
   pool: MaxPool2d | null;
   /** Layers in the run. */
   length: number;
@@ -29,12 +41,24 @@ interface ConvBlockLayers {
  */
 function convBlockAt(layers: readonly Module[], i: number): ConvBlockLayers | null {
   const conv = layers[i];
-  if (!isExactly(conv, Conv2d)) return null;
+  if (!(isExactly(conv, Conv2d) || isExactly(conv, LinkedConv2d))) return null;
   let next = i + 1;
-  const relu = isExactly(layers[next], ReLU);
-  if (relu) next++;
+  const activation = ACTIVATION_LAYERS.find(([type]) => isExactly(layers[next], type))?.[1] ?? 'none';
+  if (activation !== 'none') next++;
   const pool = isExactly(layers[next], MaxPool2d) ? (layers[next++] as MaxPool2d) : null;
-  return relu || pool !== null ? { conv: conv as Conv2d, relu, pool, length: next - i } : null;
+  if (activation === 'none' && pool === null) return null;
+  return { conv: conv as Conv2d | LinkedConv2d, activation, pool, length: next - i };
+}
+
+/** A convolution block's output; bad input is reported under the names of the layers' own ops. */
+function runBlock(block: ConvBlockLayers, x: Tensor): Tensor {
+  const { conv, activation, pool } = block;
+  const options = { ...conv.options, activation, maxPool: pool?.options ?? null };
+  if (conv instanceof LinkedConv2d) {
+    const mask = linkMask('linkedConv2d', conv.table, conv.weight.shape, conv.weight.dtype === 'float64' ? 'float64' : 'float32');
+    return convBlock({ op: 'linkedConv2d', poolOp: 'maxPool2d', recorded: 'fusedConv2d' }, x, conv.weight, conv.bias, options, mask.data);
+  }
+  return convBlock({ op: 'conv2d', poolOp: 'maxPool2d', recorded: 'fusedConv2d' }, x, conv.weight, conv.bias, options, null);
 }
 
 /**
@@ -42,9 +66,10 @@ function convBlockAt(layers: readonly Module[], i: number): ConvBlockLayers | nu
  *
  * Shape: the first layer's input, the last layer's output.
  *
- * A `Conv2d` followed by a `ReLU` and/or a `MaxPool2d` runs as one `fusedConv2d` op, whose
- * values and gradients are those of the layers run one by one, bit for bit, but which a backend
- * computes without handing the full-resolution activations back and forth.
+ * A `Conv2d` or `LinkedConv2d` followed by a `ReLU`, `Tanh` or `Sigmoid` and/or a `MaxPool2d`
+ * runs as one convolution block op (as `F.fusedConv2d`), whose values and gradients are those of
+ * the layers run one by one, bit for bit, but which a backend computes without handing the
+ * full-resolution activations back and forth.
  */
 export class Sequential extends Module {
   readonly layers: Module[];
@@ -59,16 +84,10 @@ export class Sequential extends Module {
       if (block === null) {
         y = this.layers[i].forward(y);
         i++;
-        continue;
+      } else {
+        y = runBlock(block, y);
+        i += block.length;
       }
-      const { conv, relu, pool } = block;
-      // errors name the ops the layers would have run one by one
-      y = convBlock('conv2d', 'maxPool2d', y, conv.weight, conv.bias, {
-        ...conv.options,
-        activation: relu ? 'relu' : 'none',
-        maxPool: pool?.options ?? null,
-      });
-      i += block.length;
     }
     return y;
   }

@@ -5,14 +5,16 @@
  *     Y^p = Σ_{d : T[p][d] = 1} W^{p,d} ⊗ X^d + b^p
  *
  * Computed as a convolution with the masked weight `W ⊙ T`, so masked weights get exactly zero
- * gradient. Shapes as `conv2d` with groups 1: input (N, D, H, W), weight (P, D, m, n).
+ * gradient — without building `W ⊙ T` in the graph every step: the weight's unlinked entries stay
+ * 0 in training, so the convolution reads W itself (or a masked copy where they are not 0), and
+ * its gradient is multiplied by the mask. Shapes as `conv2d` with groups 1: input (N, D, H, W),
+ * weight (P, D, m, n).
  */
 import { allocate } from '../tensor/dtype.js';
 import { shapeStr } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { mul } from './elementwise.js';
-import { convNd } from './conv.js';
 import type { Conv2dOptions } from '../geometry/conv.js';
+import { convBlock } from './fused-conv.js';
 
 /** A link table: `table[p][d]` is 1 (or true) when output map p is connected to input map d. */
 export type LinkTable = readonly (readonly (number | boolean)[])[];
@@ -83,10 +85,12 @@ export function linkedConv2d(
   bias: Tensor | null | undefined,
   options: Conv2dOptions & { table: LinkTable },
 ): Tensor {
-  if (options.groups !== undefined && options.groups !== 1)
+  if (options.groups !== undefined && options.groups !== 1) {
     throw new Error(`linkedConv2d: groups must be 1 (the link table replaces it), got ${options.groups}`);
+  }
   if (weight.dtype === 'int32') throw new Error('linkedConv2d: weight must be a floating-point tensor, got int32');
   const mask = linkMask('linkedConv2d', options.table, weight.shape, weight.dtype);
   const convOptions: Conv2dOptions = { stride: options.stride, padding: options.padding, dilation: options.dilation };
-  return convNd('linkedConv2d', x, mul(weight, mask), bias, convOptions, 2);
+  const names = { op: 'linkedConv2d', poolOp: 'linkedConv2d', recorded: 'linkedConv2d' };
+  return convBlock(names, x, weight, bias ?? null, convOptions, mask.data);
 }

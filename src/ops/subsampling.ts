@@ -7,16 +7,19 @@
  * input (N, C, H, W), weight (C), bias (C) → output (N, C, H_out, W_out), the pooling's sizes
  * (`poolOutputSize`, src/geometry/output-size.ts).
  */
-import { shapeStr } from '../tensor/shape.js';
-import type { Tensor } from '../tensor/tensor.js';
-import { add, mul } from './elementwise.js';
-import { avgPool2d, maxPool2d } from './pool.js';
+import { allocate } from '../tensor/dtype.js';
+import { shapeStr, sizeOf } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { record } from '../autograd/engine.js';
+import type { SubsamplingSpec } from '../backend/backend.js';
+import { backendFor } from '../backend/registry.js';
 import type { Size2d } from '../geometry/options.js';
-import { reshape } from './shape.js';
-import { relu, sigmoid, tanh } from './activation.js';
+import { poolGeometry } from '../geometry/pool.js';
 
 /** The activation `f` of a subsampling layer. */
 export type SubsamplingActivation = 'sigmoid' | 'tanh' | 'relu' | 'none';
+
+const ACTIVATIONS: readonly string[] = ['sigmoid', 'tanh', 'relu', 'none'];
 
 /** Options of `subsampling` (S9). */
 export interface SubsamplingOptions {
@@ -31,12 +34,16 @@ export interface SubsamplingOptions {
 }
 
 /**
- * `f(w^d · pool(X^d) + b^d)` per channel d (S9). Gradients flow to x, weight and bias.
+ * `f(w^d · pool(X^d) + b^d)` per channel d (S9), in one backend call forward and one backward
+ * (its values and gradients are those of `avgPool2d` or `maxPool2d`, `mul`, `add` and the
+ * activation run one by one, bit for bit). Gradients flow to x, weight and bias.
  *
  * @param x `(N, C, H, W)`; weight `(C)`; bias `(C)`
+ * @returns `(N, C, H_out, W_out)`, each size by `poolOutputSize` (src/geometry/output-size.ts)
  */
 export function subsampling(x: Tensor, weight: Tensor, bias: Tensor, options: SubsamplingOptions = {}): Tensor {
   if (x.ndim !== 4) throw new Error(`subsampling: input must have rank 4 (N, C, H, W), got shape ${shapeStr(x.shape)}`);
+  if (x.dtype === 'int32') throw new Error('subsampling: input must be a floating-point tensor, got int32');
   const c = x.shape[1];
   for (const [name, t] of [
     ['weight', weight],
@@ -47,21 +54,30 @@ export function subsampling(x: Tensor, weight: Tensor, bias: Tensor, options: Su
         `subsampling: ${name} must have shape [${c}] (one per channel of input ${shapeStr(x.shape)}), got ${shapeStr(t.shape)}`,
       );
     }
+    if (t.dtype !== x.dtype) throw new Error(`subsampling: ${name} dtype ${t.dtype} differs from input dtype ${x.dtype}`);
   }
-  const poolOptions = { kernelSize: options.kernelSize ?? 2, stride: options.stride };
-  const pooled = (options.pool ?? 'avg') === 'max' ? maxPool2d(x, poolOptions) : avgPool2d(x, poolOptions);
-  const z = add(mul(pooled, reshape(weight, [1, c, 1, 1])), reshape(bias, [1, c, 1, 1])); // (C) -> (1,C,1,1)
+  const pool = options.pool ?? 'avg';
+  if (pool !== 'avg' && pool !== 'max') throw new Error(`subsampling: pool must be 'avg' or 'max', got ${JSON.stringify(pool)}`);
   const activation = options.activation ?? 'sigmoid';
-  switch (activation) {
-    case 'sigmoid':
-      return sigmoid(z);
-    case 'tanh':
-      return tanh(z);
-    case 'relu':
-      return relu(z);
-    case 'none':
-      return z;
-    default:
-      throw new Error(`subsampling: unknown activation '${String(activation)}' (expected sigmoid, tanh, relu or none)`);
+  if (!ACTIVATIONS.includes(activation)) {
+    throw new Error(`subsampling: unknown activation '${String(activation)}' (expected sigmoid, tanh, relu or none)`);
   }
+  const g = poolGeometry(pool === 'max' ? 'maxPool2d' : 'avgPool2d', x.shape, {
+    kernelSize: options.kernelSize ?? 2,
+    stride: options.stride,
+  });
+  const spec: SubsamplingSpec = { pool, activation };
+  const dtype = x.dtype;
+  const outShape = [g.n, g.c, g.hOut, g.wOut];
+  const out = allocate(dtype, sizeOf(outShape));
+  const pooled = allocate(dtype, out.length);
+  const argmax = pool === 'max' ? new Int32Array(out.length) : null;
+  backendFor(dtype).subsampling(x.data, weight.data, bias.data, g, spec, out, pooled, argmax);
+  return record(new Tensor(out, outShape), 'subsampling', [x, weight, bias], (dy) => {
+    const dx = x.requiresGrad ? allocate(dtype, x.size) : null;
+    const dw = weight.requiresGrad ? allocate(dtype, c) : null;
+    const db = bias.requiresGrad ? allocate(dtype, c) : null;
+    backendFor(dtype).subsamplingBackward(dy.data, out, pooled, argmax, weight.data, g, spec, dx, dw, db, true);
+    return [dx && new Tensor(dx, x.shape), dw && new Tensor(dw, weight.shape), db && new Tensor(db, bias.shape)];
+  });
 }

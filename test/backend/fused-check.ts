@@ -1,41 +1,53 @@
 /**
  * The fused convolution block's contract, checked on any backend: `fusedConv2d` and
  * `fusedConv2dBackward` equal, bit for bit, the same backend's separate kernels run one after
- * another (conv2d → relu → maxPool2d, and maxPool2dBackward → relu's backward → sum,
- * conv2dBackwardWeight, conv2dBackwardInput). Used by fused-conv.test.ts (ref) and
- * wasm.test.ts (wasm, 1 and 2 threads).
+ * another (conv2d → the activation → maxPool2d, and maxPool2dBackward → the activation's
+ * backward → sum, conv2dBackwardWeight, conv2dBackwardInput). Used by fused-conv.test.ts (ref)
+ * and wasm/fused.test.ts (wasm, 1 and 2 threads).
  */
 import { expect } from 'vitest';
-import type { Backend, ConvEpilogue } from '../../src/backend/backend.js';
+import type { Activation, Backend, ConvEpilogue } from '../../src/backend/backend.js';
 import type { ConvGeometry } from '../../src/geometry/conv.js';
 import { type Pool2dOptions, poolGeometry } from '../../src/geometry/pool.js';
 import type { Generator } from '../../src/tensor/random.js';
 
 /** What follows the convolution in the checked blocks. */
-export const EPILOGUES: { label: string; relu: boolean; pool: Pool2dOptions | null }[] = [
-  { label: 'relu', relu: true, pool: null },
-  { label: 'maxPool 2', relu: false, pool: { kernelSize: 2 } },
-  { label: 'relu, maxPool 2', relu: true, pool: { kernelSize: 2 } },
+export const EPILOGUES: { label: string; activation: Activation; pool: Pool2dOptions | null }[] = [
+  { label: 'relu', activation: 'relu', pool: null },
+  { label: 'tanh', activation: 'tanh', pool: null },
+  { label: 'sigmoid', activation: 'sigmoid', pool: null },
+  { label: 'maxPool 2', activation: 'none', pool: { kernelSize: 2 } },
+  { label: 'relu, maxPool 2', activation: 'relu', pool: { kernelSize: 2 } },
+  { label: 'tanh, maxPool 2', activation: 'tanh', pool: { kernelSize: 2 } },
   {
     label: 'relu, maxPool 3 stride 2 padding 1 ceilMode (overlapping)',
-    relu: true,
+    activation: 'relu',
     pool: { kernelSize: 3, stride: 2, padding: 1, ceilMode: true },
   },
-  { label: 'none', relu: false, pool: null },
+  {
+    label: 'sigmoid, maxPool 3 stride 1 (overlapping)',
+    activation: 'sigmoid',
+    pool: { kernelSize: 3, stride: 1 },
+  },
+  { label: 'none', activation: 'none', pool: null },
 ];
 
 /**
  * The epilogue for a convolution's output, or why it cannot have it: a pooling window larger than
  * the padded output (the checked blocks include tiny outputs).
  */
-export function epilogueFor(g: ConvGeometry, relu: boolean, pool: Pool2dOptions | null): { epilogue: ConvEpilogue } | { skip: string } {
-  if (pool === null) return { epilogue: { relu, pool: null } };
+export function epilogueFor(
+  g: ConvGeometry,
+  activation: Activation,
+  pool: Pool2dOptions | null,
+): { epilogue: ConvEpilogue } | { skip: string } {
+  if (pool === null) return { epilogue: { activation, pool: null } };
   const [k, p] = [pool.kernelSize, pool.padding ?? 0];
   if (typeof k !== 'number' || typeof p !== 'number') throw new Error('epilogueFor: the checked poolings have square windows and paddings');
   if (k > g.hOut + 2 * p || k > g.wOut + 2 * p) {
     return { skip: `skipped: a ${k}x${k} window with padding ${p} does not fit the ${g.hOut}x${g.wOut} convolution output` };
   }
-  return { epilogue: { relu, pool: poolGeometry('maxPool2d', [g.n, g.cOut, g.hOut, g.wOut], pool) } };
+  return { epilogue: { activation, pool: poolGeometry('maxPool2d', [g.n, g.cOut, g.hOut, g.wOut], pool) } };
 }
 
 /** Normal samples, with a quarter of them set to exactly 0 (ReLU's and pooling's ties). */
@@ -62,7 +74,7 @@ export function checkFusedBlock(b: Backend, g: ConvGeometry, e: ConvEpilogue, ge
   const z = new Float32Array(zLength);
   b.conv2d(x, w, bias, g, z);
   const a = new Float32Array(zLength);
-  if (e.relu) b.unary('relu', z, a, 0);
+  if (e.activation !== 'none') b.unary(e.activation, z, a, 0);
   else a.set(z);
   const { pool } = e;
   const outLength = pool ? pool.n * pool.c * pool.hOut * pool.wOut : zLength;
@@ -81,7 +93,7 @@ export function checkFusedBlock(b: Backend, g: ConvGeometry, e: ConvEpilogue, ge
   if (pool) b.maxPool2dBackward(dy, argmax as Int32Array, pool, da, true);
   else da.set(dy);
   const dz = new Float32Array(zLength);
-  if (e.relu) b.unaryBackward('relu', z, a, da, dz, 0);
+  if (e.activation !== 'none') b.unaryBackward(e.activation, z, a, da, dz, 0);
   else dz.set(da);
   const db = new Float32Array(g.cOut);
   b.sum(dz, [g.n, g.cOut, g.hOut * g.wOut], [0, 2], db);

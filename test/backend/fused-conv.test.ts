@@ -21,7 +21,7 @@ describe('ref fusedConv2d / fusedConv2dBackward = the separate kernels', () => {
     describe(`${label} x=${JSON.stringify(x)} w=${JSON.stringify(w)} ${JSON.stringify(options)}`, () => {
       const c = convGeometry('conv2d', x, w, options, 2);
       for (const ep of EPILOGUES) {
-        const e = epilogueFor(c, ep.relu, ep.pool);
+        const e = epilogueFor(c, ep.activation, ep.pool);
         if ('skip' in e) it.skip(`${ep.label} — ${e.skip}`, () => {});
         else it(ep.label, () => checkFusedBlock(refBackend, c, e.epilogue, new Generator(77), `${label}, ${ep.label}`));
       }

@@ -4,7 +4,7 @@
  * float64 gradients pass central differences; bad options are reported.
  */
 import { describe, expect, it } from 'vitest';
-import { F, Generator, type FusedConv2dOptions, type Tensor, gradcheck, nn, randn, sum, mul } from '../../src/index.js';
+import { F, Generator, type FusedConv2dOptions, type Tensor, gradcheck, lenet5, nn, randn, sum, mul } from '../../src/index.js';
 import { describeEachBackend, param64 } from '../helpers.js';
 
 function same(actual: Tensor | null, expected: Tensor | null, label: string): void {
@@ -21,6 +21,8 @@ function same(actual: Tensor | null, expected: Tensor | null, label: string): vo
 function unfused(x: Tensor, w: Tensor, b: Tensor | null, o: FusedConv2dOptions): Tensor {
   let y = F.conv2d(x, w, b, o);
   if (o.activation === 'relu') y = F.relu(y);
+  if (o.activation === 'tanh') y = F.tanh(y);
+  if (o.activation === 'sigmoid') y = F.sigmoid(y);
   return o.maxPool ? F.maxPool2d(y, o.maxPool) : y;
 }
 
@@ -66,6 +68,34 @@ const CASES: { label: string; x: number[]; w: number[]; bias: boolean; options: 
     options: { dilation: 2, padding: 2, activation: 'relu', maxPool: { kernelSize: 3, stride: 2, padding: 1, ceilMode: true } },
   },
   {
+    label: 'classic LeNet C1: pad 2, tanh',
+    x: [4, 1, 28, 28],
+    w: [6, 1, 5, 5],
+    bias: true,
+    options: { padding: 2, activation: 'tanh' },
+  },
+  {
+    label: 'tanh, maxPool 2',
+    x: [2, 3, 10, 10],
+    w: [4, 3, 3, 3],
+    bias: true,
+    options: { activation: 'tanh', maxPool: { kernelSize: 2 } },
+  },
+  {
+    label: 'sigmoid, overlapping maxPool 3 stride 1 (a maximum of several windows)',
+    x: [2, 2, 9, 9],
+    w: [3, 2, 2, 2],
+    bias: true,
+    options: { activation: 'sigmoid', maxPool: { kernelSize: 3, stride: 1 } },
+  },
+  {
+    label: 'sigmoid only, stride 2, no bias',
+    x: [2, 3, 11, 9],
+    w: [5, 3, 3, 3],
+    bias: false,
+    options: { stride: 2, activation: 'sigmoid' },
+  },
+  {
     label: 'unbatched input (C, H, W)',
     x: [3, 10, 10],
     w: [4, 3, 3, 3],
@@ -74,7 +104,7 @@ const CASES: { label: string; x: number[]; w: number[]; bias: boolean; options: 
   },
 ];
 
-describeEachBackend('F.fusedConv2d = maxPool2d(relu(conv2d)), bit for bit', () => {
+describeEachBackend('F.fusedConv2d = maxPool2d(f(conv2d)) for f = relu, tanh, sigmoid, bit for bit', () => {
   for (const c of CASES) {
     it(c.label, () => {
       const g = new Generator(31);
@@ -131,8 +161,8 @@ describe('F.fusedConv2d errors', () => {
   const x = randn([1, 2, 6, 6]);
   const w = randn([3, 2, 3, 3]);
   it('rejects an unknown activation', () => {
-    expect(() => F.fusedConv2d(x, w, null, { activation: 'tanh' as never })).toThrow(
-      /fusedConv2d: activation must be 'none' or 'relu', got "tanh"/,
+    expect(() => F.fusedConv2d(x, w, null, { activation: 'gelu' as never })).toThrow(
+      /fusedConv2d: activation must be one of none, relu, tanh, sigmoid, got "gelu"/,
     );
   });
   it('names the pooling that does not fit the convolution output', () => {
@@ -172,7 +202,21 @@ describeEachBackend('nn.Sequential fuses Conv2d, ReLU, MaxPool2d', () => {
     model.parameters().forEach((p, i) => same(grads[i], p.grad, `parameter ${i}`));
   });
 
-  it('fuses exactly the Conv2d[, ReLU][, MaxPool2d] runs', () => {
+  it('classic LeNet-5 (tanh blocks, a LinkedConv2d block) gives the layers\u2019 values and gradients, bit for bit', () => {
+    const model = lenet5({ generator: new Generator(12) });
+    const x = randn([3, 1, 28, 28], { generator: new Generator(13) });
+    const yFused = model.forward(x);
+    loss(yFused, new Generator(14)).backward();
+    const grads = model.parameters().map((p) => p.grad);
+    model.zeroGrad();
+    let y = x;
+    for (const layer of model.layers) y = layer.forward(y);
+    loss(y, new Generator(14)).backward();
+    same(yFused, y, 'output');
+    model.parameters().forEach((p, i) => same(grads[i], p.grad, `parameter ${i}`));
+  });
+
+  it('fuses exactly the Conv2d or LinkedConv2d [, ReLU | Tanh | Sigmoid][, MaxPool2d] runs', () => {
     const g = new Generator(9);
     const x = randn([2, 1, 8, 8], { generator: g });
     const conv = (): nn.Conv2d => new nn.Conv2d(1, 2, 3, { padding: 1, generator: g });
@@ -181,7 +225,12 @@ describeEachBackend('nn.Sequential fuses Conv2d, ReLU, MaxPool2d', () => {
     expect(gradName(new nn.Sequential(conv(), new nn.MaxPool2d(2)))).toBe('fusedConv2d');
     expect(gradName(new nn.Sequential(conv(), new nn.ReLU()))).toBe('fusedConv2d');
     expect(gradName(new nn.Sequential(conv()))).toBe('conv2d');
-    expect(gradName(new nn.Sequential(conv(), new nn.Tanh(), new nn.MaxPool2d(2)))).toBe('maxPool2d');
+    expect(gradName(new nn.Sequential(conv(), new nn.Tanh(), new nn.MaxPool2d(2)))).toBe('fusedConv2d');
+    expect(gradName(new nn.Sequential(conv(), new nn.Sigmoid()))).toBe('fusedConv2d');
+    expect(gradName(new nn.Sequential(conv(), new nn.LeakyReLU()))).toBe('leakyRelu');
+    const linked = new nn.LinkedConv2d(1, 2, 3, { padding: 1, table: [[1], [0]], generator: g });
+    expect(gradName(new nn.Sequential(linked, new nn.Tanh()))).toBe('fusedConv2d');
+    expect(gradName(new nn.Sequential(linked))).toBe('linkedConv2d');
     // a subclass may change forward: it runs as itself
     class Clipped extends nn.ReLU {}
     expect(gradName(new nn.Sequential(conv(), new Clipped()))).not.toBe('fusedConv2d');

@@ -58,6 +58,15 @@ function derivativeFn(op: UnaryOp, alpha: number): (x: number, y: number) => num
   }
 }
 
+/**
+ * The derivative of an activation written with its output `a = f(z)`, as `unaryBackward` computes
+ * it: `[a > 0]` (relu: a > 0 exactly where z > 0), `1 − a²` (tanh), `a·(1 − a)` (sigmoid).
+ */
+export function activationDerivative(activation: 'relu' | 'tanh' | 'sigmoid'): (a: number) => number {
+  const df = derivativeFn(activation, 0);
+  return (a) => df(a, a);
+}
+
 /** Backend.unary. */
 export function unary(op: UnaryOp, x: TypedArray, out: TypedArray, alpha: number): void {
   const f = unaryFn(op, alpha);

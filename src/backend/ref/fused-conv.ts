@@ -2,14 +2,14 @@
  * The reference fused convolution block: the separate kernels run one after another, which is
  * what `Backend.fusedConv2d` and `fusedConv2dBackward` promise to equal.
  *
- *     z = W ⊗ X + b,   a = relu(z) (or z),   y = maxPool(a) (or a)
- *     ∂L/∂a = up(∂L/∂y),   ∂L/∂z = ∂L/∂a · [y > 0],   then ∂L/∂X, ∂L/∂W, ∂L/∂b from ∂L/∂z
+ *     z = W ⊗ X + b,   a = f(z) (or z),   y = maxPool(a) (or a)
+ *     ∂L/∂a = up(∂L/∂y),   ∂L/∂z = ∂L/∂a · f'(a),   then ∂L/∂X, ∂L/∂W, ∂L/∂b from ∂L/∂z
  */
 import type { TypedArray } from '../../tensor/dtype.js';
 import type { ConvGeometry } from '../../geometry/conv.js';
 import type { ConvEpilogue } from '../backend.js';
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
-import { unary } from './elementwise.js';
+import { activationDerivative, unary } from './elementwise.js';
 import { maxPool2d, maxPool2dBackward } from './pool.js';
 import { sum } from './reduce.js';
 
@@ -30,7 +30,7 @@ export function fusedConv2d(
 ): void {
   const z = e.pool ? zerosLike(out, g.n * g.cOut * g.hOut * g.wOut) : out;
   conv2d(x, w, bias, g, z);
-  if (e.relu) unary('relu', z, z, 0);
+  if (e.activation !== 'none') unary(e.activation, z, z, 0);
   if (e.pool) {
     if (argmax === null) throw new Error('fusedConv2d: a pooled block needs an argmax array');
     maxPool2d(z, e.pool, out, argmax);
@@ -38,29 +38,31 @@ export function fusedConv2d(
 }
 
 /**
- * `∂L/∂z` from `∂L/∂y`: routed to the maxima and masked by the ReLU, in the order of
- * `maxPool2dBackward` then `unaryBackward('relu')` (so the result is theirs, bit for bit). With
- * pooling the mask of a maximum is its pooled value: `y_o > 0 ⇔ z_{argmax_o} > 0`.
+ * `∂L/∂z` from `∂L/∂y`: routed to the maxima, then multiplied by `f'(a)`, in the order of
+ * `maxPool2dBackward` then `unaryBackward(f)` (so the result is theirs, bit for bit). The
+ * derivative is written with `a = f(z)`, which at a window's maximum is the window's output:
+ * `a_{argmax_o} = y_o`. Positions that are no window's maximum get `0·f'(a) = 0`.
  */
 function blockDeltas(y: TypedArray, argmax: Int32Array | null, dy: TypedArray, g: ConvGeometry, e: ConvEpilogue): TypedArray {
   const { pool } = e;
+  const df = e.activation === 'none' ? null : activationDerivative(e.activation);
   if (pool === null) {
-    if (!e.relu) return dy;
+    if (df === null) return dy;
     const dz = zerosLike(dy, dy.length);
-    for (let i = 0; i < dy.length; i++) dz[i] = dy[i] * (y[i] > 0 ? 1 : 0);
+    for (let i = 0; i < dy.length; i++) dz[i] = dy[i] * df(y[i]);
     return dz;
   }
   if (argmax === null) throw new Error('fusedConv2dBackward: a pooled block needs its argmax array');
-  const dz = zerosLike(dy, g.n * g.cOut * g.hOut * g.wOut);
-  maxPool2dBackward(dy, argmax, pool, dz);
-  if (e.relu) {
-    const per = pool.hOut * pool.wOut;
-    const plane = pool.h * pool.w;
-    for (let o = 0; o < dy.length; o++) {
-      const at = Math.floor(o / per) * plane + argmax[o];
-      // positions that are no window's maximum hold 0, which the mask keeps 0
-      dz[at] *= y[o] > 0 ? 1 : 0;
-    }
+  const da = zerosLike(dy, g.n * g.cOut * g.hOut * g.wOut);
+  maxPool2dBackward(dy, argmax, pool, da);
+  if (df === null) return da;
+  // a position that is the maximum of several (overlapping) windows is multiplied once
+  const dz = zerosLike(dy, da.length);
+  const per = pool.hOut * pool.wOut;
+  const plane = pool.h * pool.w;
+  for (let o = 0; o < dy.length; o++) {
+    const at = Math.floor(o / per) * plane + argmax[o];
+    dz[at] = da[at] * df(y[o]);
   }
   return dz;
 }

@@ -10,6 +10,7 @@ import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
 import { fusedConv2d, fusedConv2dBackward } from './fused-conv.js';
 import { adamStep, sgdStep } from './optim.js';
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
+import { subsampling, subsamplingBackward } from './subsampling.js';
 
 /** The reference backend: every kernel as a plain loop (see `Backend` for each contract). */
 export const refBackend: Backend = {
@@ -32,6 +33,8 @@ export const refBackend: Backend = {
   maxPool2dBackward,
   avgPool2d,
   avgPool2dBackward,
+  subsampling,
+  subsamplingBackward,
   logSoftmax,
   logSoftmaxBackward,
   sgdStep,

@@ -3,8 +3,8 @@
  * gradient stay in linear memory, so only the block's input, parameters, pooled output and
  * their gradients cross between JS arrays and the kernels:
  *
- *     forward   z = W ⊗ X + b  →  y = maxPool(relu(z)), argmax (relu applied as z is read)
- *     backward  ∂L/∂z = up(∂L/∂y) · [y > 0]  →  ∂L/∂b = Σ ∂L/∂z, ∂L/∂W, ∂L/∂X
+ *     forward   z = W ⊗ X + b  →  y = maxPool(f(z)), argmax (a relu applied as z is read)
+ *     backward  ∂L/∂z = up(∂L/∂y) · f'(a)  →  ∂L/∂b = Σ ∂L/∂z, ∂L/∂W, ∂L/∂X
  *
  * Each step is the same kernel the separate ops run, on the same values, so results are theirs
  * bit for bit (see ref/fused-conv.ts for the composition this must equal).
@@ -39,16 +39,18 @@ export function fusedConv2d(
   arena.scope(() => {
     const z = arena.alloc(zLength * 4);
     conv2dForwardAt(ctx, arena.put(x), arena.put(w), bias === null ? 0 : arena.put(bias), g, z);
+    const relu = e.activation === 'relu';
+    // with pooling, the relu is applied as the pooling reads z (the same values and maxima as
+    // applying it first); any other activation is applied to all of z first
+    if (e.activation !== 'none' && !(relu && pool !== null)) kernels.unary(UnaryCode[e.activation], z, z, zLength, 0);
     if (pool === null) {
-      if (e.relu) kernels.unary(UnaryCode.relu, z, z, zLength, 0);
       arena.take(z, out);
       return;
     }
     if (argmax === null) throw new Error('fusedConv2d: a pooled block needs an argmax array');
     const outp = arena.alloc(out.length * 4);
     const ap = arena.alloc(argmax.length * 4);
-    // the relu is applied as the pooling reads z (the same values and maxima as applying it first)
-    maxPool2dAt(ctx, z, pool, outp, ap, e.relu);
+    maxPool2dAt(ctx, z, pool, outp, ap, relu);
     arena.take(outp, out);
     arena.take(ap, argmax);
   });
@@ -73,17 +75,26 @@ export function fusedConv2dBackward(
   const { pool } = e;
   const zLength = convOutputLength(g);
   arena.scope(() => {
-    // ∂L/∂z, in the order of maxPool2dBackward then the relu's backward
+    // ∂L/∂z, in the order of maxPool2dBackward then the activation's backward (f' from y)
     let dz = arena.put(dy);
     if (pool !== null) {
       if (argmax === null) throw new Error('fusedConv2dBackward: a pooled block needs its argmax array');
       const ap = arena.put(argmax);
       const dyp = dz;
       dz = arena.alloc(zLength * 4);
-      maxPool2dBackwardAt(ctx, dyp, ap, e.relu ? arena.put(y) : 0, pool, dz, e.relu);
-    } else if (e.relu) {
+      if (e.activation === 'none' || e.activation === 'relu') {
+        // the relu's mask is applied as the gradient is routed
+        maxPool2dBackwardAt(ctx, dyp, ap, e.activation === 'relu' ? arena.put(y) : 0, pool, dz, e.activation === 'relu');
+      } else {
+        const da = arena.alloc(zLength * 4);
+        maxPool2dBackwardAt(ctx, dyp, ap, 0, pool, da, false);
+        kernels.zeroFill(dz, zLength * 4);
+        const planes = pool.n * pool.c;
+        kernels.scaleMaxima(da, arena.put(y), ap, dz, UnaryCode[e.activation], planes, pool.h, pool.w, pool.hOut, pool.wOut);
+      }
+    } else if (e.activation !== 'none') {
       const yp = arena.put(y);
-      kernels.unaryBackward(UnaryCode.relu, yp, yp, dz, dz, zLength, 0);
+      kernels.unaryBackward(UnaryCode[e.activation], yp, yp, dz, dz, zLength, 0);
     }
     if (db !== null && zLength > 0) arena.take(sumAt(ctx, dz, [g.n, g.cOut, g.hOut * g.wOut], [0, 2]), db);
     else if (db !== null) db.fill(0);

@@ -34,6 +34,7 @@ import { type WasmRuntime, loadWasmRuntime, loadWasmRuntimeAsync } from './modul
 import { createNodeThreadPool, nodeParallelism, nodeWorkerThreads } from './node-thread-pool.js';
 import { createWebThreadPool, webParallelism, webWorkersAvailable } from './web-thread-pool.js';
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
+import { subsampling, subsamplingBackward } from './subsampling.js';
 import { argmax, logSoftmax, logSoftmaxBackward, permute, sum } from './reduce.js';
 import { SerialPool, type ThreadPool } from './thread-pool.js';
 
@@ -241,6 +242,17 @@ function backendOn(runtime: WasmRuntime, threads: number, options: WasmBackendOp
     avgPool2dBackward(dy, g, dx, dxZeroed = false) {
       if (dy instanceof Float32Array && dx instanceof Float32Array) avgPool2dBackward(ctx, dy, g, dx, dxZeroed);
       else refBackend.avgPool2dBackward(dy, g, dx);
+    },
+    subsampling(x, w, b, g, s, out, pooled, am) {
+      const f32 = (a: unknown): a is Float32Array => a instanceof Float32Array;
+      if (f32(x) && f32(w) && f32(b) && f32(out) && f32(pooled)) subsampling(ctx, x, w, b, g, s, out, pooled, am);
+      else refBackend.subsampling(x, w, b, g, s, out, pooled, am);
+    },
+    subsamplingBackward(dy, y, pooled, am, w, g, s, dx, dw, db, dxZeroed = false) {
+      const f32 = (a: unknown): a is Float32Array => a instanceof Float32Array;
+      if (f32(dy) && f32(y) && f32(pooled) && f32(w) && (dx === null || f32(dx)) && (dw === null || f32(dw)) && (db === null || f32(db))) {
+        subsamplingBackward(ctx, dy, y, pooled, am, w, g, s, dx, dw, db, dxZeroed);
+      } else refBackend.subsamplingBackward(dy, y, pooled, am, w, g, s, dx, dw, db);
     },
     logSoftmax(x, split, out) {
       if (x instanceof Float32Array && out instanceof Float32Array) logSoftmax(ctx, x, split, out);

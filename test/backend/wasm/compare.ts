@@ -35,6 +35,8 @@ export const KERNEL_FAMILIES = {
   maxPool2dBackward: 'pool',
   avgPool2d: 'pool',
   avgPool2dBackward: 'pool',
+  subsampling: 'pool',
+  subsamplingBackward: 'pool',
   matmul: 'matmul',
   gemm: 'matmul',
   unary: 'elementwise',

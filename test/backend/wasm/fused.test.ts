@@ -13,7 +13,7 @@ const tests: Record<KernelsOf<'fused'>, KernelTests> = {
     for (const { label, geometry: c } of CONV_CASES) {
       for (const ep of EPILOGUES) {
         const name = `${label}, ${ep.label}`;
-        const e = epilogueFor(c, ep.relu, ep.pool);
+        const e = epilogueFor(c, ep.activation, ep.pool);
         if ('skip' in e) it.skip(`${name} — ${e.skip}`, () => {});
         else it(name, () => checkFusedBlock(wasm, c, e.epilogue, seeded(name), name));
       }
@@ -22,7 +22,7 @@ const tests: Record<KernelsOf<'fused'>, KernelTests> = {
   fusedConv2dBackward(wasm) {
     const c = { ...CONV_CASES.find((k) => k.label.includes('(LeNet C1)'))!.geometry, n: 64 };
     const name = 'LeNet C1 at batch 64, relu, maxPool 2';
-    const e = epilogueFor(c, true, { kernelSize: 2 });
+    const e = epilogueFor(c, 'relu', { kernelSize: 2 });
     if ('skip' in e) throw new Error(`${name}: ${e.skip}`);
     it(name, () => checkFusedBlock(wasm, c, e.epilogue, seeded(name), name));
   },

@@ -3,7 +3,18 @@ import { it } from 'vitest';
 import { refBackend } from '../../../src/backend/ref/index.js';
 import { type Pool2dOptions, poolGeometry } from '../../../src/geometry/pool.js';
 import { type Shape, sizeOf } from '../../../src/tensor/shape.js';
-import { type KernelTests, type KernelsOf, describeWasm, expectSame, optionsLabel, randomF32, seeded } from './compare.js';
+import {
+  type KernelTests,
+  type KernelsOf,
+  abs,
+  describeWasm,
+  expectSame,
+  expectWithin,
+  optionsLabel,
+  randomF32,
+  seeded,
+} from './compare.js';
+import { SPECS, checkSubsampling } from '../subsampling-check.js';
 
 const POOL_CASES: { what: string; x: Shape; options: Pool2dOptions }[] = [
   { what: '2x2', x: [2, 3, 8, 8], options: { kernelSize: 2 } },
@@ -20,7 +31,7 @@ const POOL_CASES: { what: string; x: Shape; options: Pool2dOptions }[] = [
 /** Each case with its test name: `x=[2,3,8,8] kernelSize=2 (2x2)`. */
 const CASES = POOL_CASES.map((c) => ({ ...c, label: `x=${JSON.stringify(c.x)} ${optionsLabel(c.options)} (${c.what})` }));
 
-const tests: Record<KernelsOf<'pool'>, KernelTests> = {
+const tests: Record<Exclude<KernelsOf<'pool'>, 'subsampling' | 'subsamplingBackward'>, KernelTests> = {
   maxPool2d(wasm) {
     for (const { label, x: shape, options } of CASES) {
       it(label, () => {
@@ -92,4 +103,84 @@ const tests: Record<KernelsOf<'pool'>, KernelTests> = {
   },
 };
 
-describeWasm('pooling', tests);
+/** LeNet-5's subsamplings, and windows that overlap or leave a remainder. */
+const SUBSAMPLING_CASES: [string, Shape, number, number][] = [
+  ['LeNet S2', [4, 6, 28, 28], 2, 2],
+  ['LeNet S4', [4, 16, 10, 10], 2, 2],
+  ['3x3 windows, stride 2, odd sizes', [2, 3, 9, 11], 3, 2],
+  ['overlapping 2x2 windows, stride 1', [2, 2, 5, 6], 2, 1],
+];
+
+function subsamplingCases(): { label: string; x: Shape; kernelSize: number; stride: number; s: (typeof SPECS)[number] }[] {
+  return SUBSAMPLING_CASES.flatMap(([what, x, kernelSize, stride]) =>
+    SPECS.map((s) => ({
+      label: `x=${JSON.stringify(x)} kernelSize=${kernelSize} stride=${stride} pool=${s.pool} activation=${s.activation} (${what})`,
+      x,
+      kernelSize,
+      stride,
+      s,
+    })),
+  );
+}
+
+const subsamplingGeometry = (x: Shape, kernelSize: number, stride: number, pool: 'avg' | 'max') =>
+  poolGeometry(pool === 'max' ? 'maxPool2d' : 'avgPool2d', x, { kernelSize, stride });
+
+const subsamplingTests: Record<'subsampling' | 'subsamplingBackward', KernelTests> = {
+  // against ref; and, as the fused convolution block, against the wasm backend's own separate kernels, bit for bit
+  subsampling(wasm) {
+    for (const { label, x: shape, kernelSize, stride, s } of subsamplingCases()) {
+      it(label, () => {
+        const g = seeded(`subsampling ${label}`);
+        const p = subsamplingGeometry(shape, kernelSize, stride, s.pool);
+        const x = randomF32(sizeOf(shape), g);
+        const [w, b] = [randomF32(p.c, g), randomF32(p.c, g)];
+        const size = p.n * p.c * p.hOut * p.wOut;
+        const run = (backend: typeof wasm | typeof refBackend) => {
+          const out = { y: new Float32Array(size), pooled: new Float32Array(size), argmax: s.pool === 'max' ? new Int32Array(size) : null };
+          backend.subsampling(x, w, b, p, s, out.y, out.pooled, out.argmax);
+          return out;
+        };
+        const [actual, expected] = [run(wasm), run(refBackend)];
+        expectSame(actual.pooled, expected.pooled, `subsampling ${label} pooled`);
+        if (actual.argmax !== null) expectSame(actual.argmax, expected.argmax!, `subsampling ${label} argmax`);
+        // tanh and the sigmoid: the vector forms are within 2 ulp (elementwise.test.ts)
+        if (s.activation === 'tanh' || s.activation === 'sigmoid')
+          expectWithin(actual.y, expected.y, abs(expected.y), 1e-6, `subsampling ${label}`);
+        else expectSame(actual.y, expected.y, `subsampling ${label}`);
+        checkSubsampling(wasm, p, s, g, `wasm ${label}`);
+      });
+    }
+  },
+  subsamplingBackward(wasm) {
+    for (const { label, x: shape, kernelSize, stride, s } of subsamplingCases()) {
+      it(label, () => {
+        const g = seeded(`subsamplingBackward ${label}`);
+        const p = subsamplingGeometry(shape, kernelSize, stride, s.pool);
+        const size = p.n * p.c * p.hOut * p.wOut;
+        const x = randomF32(sizeOf(shape), g);
+        const [w, b] = [randomF32(p.c, g), randomF32(p.c, g)];
+        const [y, pooled] = [new Float32Array(size), new Float32Array(size)];
+        const argmax = s.pool === 'max' ? new Int32Array(size) : null;
+        refBackend.subsampling(x, w, b, p, s, y, pooled, argmax);
+        const dy = randomF32(size, g);
+        for (const [dx0, zeroed] of [
+          [randomF32(x.length, g), false],
+          [new Float32Array(x.length), true],
+        ] as const) {
+          const grads = (backend: typeof wasm | typeof refBackend) => {
+            const out = { dx: dx0.slice(), dw: randomF32(p.c, g), db: randomF32(p.c, g) };
+            backend.subsamplingBackward(dy, y, pooled, argmax, w, p, s, out.dx, out.dw, out.db, zeroed);
+            return out;
+          };
+          const [actual, expected] = [grads(wasm), grads(refBackend)];
+          expectSame(actual.dx, expected.dx, `subsamplingBackward ${label} dx (dxZeroed ${zeroed})`);
+          expectSame(actual.dw, expected.dw, `subsamplingBackward ${label} dw`);
+          expectSame(actual.db, expected.db, `subsamplingBackward ${label} db`);
+        }
+      });
+    }
+  },
+};
+
+describeWasm('pooling', { ...tests, ...subsamplingTests });

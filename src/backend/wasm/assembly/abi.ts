@@ -123,6 +123,47 @@ export const enum PoolDesc {
   relu,
 }
 
+/** Subsampling descriptor (subsamplingTask, subsamplingBackwardTask, subsamplingSums). */
+export const enum SubsampleDesc {
+  /** Input x (forward). */
+  x,
+  /** Output y (forward; read by the backward). */
+  out,
+  /** The pooled map p (written forward, read backward). */
+  pooled,
+  /** Max pooling's argmax (written forward, read backward), or 0. */
+  argmax,
+  weight,
+  bias,
+  /** Planes (images × channels) and channels. */
+  planes,
+  channels,
+  h,
+  w,
+  kh,
+  kw,
+  strideH,
+  strideW,
+  padH,
+  padW,
+  hOut,
+  wOut,
+  countIncludePad,
+  /** 0 average pooling, 1 max pooling. */
+  pool,
+  /** A UnaryCode, or −1 for none. */
+  activation,
+  /** Backward: ∂L/∂y in, ∂L/∂z and ∂L/∂p out (scratch the size of y), ∂L/∂x, ∂L/∂w, ∂L/∂b out (each 0 when not wanted). */
+  dy,
+  dz,
+  dp,
+  dx,
+  dw,
+  db,
+  /** Backward: 1 adds into dx, 0 overwrites it. */
+  mode,
+}
+
 /** The unary elementwise kernels' op codes (elementwise.ts), named as the Backend contract's `UnaryOp`. */
 export const enum UnaryCode {
   neg,

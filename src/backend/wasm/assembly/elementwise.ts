@@ -107,7 +107,7 @@ function storeLanes(p: usize, v: v128, count: i32): void {
 }
 
 /** `dy · f'(x)` in f64, given `y = f(x)`. */
-function derivativeScalar(op: i32, x: f64, y: f64, dy: f64, alpha: f64): f64 {
+export function derivativeScalar(op: i32, x: f64, y: f64, dy: f64, alpha: f64): f64 {
   switch (op) {
     case UnaryCode.neg:
       return dy * -1;

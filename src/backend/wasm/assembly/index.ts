@@ -8,7 +8,8 @@ export { matmulTask, gemmTask } from './matmul';
 export { unary, unaryBackward, binary, axpy } from './elementwise';
 export { sumInto, roundSums, permute, argmax, logSoftmax, logSoftmaxBackward } from './reduce';
 export { sgdStep, adamStep } from './optim';
-export { maxPoolBackward, maxPoolTask, maxPoolBackwardTask, avgPool, avgPoolBackward } from './pool';
+export { maxPoolBackward, maxPoolTask, maxPoolBackwardTask, scaleMaxima, avgPool, avgPoolBackward } from './pool';
+export { subsamplingTask, subsamplingBackwardTask, subsamplingSums } from './subsampling';
 
 /** First free byte after the module's static data: where the JS side's arena may start. */
 export function heapBase(): usize {

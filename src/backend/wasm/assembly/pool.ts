@@ -5,6 +5,7 @@
  */
 import { chunkStart, field, ptr } from './desc';
 import { PoolDesc } from './abi';
+import { derivativeScalar } from './elementwise';
 
 /**
  * One output row of 2×2, stride-2 max pooling without padding, four outputs at a time: the
@@ -139,6 +140,38 @@ export function maxPoolBackward(dy: usize, argmax: usize, dx: usize, planes: i32
     for (let k = 0; k < per; k++) {
       const d = dxo + ((<usize>load<i32>(argmax + (o << 2))) << 2);
       store<f32>(d, load<f32>(d) + load<f32>(dy + (o << 2)));
+      o++;
+    }
+  }
+}
+
+/**
+ * An activation's derivative on a max pooling's input gradient `da` (after `maxPoolBackward`):
+ * `dz[plane, argmax] = da[plane, argmax] · f'(y)` for every output `y` of the pooled activation
+ * `f` (UnaryCode), which is `f`'s value at that maximum; `dz` (zeroed by the caller) keeps 0 at
+ * positions that are no window's maximum. Writing `dz` from `da` multiplies a position that is
+ * the maximum of several overlapping windows once, as `unaryBackward` on the whole map would.
+ */
+export function scaleMaxima(
+  da: usize,
+  y: usize,
+  argmax: usize,
+  dz: usize,
+  op: i32,
+  planes: i32,
+  h: i32,
+  w: i32,
+  hOut: i32,
+  wOut: i32,
+): void {
+  const per = hOut * wOut;
+  let o: usize = 0;
+  for (let plane = 0; plane < planes; plane++) {
+    const offset = (<usize>plane * <usize>h * <usize>w) << 2;
+    for (let k = 0; k < per; k++) {
+      const at = offset + ((<usize>load<i32>(argmax + (o << 2))) << 2);
+      const yo = <f64>load<f32>(y + (o << 2));
+      store<f32>(dz + at, <f32>derivativeScalar(op, yo, yo, <f64>load<f32>(da + at), 0));
       o++;
     }
   }

@@ -1,0 +1,105 @@
+/**
+ * LeNet-5's trainable subsampling on wasm (assembly/subsampling.ts): the forward and backward pass
+ * as tasks over planes, and the parameter gradients' sums on the calling thread.
+ */
+import type { SubsamplingSpec } from '../backend.js';
+import type { PoolGeometry } from '../../geometry/pool.js';
+import { SubsampleDesc, UnaryCode } from './abi.generated.js';
+import type { DescriptorValues } from './arena.js';
+import { type WasmContext, chunksFor, threadsFor } from './context.js';
+
+/** Where a subsampling's operands are in linear memory (0 where unused). */
+type Operands = Omit<
+  DescriptorValues<typeof SubsampleDesc>,
+  keyof PoolGeometry | 'planes' | 'channels' | 'pool' | 'activation' | 'countIncludePad'
+>;
+
+const NONE: Operands = { x: 0, out: 0, pooled: 0, argmax: 0, weight: 0, bias: 0, dy: 0, dz: 0, dp: 0, dx: 0, dw: 0, db: 0, mode: 0 };
+
+function descriptor(ctx: WasmContext, g: PoolGeometry, s: SubsamplingSpec, o: Operands): number {
+  return ctx.arena.descriptor(SubsampleDesc, {
+    ...g,
+    ...o,
+    planes: g.n * g.c,
+    channels: g.c,
+    countIncludePad: g.countIncludePad ? 1 : 0,
+    pool: s.pool === 'max' ? 1 : 0,
+    activation: s.activation === 'none' ? -1 : UnaryCode[s.activation],
+  });
+}
+
+/** Runs a subsampling task over g's planes: splitting pays from some 30,000 input elements per thread. */
+function run(ctx: WasmContext, task: 'subsamplingTask' | 'subsamplingBackwardTask', desc: number, g: PoolGeometry): void {
+  const threads = threadsFor(ctx, 64 * g.n * g.c * g.h * g.w, g.n * g.c);
+  ctx.pool.run(task, desc, threads, chunksFor(threads, g.n * g.c));
+}
+
+/** Backend.subsampling on wasm. */
+export function subsampling(
+  ctx: WasmContext,
+  x: Float32Array,
+  w: Float32Array,
+  b: Float32Array,
+  g: PoolGeometry,
+  s: SubsamplingSpec,
+  out: Float32Array,
+  pooled: Float32Array,
+  argmax: Int32Array | null,
+): void {
+  const { arena } = ctx;
+  arena.scope(() => {
+    const o: Operands = {
+      ...NONE,
+      x: arena.put(x),
+      weight: arena.put(w),
+      bias: arena.put(b),
+      out: arena.alloc(out.length * 4),
+      pooled: arena.alloc(pooled.length * 4),
+      argmax: argmax === null ? 0 : arena.alloc(argmax.length * 4),
+    };
+    run(ctx, 'subsamplingTask', descriptor(ctx, g, s, o), g);
+    arena.take(o.out, out);
+    arena.take(o.pooled, pooled);
+    if (argmax !== null) arena.take(o.argmax, argmax);
+  });
+}
+
+/** Backend.subsamplingBackward on wasm. */
+export function subsamplingBackward(
+  ctx: WasmContext,
+  dy: Float32Array,
+  y: Float32Array,
+  pooled: Float32Array,
+  argmax: Int32Array | null,
+  w: Float32Array,
+  g: PoolGeometry,
+  s: SubsamplingSpec,
+  dx: Float32Array | null,
+  dw: Float32Array | null,
+  db: Float32Array | null,
+  dxZeroed: boolean,
+): void {
+  const { arena, kernels } = ctx;
+  arena.scope(() => {
+    const o: Operands = {
+      ...NONE,
+      dy: arena.put(dy),
+      out: arena.put(y),
+      pooled: arena.put(pooled),
+      argmax: argmax === null ? 0 : arena.put(argmax),
+      weight: arena.put(w),
+      dz: arena.alloc(dy.length * 4),
+      dp: arena.alloc(dy.length * 4),
+      dx: dx === null ? 0 : dxZeroed ? arena.alloc(dx.length * 4) : arena.put(dx),
+      dw: dw === null ? 0 : arena.alloc(dw.length * 4),
+      db: db === null ? 0 : arena.alloc(db.length * 4),
+      mode: dx !== null && !dxZeroed ? 1 : 0,
+    };
+    const desc = descriptor(ctx, g, s, o);
+    run(ctx, 'subsamplingBackwardTask', desc, g);
+    if (dw !== null || db !== null) kernels.subsamplingSums(desc, arena.alloc(16 * g.c));
+    if (dx !== null) arena.take(o.dx, dx);
+    if (dw !== null) arena.take(o.dw, dw);
+    if (db !== null) arena.take(o.db, db);
+  });
+}
