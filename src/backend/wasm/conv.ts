@@ -8,6 +8,7 @@ import type { DescriptorValues } from './arena.js';
 import { type WasmContext, chunksFor, threadsFor } from './context.js';
 import { ConvDesc } from './abi.generated.js';
 import { LANES_BYTES, NR, TILE_BYTES, packedABytes, panelBytes } from './layout.js';
+import { gemmAt } from './matmul.js';
 
 /** Where a convolution's operands are in linear memory (0 where unused): the ConvDesc fields after the geometry. */
 type Operands = Omit<DescriptorValues<typeof ConvDesc>, keyof ConvGeometry>;
@@ -55,12 +56,37 @@ function isDirect(g: ConvGeometry): boolean {
 }
 
 /**
+ * Whether the convolution is a fully connected layer: one output position whose window is the
+ * whole unpadded input, one group (LeNet-5's C5). Then all three products are plain matrix
+ * products over the batch — `Y = X·Wᵀ`, `∂L/∂X = ∂L/∂Y·W`, `∂L/∂W = ∂L/∂Yᵀ·X` with X
+ * `[n, cIn·kh·kw]` — which the GEMM runs with every image in one product, where the convolution
+ * kernels would give each image a panel of its own.
+ */
+function isDense(g: ConvGeometry): boolean {
+  return (
+    g.hOut === 1 &&
+    g.wOut === 1 &&
+    g.groups === 1 &&
+    g.h === g.kh &&
+    g.w === g.kw &&
+    g.dilationH === 1 &&
+    g.dilationW === 1 &&
+    g.padTop + g.padBottom + g.padLeft + g.padRight === 0
+  );
+}
+
+/**
  * The forward convolution on operands already in memory: `out (+)= W ⊗ x (+ bias)`, with `w`
  * the raw weights `[cOut, cIn/g, kh, kw]`.
  */
 function forward(ctx: WasmContext, x: number, w: number, bias: number, g: ConvGeometry, out: number, accumulate: boolean): void {
   const { arena, kernels } = ctx;
   const { cOutG, kc, p, macs, padded, planeBytes } = sizes(g);
+  if (isDense(g) && !accumulate) {
+    // each sum runs over the taps in the convolution's order, from the bias: the same values
+    gemmAt(ctx, x, w, bias, out, g.n, kc, g.cOut, false, true);
+    return;
+  }
   if (isDirect(g)) {
     const threads = threadsFor(ctx, 2 * macs, g.n * g.groups);
     const o: Operands = {
@@ -180,6 +206,10 @@ export function conv2dBackwardInput(
 export function conv2dBackwardInputAt(ctx: WasmContext, dyp: number, wp: number, g: ConvGeometry, dxp: number, accumulate: boolean): void {
   const { arena, kernels } = ctx;
   const { cInG, cOutG, kc, p, macs, padded, planeBytes } = sizes(g);
+  if (isDense(g) && !accumulate) {
+    gemmAt(ctx, dyp, wp, 0, dxp, g.n, g.cOut, kc, false, false);
+    return;
+  }
   const asConvolution = gradientAsConvolution(g);
   arena.scope(() => {
     if (asConvolution !== null) {
@@ -228,6 +258,11 @@ export function conv2dBackwardWeight(ctx: WasmContext, x: Float32Array, dy: Floa
 export function conv2dBackwardWeightAt(ctx: WasmContext, xp: number, dyp: number, g: ConvGeometry): number {
   const { arena, kernels } = ctx;
   const { cInG, cOutG, kc, p, macs, padded, planeBytes } = sizes(g);
+  if (isDense(g)) {
+    const dw = arena.alloc(g.cOut * kc * 4);
+    gemmAt(ctx, dyp, xp, 0, dw, g.cOut, g.n, kc, true, false);
+    return dw;
+  }
   if (isDirect(g)) return directWeightGradient(ctx, xp, dyp, g);
   const block = Math.max(1, Math.min(g.n, Math.ceil(WEIGHT_GRADIENT_K / p)));
   const imageBlocks = Math.ceil(g.n / block);

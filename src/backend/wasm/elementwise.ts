@@ -6,7 +6,8 @@ import type { BinaryOp, UnaryOp } from '../backend.js';
 import type { Shape } from '../../tensor/shape.js';
 import type { WasmContext } from './context.js';
 import { broadcastStrides, collapse } from './collapse.js';
-import { BinaryCode, UnaryCode } from './abi.generated.js';
+import { BinaryCode, UnaryCode, UnaryDesc } from './abi.generated.js';
+import { chunksFor, threadsFor } from './context.js';
 
 /** `true` when unions A and B are equal, else `false`. */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -24,12 +25,56 @@ export const opCodesMatch: OpCodesMatch = true;
 /** Ops whose derivative the kernel computes from x alone (assembly/elementwise.ts unaryBackward). */
 const X_ONLY: ReadonlySet<UnaryOp> = new Set<UnaryOp>(['neg', 'abs', 'relu']);
 
+/** Ops whose elements cost tens of operations (the rest: one or two). */
+const TRANSCENDENTAL: ReadonlySet<UnaryOp> = new Set<UnaryOp>(['exp', 'log', 'sigmoid', 'tanh', 'powScalar']);
+
+/** `v`'s float64 bits as two int32 descriptor fields, low word first. */
+function f64Fields(v: number): [number, number] {
+  const words = new Int32Array(new Float64Array([v]).buffer);
+  return [words[0], words[1]];
+}
+
+/** Runs an elementwise task over `n` elements on as many threads as pay. */
+function runElementwise(
+  ctx: WasmContext,
+  task: 'unaryTask' | 'unaryBackwardTask',
+  op: UnaryOp,
+  o: { x: number; y: number; dy: number; out: number },
+  n: number,
+  alpha: number,
+): void {
+  const [lo, hi] = f64Fields(alpha);
+  const desc = ctx.arena.descriptor(UnaryDesc, { op: UnaryCode[op], ...o, n, alpha: lo, alphaHigh: hi });
+  const units = Math.ceil(n / 4);
+  const threads = threadsFor(ctx, (TRANSCENDENTAL.has(op) ? 40 : 4) * n, units);
+  ctx.pool.run(task, desc, threads, chunksFor(threads, units));
+}
+
+/** `f(x)` of the `n` floats at `xp` into `outp` (which may be `xp`), split across threads. */
+export function unaryAt(ctx: WasmContext, op: UnaryOp, xp: number, outp: number, n: number, alpha: number): void {
+  if (n > 0) ctx.arena.scope(() => runElementwise(ctx, 'unaryTask', op, { x: xp, y: 0, dy: 0, out: outp }, n, alpha));
+}
+
+/** `dy · f'(x)` (given `y = f(x)`) of the `n` floats at `dyp` into `dxp` (which may be `dyp`), split across threads. */
+export function unaryBackwardAt(
+  ctx: WasmContext,
+  op: UnaryOp,
+  xp: number,
+  yp: number,
+  dyp: number,
+  dxp: number,
+  n: number,
+  alpha: number,
+): void {
+  if (n > 0) ctx.arena.scope(() => runElementwise(ctx, 'unaryBackwardTask', op, { x: xp, y: yp, dy: dyp, out: dxp }, n, alpha));
+}
+
 /** `out[i] = f(x[i])`. */
 export function unary(ctx: WasmContext, op: UnaryOp, x: Float32Array, out: Float32Array, alpha: number): void {
-  const { arena, kernels } = ctx;
+  const { arena } = ctx;
   arena.scope(() => {
     const xp = arena.put(x);
-    kernels.unary(UnaryCode[op], xp, xp, x.length, alpha);
+    unaryAt(ctx, op, xp, xp, x.length, alpha);
     arena.take(xp, out);
   });
 }
@@ -44,13 +89,13 @@ export function unaryBackward(
   dx: Float32Array,
   alpha: number,
 ): void {
-  const { arena, kernels } = ctx;
+  const { arena } = ctx;
   arena.scope(() => {
     const xp = arena.put(x);
     // neg, abs and relu read only x: y is not copied in for them
     const yp = X_ONLY.has(op) ? xp : arena.put(y);
     const dyp = arena.put(dy);
-    kernels.unaryBackward(UnaryCode[op], xp, yp, dyp, dyp, x.length, alpha);
+    unaryBackwardAt(ctx, op, xp, yp, dyp, dyp, x.length, alpha);
     arena.take(dyp, dx);
   });
 }

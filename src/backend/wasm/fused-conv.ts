@@ -16,6 +16,7 @@ import { conv2dBackwardInputAt, conv2dBackwardWeightAt, conv2dForwardAt } from '
 import { UnaryCode } from './abi.generated.js';
 import { maxPool2dAt, maxPool2dBackwardAt } from './pool.js';
 import { sumAt } from './reduce.js';
+import { unaryAt, unaryBackwardAt } from './elementwise.js';
 
 /** Elements of the convolution's output `[n, cOut, hOut, wOut]`. */
 function convOutputLength(g: ConvGeometry): number {
@@ -33,7 +34,7 @@ export function fusedConv2d(
   out: Float32Array,
   argmax: Int32Array | null,
 ): void {
-  const { arena, kernels } = ctx;
+  const { arena } = ctx;
   const { pool } = e;
   const zLength = convOutputLength(g);
   arena.scope(() => {
@@ -42,7 +43,7 @@ export function fusedConv2d(
     const relu = e.activation === 'relu';
     // with pooling, the relu is applied as the pooling reads z (the same values and maxima as
     // applying it first); any other activation is applied to all of z first
-    if (e.activation !== 'none' && !(relu && pool !== null)) kernels.unary(UnaryCode[e.activation], z, z, zLength, 0);
+    if (e.activation !== 'none' && !(relu && pool !== null)) unaryAt(ctx, e.activation, z, z, zLength, 0);
     if (pool === null) {
       arena.take(z, out);
       return;
@@ -94,7 +95,7 @@ export function fusedConv2dBackward(
       }
     } else if (e.activation !== 'none') {
       const yp = arena.put(y);
-      kernels.unaryBackward(UnaryCode[e.activation], yp, yp, dz, dz, zLength, 0);
+      unaryBackwardAt(ctx, e.activation, yp, yp, dz, dz, zLength, 0);
     }
     if (db !== null && zLength > 0) arena.take(sumAt(ctx, dz, [g.n, g.cOut, g.hOut * g.wOut], [0, 2]), db);
     else if (db !== null) db.fill(0);

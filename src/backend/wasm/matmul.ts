@@ -54,6 +54,27 @@ export function gemm(
     const bp = arena.put(b);
     const biasp = bias === null ? 0 : arena.put(bias);
     const outp = arena.alloc(out.length * 4);
+    gemmAt(ctx, ap, bp, biasp, outp, m, k, n, transA, transB);
+    arena.take(outp, out);
+  });
+}
+
+/** `gemm` on operands already in memory (bias 0: none); writes the m×n result at `outp`. */
+export function gemmAt(
+  ctx: WasmContext,
+  ap: number,
+  bp: number,
+  biasp: number,
+  outp: number,
+  m: number,
+  k: number,
+  n: number,
+  transA: boolean,
+  transB: boolean,
+): void {
+  if (m * n === 0) return;
+  const { arena } = ctx;
+  arena.scope(() => {
     const units = Math.ceil(n / NR);
     const threads = threadsFor(ctx, 2 * m * k * n, units);
     const chunks = chunksFor(threads, units);
@@ -73,6 +94,5 @@ export function gemm(
       scratchStride: stride,
     });
     ctx.pool.run('gemmTask', desc, threads, chunks);
-    arena.take(outp, out);
   });
 }

@@ -123,6 +123,20 @@ export const enum PoolDesc {
   relu,
 }
 
+/** Elementwise descriptor (unaryTask, unaryBackwardTask): `out = f(x)`, or `out = dy·f'(x)` given `y = f(x)`. */
+export const enum UnaryDesc {
+  /** A UnaryCode. */
+  op,
+  x,
+  y,
+  dy,
+  out,
+  n,
+  /** The op's f64 parameter (leakyRelu's slope, powScalar's exponent), over two fields: read as one f64. */
+  alpha,
+  alphaHigh,
+}
+
 /** Subsampling descriptor (subsamplingTask, subsamplingBackwardTask, subsamplingSums). */
 export const enum SubsampleDesc {
   /** Input x (forward). */

@@ -5,7 +5,8 @@
  *
  * The op codes are `UnaryCode` and `BinaryCode` of abi.ts.
  */
-import { BinaryCode, UnaryCode } from './abi';
+import { BinaryCode, UnaryCode, UnaryDesc } from './abi';
+import { chunkStart, field, ptr } from './desc';
 import { hi, lo, narrow } from './f64x4';
 import { sigmoid4, tanh4 } from './math';
 
@@ -336,4 +337,42 @@ export function binary(
       ib -= stepB * <usize>(size - 1);
     }
   }
+}
+
+/** The elements `[start, end)` of chunk `chunk` of `chunks` over `n`, in whole vectors but the last chunk's end. */
+// @ts-ignore: decorator
+@inline
+function chunkRange(n: i32, chunk: i32, chunks: i32): i64 {
+  const vectors = (n + 3) >> 2;
+  const start = chunkStart(vectors, chunk, chunks) << 2;
+  const end = min(chunkStart(vectors, chunk + 1, chunks) << 2, n);
+  return ((<i64>start) << 32) | (<i64>(end - start));
+}
+
+/** `unary` as a parallel task (descriptor `UnaryDesc`): chunk `chunk` of `chunks` computes its run of the elements. */
+export function unaryTask(desc: usize, chunk: i32, chunks: i32): void {
+  const range = chunkRange(field(desc, UnaryDesc.n), chunk, chunks);
+  const start = (<usize>(range >> 32)) << 2;
+  const count = <i32>(range & 0xffffffff);
+  if (count <= 0) return;
+  const alpha = load<f64>(desc + ((<usize>UnaryDesc.alpha) << 2));
+  unary(field(desc, UnaryDesc.op), ptr(desc, UnaryDesc.x) + start, ptr(desc, UnaryDesc.out) + start, count, alpha);
+}
+
+/** `unaryBackward` as a parallel task (descriptor `UnaryDesc`): chunk `chunk` of `chunks` computes its run of the elements. */
+export function unaryBackwardTask(desc: usize, chunk: i32, chunks: i32): void {
+  const range = chunkRange(field(desc, UnaryDesc.n), chunk, chunks);
+  const start = (<usize>(range >> 32)) << 2;
+  const count = <i32>(range & 0xffffffff);
+  if (count <= 0) return;
+  const alpha = load<f64>(desc + ((<usize>UnaryDesc.alpha) << 2));
+  unaryBackward(
+    field(desc, UnaryDesc.op),
+    ptr(desc, UnaryDesc.x) + start,
+    ptr(desc, UnaryDesc.y) + start,
+    ptr(desc, UnaryDesc.dy) + start,
+    ptr(desc, UnaryDesc.out) + start,
+    count,
+    alpha,
+  );
 }

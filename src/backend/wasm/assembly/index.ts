@@ -5,7 +5,7 @@
 export { convPrepare, flipWeights, convPadTask, convForwardTask, convBackwardInputTask, convBackwardWeightTask, sumPartials } from './conv';
 export { convDirectForwardTask, convDirectWeightTask } from './direct-conv';
 export { matmulTask, gemmTask } from './matmul';
-export { unary, unaryBackward, binary, axpy } from './elementwise';
+export { unary, unaryBackward, unaryTask, unaryBackwardTask, binary, axpy } from './elementwise';
 export { sumInto, roundSums, permute, argmax, logSoftmax, logSoftmaxBackward } from './reduce';
 export { sgdStep, adamStep } from './optim';
 export { maxPoolBackward, maxPoolTask, maxPoolBackwardTask, scaleMaxima, avgPool, avgPoolBackward } from './pool';

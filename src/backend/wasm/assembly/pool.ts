@@ -6,6 +6,7 @@
 import { chunkStart, field, ptr } from './desc';
 import { PoolDesc } from './abi';
 import { derivativeScalar } from './elementwise';
+import { hi, lo, narrow } from './f64x4';
 
 /**
  * One output row of 2×2, stride-2 max pooling without padding, four outputs at a time: the
@@ -61,6 +62,38 @@ function maxPool2x2Four(row0: usize, row1: usize, firstAt: i32, j: i32, w: i32, 
   at = v128.bitselect(i32x4.add(base, i32x4.splat(1)), at, take);
   v128.store(out + ((<usize>j) << 2), best);
   v128.store(argmax + ((<usize>j) << 2), at);
+}
+
+/**
+ * One output row of 2×2, stride-2 average pooling without padding, four outputs at a time: each
+ * window's sum in f64 in the reference's order (row by row, `((a + b) + c) + d`), times 1/4. A row
+ * whose width is not a multiple of 4 ends with four outputs that overlap the previous ones
+ * (recomputed to the same values). Returns the first column not done.
+ */
+export function avgPool2x2Row(row0: usize, row1: usize, w: i32, out: usize, wOut: i32): i32 {
+  let j = 0;
+  for (;;) {
+    if (j + 4 > wOut) {
+      if (j == wOut || wOut < 4 || 2 * wOut > w) break;
+      j = wOut - 4;
+    }
+    if (2 * j + 8 > w) break;
+    const off = (<usize>(2 * j)) << 2;
+    const a0 = v128.load(row0 + off);
+    const a1 = v128.load(row0 + off, 16);
+    const b0 = v128.load(row1 + off);
+    const b1 = v128.load(row1 + off, 16);
+    const ae = f32x4.shuffle(a0, a1, 0, 2, 4, 6);
+    const ao = f32x4.shuffle(a0, a1, 1, 3, 5, 7);
+    const be = f32x4.shuffle(b0, b1, 0, 2, 4, 6);
+    const bo = f32x4.shuffle(b0, b1, 1, 3, 5, 7);
+    const quarter = f64x2.splat(0.25);
+    const l = f64x2.mul(f64x2.add(f64x2.add(f64x2.add(lo(ae), lo(ao)), lo(be)), lo(bo)), quarter);
+    const h = f64x2.mul(f64x2.add(f64x2.add(f64x2.add(hi(ae), hi(ao)), hi(be)), hi(bo)), quarter);
+    v128.store(out + ((<usize>j) << 2), narrow(l, h));
+    j += 4;
+  }
+  return j;
 }
 
 /** `v > 0 ? v : +0` per lane (the relu of elementwise.ts: NaN and −0 give +0). */
@@ -271,6 +304,7 @@ export function avgPool(
   wOut: i32,
   countIncludePad: i32,
 ): void {
+  const fast2x2 = kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0;
   let o: usize = 0;
   for (let plane = 0; plane < planes; plane++) {
     const xo = x + ((<usize>plane * <usize>h * <usize>w) << 2);
@@ -279,7 +313,13 @@ export function avgPool(
       const yStart = max(y0, 0);
       const yEnd = min(y0 + kh, h);
       const spanH = countIncludePad ? min(y0 + kh, h + ph) - y0 : yEnd - yStart;
-      for (let j = 0; j < wOut; j++) {
+      let j = 0;
+      if (fast2x2) {
+        const row0 = xo + ((<usize>(y0 * w)) << 2);
+        j = avgPool2x2Row(row0, row0 + ((<usize>w) << 2), w, out + (o << 2), wOut);
+        o += <usize>j;
+      }
+      for (; j < wOut; j++) {
         const x0 = j * sw - pw;
         const xStart = max(x0, 0);
         const xEnd = min(x0 + kw, w);

@@ -11,7 +11,7 @@
  */
 import { SubsampleDesc } from './abi';
 import { chunkStart, field, ptr } from './desc';
-import { derivativeScalar, unary } from './elementwise';
+import { unary, unaryBackward } from './elementwise';
 import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from './pool';
 
 /** The pooling and the activation of a subsampling: `SubsampleDesc.pool` 0 average, 1 max; activation a UnaryCode or −1. */
@@ -82,7 +82,13 @@ export function subsamplingTask(desc: usize, chunk: i32, chunks: i32): void {
     const scale = load<f32>(ptr(desc, SubsampleDesc.weight) + ((<usize>c) << 2));
     const shift = load<f32>(ptr(desc, SubsampleDesc.bias) + ((<usize>c) << 2));
     const out = ptr(desc, SubsampleDesc.out) + o;
-    for (let i = 0; i < per; i++) {
+    // z = f32(f32(p·w) + b), four at a time
+    let i = 0;
+    for (; i + 4 <= per; i += 4) {
+      const at = (<usize>i) << 2;
+      v128.store(out + at, f32x4.add(f32x4.mul(v128.load(pooled + at), f32x4.splat(scale)), f32x4.splat(shift)));
+    }
+    for (; i < per; i++) {
       const at = (<usize>i) << 2;
       store<f32>(out + at, load<f32>(pooled + at) * scale + shift);
     }
@@ -113,18 +119,24 @@ export function subsamplingBackwardTask(desc: usize, chunk: i32, chunks: i32): v
     const y = ptr(desc, SubsampleDesc.out) + o;
     const dz = ptr(desc, SubsampleDesc.dz) + o;
     const dp = ptr(desc, SubsampleDesc.dp) + o;
-    const scale = <f64>load<f32>(ptr(desc, SubsampleDesc.weight) + ((<usize>(plane % channels)) << 2));
-    for (let i = 0; i < per; i++) {
+    const scale = load<f32>(ptr(desc, SubsampleDesc.weight) + ((<usize>(plane % channels)) << 2));
+    // ∂L/∂z = dy·f'(y) (f' written with y, as unaryBackward reads it), then ∂L/∂p = f32(∂L/∂z·w)
+    if (activation >= 0) unaryBackward(activation, y, y, dy, dz, per, 0);
+    else memory.copy(dz, dy, (<usize>per) << 2);
+    let i = 0;
+    for (; i + 4 <= per; i += 4) {
       const at = (<usize>i) << 2;
-      const g = load<f32>(dy + at);
-      const yi = <f64>load<f32>(y + at);
-      const d = activation >= 0 ? <f32>derivativeScalar(activation, yi, yi, <f64>g, 0) : g;
-      store<f32>(dz + at, d);
-      store<f32>(dp + at, <f32>(<f64>d * scale));
+      v128.store(dp + at, f32x4.mul(v128.load(dz + at), f32x4.splat(scale)));
+    }
+    for (; i < per; i++) {
+      const at = (<usize>i) << 2;
+      store<f32>(dp + at, load<f32>(dz + at) * scale);
     }
     if (dxBase == 0) continue;
     const dx = dxBase + ((<usize>plane * <usize>h * <usize>w) << 2);
-    if (field(desc, SubsampleDesc.mode) != 1) memory.fill(dx, 0, (<usize>h * <usize>w) << 2);
+    const accumulate = field(desc, SubsampleDesc.mode) == 1;
+    if (!accumulate) memory.fill(dx, 0, (<usize>h * <usize>w) << 2);
+    if (!accumulate && spread2x2(desc, dp, dx, h, w, hOut, wOut)) continue;
     if (field(desc, SubsampleDesc.pool) == MAX_POOL) {
       maxPoolBackward(dp, ptr(desc, SubsampleDesc.argmax) + o, dx, 1, h, w, hOut, wOut);
     } else {
@@ -146,6 +158,45 @@ export function subsamplingBackwardTask(desc: usize, chunk: i32, chunks: i32): v
       );
     }
   }
+}
+
+/**
+ * For 2×2 average pooling with stride 2 and no padding, into a zeroed plane: `dx = ∂L/∂p / 4`
+ * over each window, four windows at a time (`f32(dp·0.25) + 0` is the reference's
+ * `f32(0 + dp/4)`: the sum turns −0 into +0).
+ * False, doing nothing, for any other pooling.
+ */
+function spread2x2(desc: usize, dp: usize, dx: usize, h: i32, w: i32, hOut: i32, wOut: i32): bool {
+  if (field(desc, SubsampleDesc.pool) == MAX_POOL || field(desc, SubsampleDesc.kh) != 2 || field(desc, SubsampleDesc.kw) != 2) return false;
+  if (field(desc, SubsampleDesc.strideH) != 2 || field(desc, SubsampleDesc.strideW) != 2) return false;
+  if (field(desc, SubsampleDesc.padH) != 0 || field(desc, SubsampleDesc.padW) != 0) return false;
+  const quarter = f32x4.splat(0.25);
+  const zero = f32x4.splat(0);
+  for (let i = 0; i < hOut; i++) {
+    const src = dp + ((<usize>(i * wOut)) << 2);
+    const row0 = dx + ((<usize>(2 * i * w)) << 2);
+    const row1 = row0 + ((<usize>w) << 2);
+    let j = 0;
+    for (; j + 4 <= wOut; j += 4) {
+      const s = f32x4.add(f32x4.mul(v128.load(src + ((<usize>j) << 2)), quarter), zero);
+      const first = f32x4.shuffle(s, s, 0, 0, 1, 1);
+      const second = f32x4.shuffle(s, s, 2, 2, 3, 3);
+      const at = (<usize>(2 * j)) << 2;
+      v128.store(row0 + at, first);
+      v128.store(row0 + at, second, 16);
+      v128.store(row1 + at, first);
+      v128.store(row1 + at, second, 16);
+    }
+    for (; j < wOut; j++) {
+      const s = load<f32>(src + ((<usize>j) << 2)) * <f32>0.25 + <f32>0;
+      const at = (<usize>(2 * j)) << 2;
+      store<f32>(row0 + at, s);
+      store<f32>(row0 + at, s, 4);
+      store<f32>(row1 + at, s);
+      store<f32>(row1 + at, s, 4);
+    }
+  }
+  return true;
 }
 
 /**
