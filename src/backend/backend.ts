@@ -85,6 +85,13 @@ export interface AxisSplit {
 export interface Backend {
   readonly name: string;
 
+  /**
+   * Optional: zeroed storage of `length` floats for a long-lived tensor (a parameter, an
+   * optimizer's state) that the backend's kernels read and update where it is, without copying
+   * it in and out on every call; null where it has none to give. Freed when garbage collected.
+   */
+  persistentFloat32?(length: number): Float32Array | null;
+
   /** `out[i] = f(x[i])`. */
   unary(op: UnaryOp, x: TypedArray, out: TypedArray, alpha: number): void;
   /** `dx[i] = dy[i] · f'(x[i])`, given `y = f(x)` as well (sigmoid and tanh use it). */

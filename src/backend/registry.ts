@@ -6,7 +6,7 @@
  * int32) tensors always run on `ref`; the selected backend runs float32. Other backends can be
  * added with `registerBackend`.
  */
-import type { DType } from '../tensor/dtype.js';
+import { type DType, type TypedArray, allocate } from '../tensor/dtype.js';
 import type { Backend } from './backend.js';
 import { refBackend } from './ref/index.js';
 import { type WasmBackend, createWasmBackend, createWasmBackendAsync, defaultThreads } from './wasm/index.js';
@@ -140,6 +140,16 @@ export function listBackends(): string[] {
 export function wasmUnavailableReason(): string | null {
   const w = wasmBackend();
   return w instanceof Error ? w.message : null;
+}
+
+/**
+ * Storage for a long-lived tensor of `dtype` and `size` elements — a parameter, an optimizer's
+ * state: where the backend that runs `dtype` keeps such storage itself (wasm, on a shared memory),
+ * a view of its memory that its kernels use in place instead of copying it in and out on every
+ * call; elsewhere a new array. Zeroed either way.
+ */
+export function persistentStorage(dtype: DType, size: number): TypedArray {
+  return (dtype === 'float32' ? backendFor(dtype).persistentFloat32?.(size) : null) ?? allocate(dtype, size);
 }
 
 /** The backend that runs kernels for tensors of `dtype`. */

@@ -5,6 +5,7 @@
  */
 import { shapeStr, shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { persistentStorage } from '../backend/registry.js';
 
 /** Base class of layers and models: subclasses register parameters and children, and implement `forward`. */
 export abstract class Module {
@@ -19,6 +20,8 @@ export abstract class Module {
   /** Registers `t` as a parameter called `name` (it will require gradients) and returns it. */
   protected registerParameter(name: string, t: Tensor): Tensor {
     t.setRequiresGrad(true);
+    // kept where the backend's kernels use it in place (wasm: its own memory) for the model's life
+    t.moveStorage(persistentStorage(t.dtype, t.size));
     this.params.set(name, t);
     return t;
   }

@@ -11,8 +11,8 @@
  *
  * which is `θ − lr·m̂/(√v̂ + ε)` with the bias-corrected `m̂ = m/(1 − β₁ᵗ)`, `v̂ = v/(1 − β₂ᵗ)`.
  */
-import { allocate, type TypedArray } from '../tensor/dtype.js';
-import { backendFor } from '../backend/registry.js';
+import type { TypedArray } from '../tensor/dtype.js';
+import { backendFor, persistentStorage } from '../backend/registry.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Optimizer, checkNonNegative, checkOptions, checkUnitInterval, describeValue } from './optimizer.js';
 
@@ -72,7 +72,7 @@ export abstract class AdamBase extends Optimizer {
       if (grad === null) return;
       const theta = p.data;
       const n = theta.length;
-      const s = (this.moments[i] ??= { step: 0, expAvg: allocate(p.dtype, n), expAvgSq: allocate(p.dtype, n) });
+      const s = (this.moments[i] ??= { step: 0, expAvg: persistentStorage(p.dtype, n), expAvgSq: persistentStorage(p.dtype, n) });
       const t = ++s.step;
       const stepSize = lr / (1 - beta1 ** t);
       const bc2Sqrt = Math.sqrt(1 - beta2 ** t);

@@ -9,8 +9,9 @@
  * (e.g. under a scheduler): here past velocities keep the learning rate they were made with,
  * while `SGD` multiplies the whole buffer by the current one.
  */
-import { allocate, type TypedArray } from '../tensor/dtype.js';
+import type { TypedArray } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { persistentStorage } from '../backend/registry.js';
 import { Optimizer, checkNonNegative, checkOptions } from './optimizer.js';
 
 /** Options of `MomentumSGD`: the learning rate η and the momentum ρ of S12's second form. */
@@ -45,7 +46,7 @@ export class MomentumSGD extends Optimizer {
       const grad = this.gradData(i);
       if (grad === null) return;
       const theta = p.data;
-      const v = (this.velocities[i] ??= allocate(p.dtype, theta.length));
+      const v = (this.velocities[i] ??= persistentStorage(p.dtype, theta.length));
       for (let k = 0; k < theta.length; k++) {
         v[k] = rho * v[k] - lr * grad[k];
         theta[k] += v[k];

@@ -9,8 +9,8 @@
  * with α = `lr` and β = `momentum` (β = 0 is plain gradient descent `θ_t = θ_{t−1} − α g`).
  * `MomentumSGD` (momentum.ts) is the notes' second form.
  */
-import { allocate, type TypedArray } from '../tensor/dtype.js';
-import { backendFor } from '../backend/registry.js';
+import type { TypedArray } from '../tensor/dtype.js';
+import { backendFor, persistentStorage } from '../backend/registry.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Optimizer, checkNonNegative, checkOptions } from './optimizer.js';
 
@@ -77,7 +77,7 @@ export class SGD extends Optimizer {
       if (grad === null) return;
       let buf = this.buffers[i];
       const first = buf === null;
-      if (mu !== 0 && buf === null) buf = this.buffers[i] = allocate(p.dtype, p.size);
+      if (mu !== 0 && buf === null) buf = this.buffers[i] = persistentStorage(p.dtype, p.size);
       backendFor(p.dtype).sgdStep(p.data, grad, mu !== 0 ? buf : null, { lr, momentum: mu, dampening, nesterov, weightDecay, first });
     });
   }

@@ -24,8 +24,14 @@ export type NestedArray = number | NestedArray[];
 
 /** An n-dimensional array of float32, float64 or int32 that records how it was computed. */
 export class Tensor {
-  /** The elements, row-major. Writing to it changes the tensor (and every view of it). */
-  readonly data: TypedArray;
+  /**
+   * The elements, row-major. Writing to it changes the tensor (and every view of it). A backend
+   * may keep a parameter's elements in its own memory (`moveStorage`): then this is a view of it.
+   */
+  get data(): TypedArray {
+    return this.storage;
+  }
+  private storage: TypedArray;
   readonly shape: readonly number[];
   /** Whether gradients flow to this tensor; set on leaves by the user, on results by ops. */
   requiresGrad: boolean;
@@ -43,7 +49,7 @@ export class Tensor {
     if (sizeOf(shape) !== data.length) {
       throw new Error(`Tensor: shape ${shapeStr(shape)} needs ${sizeOf(shape)} elements, got ${data.length}`);
     }
-    this.data = data;
+    this.storage = data;
     this.shape = Object.freeze([...shape]);
     this.requiresGrad = false;
     if (requiresGrad) this.setRequiresGrad(true);
@@ -114,6 +120,24 @@ export class Tensor {
       g = gradient.to(this.dtype);
     }
     runBackward(this, g, ew.add);
+  }
+
+  /**
+   * Moves the elements into `storage` (same dtype and length, e.g. a backend's persistent memory
+   * for parameters): copies them there and uses it from now on; returns `this`. Views that shared
+   * the old storage (from `detach`, `reshape`) keep the old elements.
+   */
+  moveStorage(storage: TypedArray): this {
+    if (dtypeOf(storage) !== this.dtype || storage.length !== this.storage.length) {
+      throw new Error(
+        `moveStorage: storage must be ${this.dtype} of ${this.storage.length} elements, got ${dtypeOf(storage)} of ${storage.length}`,
+      );
+    }
+    if (storage !== this.storage) {
+      storage.set(this.storage);
+      this.storage = storage;
+    }
+    return this;
   }
 
   /** Clears `.grad` (sets it to null, as PyTorch's `set_to_none`). */

@@ -205,3 +205,18 @@ describe('reductions and matmul', () => {
     expect(new Tensor(new Float64Array(1), []).dtype).toBe('float64');
   });
 });
+
+describe('Tensor.moveStorage', () => {
+  it('copies the elements into the new storage and uses it', () => {
+    const t = tensor([[1, 2], [3, 4]]);
+    const storage = new Float32Array(4);
+    expect(t.moveStorage(storage)).toBe(t);
+    expect(t.data).toBe(storage);
+    expect(t.toArray()).toEqual([[1, 2], [3, 4]]);
+  });
+  it('rejects storage of another length or dtype, naming both', () => {
+    const t = tensor([1, 2, 3]);
+    expect(() => t.moveStorage(new Float32Array(2))).toThrow(/moveStorage: storage must be float32 of 3 elements, got float32 of 2/);
+    expect(() => t.moveStorage(new Float64Array(3))).toThrow(/got float64 of 3/);
+  });
+});

@@ -137,7 +137,7 @@ export function conv2dForward(
   const { arena } = ctx;
   arena.scope(() => {
     const outp = arena.alloc(out.length * 4);
-    conv2dForwardAt(ctx, arena.put(x), arena.put(w), bias === null ? 0 : arena.put(bias), g, outp);
+    conv2dForwardAt(ctx, arena.read(x), arena.read(w), bias === null ? 0 : arena.read(bias), g, outp);
     arena.take(outp, out);
   });
 }
@@ -191,9 +191,9 @@ export function conv2dBackwardInput(
 ): void {
   const { arena } = ctx;
   arena.scope(() => {
-    const dyp = arena.put(dy);
-    const wp = arena.put(w);
-    const dxp = dxZeroed ? arena.alloc(dx.length * 4) : arena.put(dx);
+    const dyp = arena.read(dy);
+    const wp = arena.read(w);
+    const dxp = dxZeroed ? arena.alloc(dx.length * 4) : arena.update(dx);
     conv2dBackwardInputAt(ctx, dyp, wp, g, dxp, !dxZeroed);
     arena.take(dxp, dx);
   });
@@ -247,7 +247,7 @@ const WEIGHT_GRADIENT_K = 512;
 export function conv2dBackwardWeight(ctx: WasmContext, x: Float32Array, dy: Float32Array, g: ConvGeometry, dw: Float32Array): void {
   const { arena } = ctx;
   arena.scope(() => {
-    arena.take(conv2dBackwardWeightAt(ctx, arena.put(x), arena.put(dy), g), dw);
+    arena.take(conv2dBackwardWeightAt(ctx, arena.read(x), arena.read(dy), g), dw);
   });
 }
 

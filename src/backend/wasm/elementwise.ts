@@ -91,9 +91,9 @@ export function unaryBackward(
 ): void {
   const { arena } = ctx;
   arena.scope(() => {
-    const xp = arena.put(x);
+    const xp = arena.read(x);
     // neg, abs and relu read only x: y is not copied in for them
-    const yp = X_ONLY.has(op) ? xp : arena.put(y);
+    const yp = X_ONLY.has(op) ? xp : arena.read(y);
     const dyp = arena.put(dy);
     unaryBackwardAt(ctx, op, xp, yp, dyp, dyp, x.length, alpha);
     arena.take(dyp, dx);
@@ -116,7 +116,7 @@ export function binary(
   const { dims, strides } = collapse(outShape, [broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)]);
   arena.scope(() => {
     const ap = arena.put(a);
-    const bp = arena.put(b);
+    const bp = arena.read(b);
     // in place over a when a has out's size, else a new buffer
     const outp = a.length === out.length ? ap : arena.alloc(out.length * 4);
     const dimsp = arena.ints(dims);
@@ -133,7 +133,7 @@ export function axpy(ctx: WasmContext, a: Float32Array, b: Float32Array, alpha: 
   const { arena, kernels } = ctx;
   arena.scope(() => {
     const ap = arena.put(a);
-    const bp = arena.put(b);
+    const bp = arena.read(b);
     kernels.axpy(ap, bp, alpha, ap, a.length);
     arena.take(ap, out);
   });

@@ -39,7 +39,7 @@ export function fusedConv2d(
   const zLength = convOutputLength(g);
   arena.scope(() => {
     const z = arena.alloc(zLength * 4);
-    conv2dForwardAt(ctx, arena.put(x), arena.put(w), bias === null ? 0 : arena.put(bias), g, z);
+    conv2dForwardAt(ctx, arena.read(x), arena.read(w), bias === null ? 0 : arena.read(bias), g, z);
     const relu = e.activation === 'relu';
     // with pooling, the relu is applied as the pooling reads z (the same values and maxima as
     // applying it first); any other activation is applied to all of z first
@@ -80,29 +80,29 @@ export function fusedConv2dBackward(
     let dz = arena.put(dy);
     if (pool !== null) {
       if (argmax === null) throw new Error('fusedConv2dBackward: a pooled block needs its argmax array');
-      const ap = arena.put(argmax);
+      const ap = arena.read(argmax);
       const dyp = dz;
       dz = arena.alloc(zLength * 4);
       if (e.activation === 'none' || e.activation === 'relu') {
         // the relu's mask is applied as the gradient is routed
-        maxPool2dBackwardAt(ctx, dyp, ap, e.activation === 'relu' ? arena.put(y) : 0, pool, dz, e.activation === 'relu');
+        maxPool2dBackwardAt(ctx, dyp, ap, e.activation === 'relu' ? arena.read(y) : 0, pool, dz, e.activation === 'relu');
       } else {
         const da = arena.alloc(zLength * 4);
         maxPool2dBackwardAt(ctx, dyp, ap, 0, pool, da, false);
         kernels.zeroFill(dz, zLength * 4);
         const planes = pool.n * pool.c;
-        kernels.scaleMaxima(da, arena.put(y), ap, dz, UnaryCode[e.activation], planes, pool.h, pool.w, pool.hOut, pool.wOut);
+        kernels.scaleMaxima(da, arena.read(y), ap, dz, UnaryCode[e.activation], planes, pool.h, pool.w, pool.hOut, pool.wOut);
       }
     } else if (e.activation !== 'none') {
-      const yp = arena.put(y);
+      const yp = arena.read(y);
       unaryBackwardAt(ctx, e.activation, yp, yp, dz, dz, zLength, 0);
     }
     if (db !== null && zLength > 0) arena.take(sumAt(ctx, dz, [g.n, g.cOut, g.hOut * g.wOut], [0, 2]), db);
     else if (db !== null) db.fill(0);
-    if (dw !== null) arena.take(conv2dBackwardWeightAt(ctx, arena.put(x), dz, g), dw);
+    if (dw !== null) arena.take(conv2dBackwardWeightAt(ctx, arena.read(x), dz, g), dw);
     if (dx !== null) {
-      const dxp = dxZeroed ? arena.alloc(dx.length * 4) : arena.put(dx);
-      conv2dBackwardInputAt(ctx, dz, arena.put(w), g, dxp, !dxZeroed);
+      const dxp = dxZeroed ? arena.alloc(dx.length * 4) : arena.update(dx);
+      conv2dBackwardInputAt(ctx, dz, arena.read(w), g, dxp, !dxZeroed);
       arena.take(dxp, dx);
     }
   });

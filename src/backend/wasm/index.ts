@@ -148,6 +148,9 @@ function backendOn(runtime: WasmRuntime, threads: number, options: WasmBackendOp
     threadsReady(timeoutMs = 10_000): Promise<number> {
       return ctx.pool.whenReady(timeoutMs);
     },
+    persistentFloat32(length) {
+      return ctx.arena.persistentFloat32(length);
+    },
     unary(op, x, out, alpha) {
       if (x instanceof Float32Array && out instanceof Float32Array) unary(ctx, op, x, out, alpha);
       else refBackend.unary(op, x, out, alpha);

@@ -17,8 +17,8 @@ export function matmul(
   if (out.length === 0) return;
   const { arena } = ctx;
   arena.scope(() => {
-    const ap = arena.put(a);
-    const bp = arena.put(b);
+    const ap = arena.read(a);
+    const bp = arena.read(b);
     const outp = arena.alloc(out.length * 4);
     const units = batch * Math.ceil(n / NR);
     const threads = threadsFor(ctx, 2 * batch * m * k * n, units);
@@ -50,9 +50,9 @@ export function gemm(
   if (out.length === 0) return;
   const { arena } = ctx;
   arena.scope(() => {
-    const ap = arena.put(a);
-    const bp = arena.put(b);
-    const biasp = bias === null ? 0 : arena.put(bias);
+    const ap = arena.read(a);
+    const bp = arena.read(b);
+    const biasp = bias === null ? 0 : arena.read(bias);
     const outp = arena.alloc(out.length * 4);
     gemmAt(ctx, ap, bp, biasp, outp, m, k, n, transA, transB);
     arena.take(outp, out);

@@ -6,11 +6,11 @@ import type { WasmContext } from './context.js';
 export function sgdStep(ctx: WasmContext, theta: Float32Array, grad: Float32Array, buf: Float32Array | null, o: SgdStep): void {
   const { arena, kernels } = ctx;
   arena.scope(() => {
-    const tp = arena.put(theta);
-    const bp = buf === null ? 0 : arena.put(buf);
+    const tp = arena.update(theta);
+    const bp = buf === null ? 0 : arena.update(buf);
     kernels.sgdStep(
       tp,
-      arena.put(grad),
+      arena.read(grad),
       bp,
       theta.length,
       o.lr,
@@ -29,12 +29,12 @@ export function sgdStep(ctx: WasmContext, theta: Float32Array, grad: Float32Arra
 export function adamStep(ctx: WasmContext, theta: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, o: AdamStep): void {
   const { arena, kernels } = ctx;
   arena.scope(() => {
-    const tp = arena.put(theta);
-    const mp = arena.put(m);
-    const vp = arena.put(v);
+    const tp = arena.update(theta);
+    const mp = arena.update(m);
+    const vp = arena.update(v);
     kernels.adamStep(
       tp,
-      arena.put(grad),
+      arena.read(grad),
       mp,
       vp,
       theta.length,

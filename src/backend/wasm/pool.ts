@@ -45,7 +45,7 @@ export function maxPool2dBackwardAt(
 export function maxPool2d(ctx: WasmContext, x: Float32Array, g: PoolGeometry, out: Float32Array, argmax: Int32Array): void {
   const { arena } = ctx;
   arena.scope(() => {
-    const xp = arena.put(x);
+    const xp = arena.read(x);
     const outp = arena.alloc(out.length * 4);
     const ap = arena.alloc(argmax.length * 4);
     maxPool2dAt(ctx, xp, g, outp, ap, false);
@@ -65,14 +65,14 @@ export function maxPool2dBackward(
 ): void {
   const { arena, kernels } = ctx;
   arena.scope(() => {
-    const dyp = arena.put(dy);
-    const ap = arena.put(argmax);
+    const dyp = arena.read(dy);
+    const ap = arena.read(argmax);
     if (dxZeroed) {
       const dxp = arena.alloc(dx.length * 4);
       maxPool2dBackwardAt(ctx, dyp, ap, 0, g, dxp, false);
       arena.take(dxp, dx);
     } else {
-      const dxp = arena.put(dx);
+      const dxp = arena.update(dx);
       kernels.maxPoolBackward(dyp, ap, dxp, g.n * g.c, g.h, g.w, g.hOut, g.wOut);
       arena.take(dxp, dx);
     }
@@ -83,7 +83,7 @@ export function maxPool2dBackward(
 export function avgPool2d(ctx: WasmContext, x: Float32Array, g: PoolGeometry, out: Float32Array): void {
   const { arena, kernels } = ctx;
   arena.scope(() => {
-    const xp = arena.put(x);
+    const xp = arena.read(x);
     const outp = arena.alloc(out.length * 4);
     kernels.avgPool(
       xp,
@@ -109,8 +109,8 @@ export function avgPool2d(ctx: WasmContext, x: Float32Array, g: PoolGeometry, ou
 export function avgPool2dBackward(ctx: WasmContext, dy: Float32Array, g: PoolGeometry, dx: Float32Array, dxZeroed: boolean): void {
   const { arena, kernels } = ctx;
   arena.scope(() => {
-    const dyp = arena.put(dy);
-    const dxp = dxZeroed ? arena.zeros(dx.length * 4) : arena.put(dx);
+    const dyp = arena.read(dy);
+    const dxp = dxZeroed ? arena.zeros(dx.length * 4) : arena.update(dx);
     kernels.avgPoolBackward(
       dyp,
       dxp,

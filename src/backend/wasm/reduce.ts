@@ -12,7 +12,7 @@ export function sum(ctx: WasmContext, x: Float32Array, xShape: Shape, axes: read
   }
   const { arena } = ctx;
   arena.scope(() => {
-    arena.take(sumAt(ctx, arena.put(x), xShape, axes), out);
+    arena.take(sumAt(ctx, arena.read(x), xShape, axes), out);
   });
 }
 
@@ -46,7 +46,7 @@ export function permute(ctx: WasmContext, x: Float32Array, xShape: Shape, perm: 
   const outShape = perm.map((p) => xShape[p]);
   const { dims, strides } = collapse(outShape, [stridesOf(outShape), perm.map((p) => inStrides[p])]);
   arena.scope(() => {
-    const xp = arena.put(x);
+    const xp = arena.read(x);
     const outp = arena.alloc(out.length * 4);
     const dimsp = arena.ints(dims);
     const sp = arena.ints(strides[1]);
@@ -61,7 +61,7 @@ export function argmax(ctx: WasmContext, x: Float32Array, { outer, size, inner }
   if (out.length === 0) return;
   const { arena, kernels } = ctx;
   arena.scope(() => {
-    const xp = arena.put(x);
+    const xp = arena.read(x);
     const outp = arena.alloc(out.length * 4);
     kernels.argmax(xp, outp, outer, size, inner);
     arena.take(outp, out);
@@ -72,7 +72,7 @@ export function argmax(ctx: WasmContext, x: Float32Array, { outer, size, inner }
 export function logSoftmax(ctx: WasmContext, x: Float32Array, { outer, size, inner }: AxisSplit, out: Float32Array): void {
   const { arena, kernels } = ctx;
   arena.scope(() => {
-    const xp = arena.put(x);
+    const xp = arena.read(x);
     const outp = arena.alloc(out.length * 4);
     kernels.logSoftmax(xp, outp, outer, size, inner);
     arena.take(outp, out);
@@ -89,8 +89,8 @@ export function logSoftmaxBackward(
 ): void {
   const { arena, kernels } = ctx;
   arena.scope(() => {
-    const yp = arena.put(y);
-    const dyp = arena.put(dy);
+    const yp = arena.read(y);
+    const dyp = arena.read(dy);
     const dxp = arena.alloc(dx.length * 4);
     kernels.logSoftmaxBackward(yp, dyp, dxp, outer, size, inner);
     arena.take(dxp, dx);

@@ -50,9 +50,9 @@ export function subsampling(
   arena.scope(() => {
     const o: Operands = {
       ...NONE,
-      x: arena.put(x),
-      weight: arena.put(w),
-      bias: arena.put(b),
+      x: arena.read(x),
+      weight: arena.read(w),
+      bias: arena.read(b),
       out: arena.alloc(out.length * 4),
       pooled: arena.alloc(pooled.length * 4),
       argmax: argmax === null ? 0 : arena.alloc(argmax.length * 4),
@@ -83,14 +83,14 @@ export function subsamplingBackward(
   arena.scope(() => {
     const o: Operands = {
       ...NONE,
-      dy: arena.put(dy),
-      out: arena.put(y),
-      pooled: arena.put(pooled),
-      argmax: argmax === null ? 0 : arena.put(argmax),
-      weight: arena.put(w),
+      dy: arena.read(dy),
+      out: arena.read(y),
+      pooled: arena.read(pooled),
+      argmax: argmax === null ? 0 : arena.read(argmax),
+      weight: arena.read(w),
       dz: arena.alloc(dy.length * 4),
       dp: arena.alloc(dy.length * 4),
-      dx: dx === null ? 0 : dxZeroed ? arena.alloc(dx.length * 4) : arena.put(dx),
+      dx: dx === null ? 0 : dxZeroed ? arena.alloc(dx.length * 4) : arena.update(dx),
       dw: dw === null ? 0 : arena.alloc(dw.length * 4),
       db: db === null ? 0 : arena.alloc(db.length * 4),
       mode: dx !== null && !dxZeroed ? 1 : 0,

@@ -18,7 +18,7 @@ import { Generator } from '../../../src/tensor/random.js';
 import { wasmSkipReason } from '../../helpers.js';
 
 /** A kernel of the Backend contract. */
-export type KernelName = Exclude<keyof Backend, 'name'>;
+export type KernelName = Exclude<keyof Backend, 'name' | 'persistentFloat32'>;
 
 /**
  * The test file (in this folder) that compares each kernel of the Backend contract: a kernel added
