@@ -5,7 +5,21 @@
  *
  * Uses only the public API (`convnet-ts`, resolved to dist/ through the package's own exports).
  */
-import { F, Generator, Tensor, data, getBackend, getNumThreads, lenet5, noGrad, optim, randn, setBackend, setNumThreads } from 'convnet-ts';
+import {
+  F,
+  Generator,
+  Tensor,
+  backendInfo,
+  data,
+  getBackend,
+  getNumThreads,
+  lenet5,
+  noGrad,
+  optim,
+  randn,
+  setBackend,
+  setNumThreads,
+} from 'convnet-ts';
 import {
   LEARNING_RATE,
   MOMENTUM,
@@ -41,6 +55,7 @@ function selectBackend(name: string, threads: number | undefined): Record<string
   // ref: plain JavaScript loops on the calling thread
   info.threads = name === 'ref' ? 1 : getNumThreads();
   info.backend = getBackend();
+  info.fma = backendInfo().fma;
   if (getBackend() !== name) throw new Error(`backend '${name}' requested but '${getBackend()}' is selected`);
   return info;
 }

@@ -95,6 +95,7 @@ function notes(r: WorkerResult): string {
   const info = r.info ?? {};
   if (info.threads !== undefined) out.push(`${String(info.threads)} thread${info.threads === 1 ? '' : 's'}`);
   if (info.simd === true) out.push('SIMD');
+  if (info.fma === true) out.push('relaxed SIMD (fused multiply-adds)');
   return out.join('; ');
 }
 

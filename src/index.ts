@@ -68,7 +68,16 @@ export type { SubsamplingOptions, SubsamplingActivation } from './ops/subsamplin
 export type { LinkTable } from './ops/linked-conv.js';
 export type { DropoutOptions } from './ops/dropout.js';
 export type { Reduction, Labels } from './ops/loss.js';
-export { ready, setBackend, getBackend, listBackends, setNumThreads, getNumThreads } from './backend/registry.js';
+export {
+  ready,
+  setBackend,
+  getBackend,
+  listBackends,
+  setNumThreads,
+  getNumThreads,
+  backendInfo,
+  type BackendInfo,
+} from './backend/registry.js';
 export type { Backend } from './backend/backend.js';
 
 /** Clears `.grad` of every tensor given (sets it to null). */

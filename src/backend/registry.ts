@@ -136,6 +136,31 @@ export function listBackends(): string[] {
   return [...backends.keys()];
 }
 
+/** What `backendInfo` reports. */
+export interface BackendInfo {
+  /** The backend selected for float32 work. */
+  backend: string;
+  /** The threads its kernels use (1 for ref). */
+  threads: number;
+  /** Whether the wasm kernels are the relaxed-SIMD variant, with fused multiply-adds. */
+  fma: boolean;
+  /** Why the wasm backend could not be loaded here, or null. */
+  wasmUnavailable: string | null;
+}
+
+/** The backend selected for float32 work and how it runs: threads, fused multiply-adds, or why wasm did not load. */
+export function backendInfo(): BackendInfo {
+  const b = selected();
+  const w = wasm;
+  const loaded = w !== null && !(w instanceof Error) ? w : null;
+  return {
+    backend: b.name,
+    threads: b === loaded ? loaded.threads : 1,
+    fma: b === loaded ? loaded.fma : false,
+    wasmUnavailable: w instanceof Error ? w.message : null,
+  };
+}
+
 /** Why the wasm backend cannot be used here (the error of loading it), or null where it loads. */
 export function wasmUnavailableReason(): string | null {
   const w = wasmBackend();

@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { createWasmBackend, createWasmBackendAsync } from '../../src/backend/wasm/index.js';
 import { convGeometry } from '../../src/geometry/conv.js';
-import { Generator, getBackend, listBackends, ready, setBackend } from '../../src/index.js';
+import { Generator, backendInfo, getBackend, getNumThreads, listBackends, ready, setBackend } from '../../src/index.js';
+import { relaxedSimdAvailable } from '../../src/backend/wasm/module.js';
 import { itNeedsWasm } from '../helpers.js';
 
 describe('ready()', () => {
@@ -29,5 +30,25 @@ describe('ready()', () => {
       return out;
     });
     expect(outputs[1]).toEqual(outputs[0]);
+  });
+});
+
+describe('backendInfo()', () => {
+  it('names the selected backend, its threads and whether its kernels fuse multiply-adds', () => {
+    const previous = getBackend();
+    try {
+      setBackend('ref');
+      expect(backendInfo()).toMatchObject({ backend: 'ref', threads: 1, fma: false });
+      if (listBackends().includes('wasm')) {
+        setBackend('wasm');
+        const info = backendInfo();
+        expect(info.backend).toBe('wasm');
+        expect(info.threads).toBe(getNumThreads());
+        expect(info.fma).toBe(relaxedSimdAvailable() && process.env.CONVNET_WASM_FMA !== '0');
+        expect(info.wasmUnavailable).toBeNull();
+      }
+    } finally {
+      setBackend(previous);
+    }
   });
 });

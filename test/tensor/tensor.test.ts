@@ -208,11 +208,17 @@ describe('reductions and matmul', () => {
 
 describe('Tensor.moveStorage', () => {
   it('copies the elements into the new storage and uses it', () => {
-    const t = tensor([[1, 2], [3, 4]]);
+    const t = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
     const storage = new Float32Array(4);
     expect(t.moveStorage(storage)).toBe(t);
     expect(t.data).toBe(storage);
-    expect(t.toArray()).toEqual([[1, 2], [3, 4]]);
+    expect(t.toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
   });
   it('rejects storage of another length or dtype, naming both', () => {
     const t = tensor([1, 2, 3]);

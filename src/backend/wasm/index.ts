@@ -48,12 +48,20 @@ export interface WasmBackendOptions {
    * as far as its work units allow, which tests use to exercise the threads on small shapes.
    */
   minFlopsPerThread?: number;
+  /**
+   * The kernels compiled with relaxed SIMD, whose multiply-adds are fused where the CPU has FMA:
+   * true requires them, false refuses them; by default they are used where the engine validates
+   * them (see `relaxedSimdAvailable`), unless `CONVNET_WASM_FMA=0`.
+   */
+  fma?: boolean;
 }
 
 /** The wasm backend, with its thread count adjustable. */
 export interface WasmBackend extends Backend {
   /** Threads the heavy kernels use (the calling thread included). */
   readonly threads: number;
+  /** Whether the kernels are the relaxed-SIMD variant (fused multiply-adds). */
+  readonly fma: boolean;
   /** Changes the thread count (≥ 1); starts or stops worker threads. */
   setThreads(threads: number): void;
   /**
@@ -108,7 +116,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   const threads = options.threads ?? defaultThreads();
   checkThreads(threads);
   // the shared variant wherever threads are possible, so the thread count can change later
-  return backendOn(loadWasmRuntime(threadsPossible()), threads, options);
+  return backendOn(loadWasmRuntime(threadsPossible(), options.fma), threads, options);
 }
 
 /**
@@ -120,7 +128,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
 export async function createWasmBackendAsync(options: WasmBackendOptions = {}): Promise<WasmBackend> {
   const threads = options.threads ?? defaultThreads();
   checkThreads(threads);
-  return backendOn(await loadWasmRuntimeAsync(threadsPossible()), threads, options);
+  return backendOn(await loadWasmRuntimeAsync(threadsPossible(), options.fma), threads, options);
 }
 
 /** The backend running on an instantiated `runtime` with `threads` (checked) threads. */
@@ -136,6 +144,7 @@ function backendOn(runtime: WasmRuntime, threads: number, options: WasmBackendOp
     get threads() {
       return ctx.pool.size;
     },
+    fma: runtime.fma,
     setThreads(n: number): void {
       checkThreads(n);
       if (n === ctx.pool.size) return;

@@ -4,7 +4,13 @@
  * signatures (`WasmKernels`) come from abi.generated.ts, generated from the same sources.
  */
 import { type WasmKernels, kernelsOf } from './abi.generated.js';
-import { PLAIN_WASM_BASE64, SHARED_MAX_PAGES, SHARED_WASM_BASE64 } from './kernels.generated.js';
+import {
+  PLAIN_FMA_WASM_BASE64,
+  PLAIN_WASM_BASE64,
+  SHARED_FMA_WASM_BASE64,
+  SHARED_MAX_PAGES,
+  SHARED_WASM_BASE64,
+} from './kernels.generated.js';
 
 /** A compiled module, its memory and the main thread's instance. */
 export interface WasmRuntime {
@@ -13,6 +19,8 @@ export interface WasmRuntime {
   readonly kernels: WasmKernels;
   /** Whether the memory is shared (worker threads can run kernels on it). */
   readonly shared: boolean;
+  /** Whether the kernels are the variant compiled with relaxed SIMD (fused multiply-adds). */
+  readonly fma: boolean;
 }
 
 /** Decodes base64 (no Node Buffer needed: `atob` exists in browsers and Node ≥ 16). */
@@ -46,10 +54,49 @@ function sharedMemory(): WebAssembly.Memory {
   throw lastError instanceof Error ? lastError : new Error('wasm backend: cannot create a shared memory');
 }
 
-/** The kernels' bytes: the shared variant when `shared` (threads), else the plain one. */
-function kernelBytes(shared: boolean): Uint8Array<ArrayBuffer> {
+/** The kernels' bytes: for a shared memory (threads) or a plain one, with relaxed SIMD or without. */
+function kernelBytes(shared: boolean, fma: boolean): Uint8Array<ArrayBuffer> {
   if (typeof WebAssembly !== 'object') throw new Error('wasm backend: WebAssembly is not available');
-  return decodeBase64(shared ? SHARED_WASM_BASE64 : PLAIN_WASM_BASE64);
+  return decodeBase64(shared ? (fma ? SHARED_FMA_WASM_BASE64 : SHARED_WASM_BASE64) : fma ? PLAIN_FMA_WASM_BASE64 : PLAIN_WASM_BASE64);
+}
+
+/** Whether the relaxed-SIMD kernels validate here; computed once. */
+let relaxedSimd: boolean | null = null;
+
+/**
+ * Whether this engine runs WebAssembly's relaxed SIMD (`f32x4.relaxed_madd`: a fused multiply-add
+ * where the CPU has one), so that the fma kernels can be loaded. Browsers ship it (Chrome 114,
+ * Firefox 120); Node 20's V8 has it behind a flag, which this turns on for the process
+ * (`v8.setFlagsFromString`) unless `CONVNET_WASM_FMA=0`. Node 22 has it on.
+ */
+export function relaxedSimdAvailable(): boolean {
+  if (relaxedSimd !== null) return relaxedSimd;
+  if (typeof WebAssembly !== 'object') return (relaxedSimd = false);
+  const probe = kernelBytes(false, true);
+  relaxedSimd = WebAssembly.validate(probe);
+  const proc = typeof process === 'object' ? process : undefined;
+  if (!relaxedSimd && proc?.env?.CONVNET_WASM_FMA !== '0' && typeof proc?.getBuiltinModule === 'function') {
+    try {
+      proc.getBuiltinModule('node:v8').setFlagsFromString('--experimental-wasm-relaxed-simd');
+      relaxedSimd = WebAssembly.validate(probe);
+    } catch {
+      // an engine without the flag: the plain kernels
+    }
+  }
+  return relaxedSimd;
+}
+
+/**
+ * Whether to load the fma kernels: `fma` when given (true where they do not validate is an
+ * error), else where they validate unless `CONVNET_WASM_FMA=0`.
+ */
+function chooseFma(fma: boolean | undefined): boolean {
+  if (fma === false) return false;
+  const env = typeof process === 'object' ? process.env?.CONVNET_WASM_FMA : undefined;
+  if (fma === undefined && env === '0') return false;
+  const available = relaxedSimdAvailable();
+  if (fma === true && !available) throw new Error('wasm backend: this engine does not validate relaxed SIMD (fma kernels)');
+  return available;
 }
 
 /** A new memory for the kernels: shared when `shared`. */
@@ -59,15 +106,17 @@ function newMemory(shared: boolean): WebAssembly.Memory {
 
 /**
  * Compiles the kernels synchronously and instantiates them on a new memory: the shared variant
- * when `shared` (threads), else the plain one. Throws where WebAssembly, SIMD or synchronous
- * compilation is unavailable (e.g. a browser's main thread refuses to compile large modules
- * synchronously; `loadWasmRuntimeAsync` works there).
+ * when `shared` (threads), else the plain one; the relaxed-SIMD (fma) variant as `chooseFma`
+ * says. Throws where WebAssembly, SIMD or synchronous compilation is unavailable (e.g. a
+ * browser's main thread refuses to compile large modules synchronously; `loadWasmRuntimeAsync`
+ * works there).
  */
-export function loadWasmRuntime(shared: boolean): WasmRuntime {
-  const module = new WebAssembly.Module(kernelBytes(shared));
+export function loadWasmRuntime(shared: boolean, fmaOption?: boolean): WasmRuntime {
+  const fma = chooseFma(fmaOption);
+  const module = new WebAssembly.Module(kernelBytes(shared, fma));
   const memory = newMemory(shared);
   const instance = new WebAssembly.Instance(module, { env: { memory } });
-  return { module, memory, kernels: kernelsOf(instance.exports, pickExport), shared };
+  return { module, memory, kernels: kernelsOf(instance.exports, pickExport), shared, fma };
 }
 
 /**
@@ -75,9 +124,10 @@ export function loadWasmRuntime(shared: boolean): WasmRuntime {
  * `WebAssembly.instantiate`), which browsers allow on the main thread for modules of any size.
  * Rejects where WebAssembly or SIMD is unavailable.
  */
-export async function loadWasmRuntimeAsync(shared: boolean): Promise<WasmRuntime> {
-  const module = await WebAssembly.compile(kernelBytes(shared));
+export async function loadWasmRuntimeAsync(shared: boolean, fmaOption?: boolean): Promise<WasmRuntime> {
+  const fma = chooseFma(fmaOption);
+  const module = await WebAssembly.compile(kernelBytes(shared, fma));
   const memory = newMemory(shared);
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
-  return { module, memory, kernels: kernelsOf(instance.exports, pickExport), shared };
+  return { module, memory, kernels: kernelsOf(instance.exports, pickExport), shared, fma };
 }

@@ -14,6 +14,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Backend } from '../../../src/backend/backend.js';
 import { type WasmBackend, createWasmBackend } from '../../../src/backend/wasm/index.js';
+import { relaxedSimdAvailable } from '../../../src/backend/wasm/module.js';
 import { Generator } from '../../../src/tensor/random.js';
 import { wasmSkipReason } from '../../helpers.js';
 
@@ -58,29 +59,36 @@ export type KernelsOf<F extends string> = { [K in KernelName]: (typeof KERNEL_FA
 /** Registers a kernel's tests (its `it` calls) for one wasm backend. */
 export type KernelTests = (wasm: WasmBackend) => void;
 
+/** The kernel variants the engine can load: plain SIMD, and relaxed SIMD (fused multiply-adds) where it validates. */
+export const FMA_VARIANTS: boolean[] = wasmSkipReason() === null && relaxedSimdAvailable() ? [false, true] : [false];
+
 /**
  * Runs the kernel tests of a family against a wasm backend with 1 thread and with 2 threads, each
- * in its own `describe`. With 2 threads every kernel is split into as many chunks as it has work
- * units (`minFlopsPerThread: 0`), so the worker thread runs small shapes too. Where the wasm
- * backend does not load, a visible skip or a failure, as `wasmSkipReason` (test/helpers.ts) says.
+ * in its own `describe`, for each kernel variant (`FMA_VARIANTS`). With 2 threads every kernel is
+ * split into as many chunks as it has work units (`minFlopsPerThread: 0`), so the worker thread
+ * runs small shapes too. Where the wasm backend does not load, a visible skip or a failure, as
+ * `wasmSkipReason` (test/helpers.ts) says.
  */
 export function describeWasm(family: string, tests: Record<string, KernelTests>): void {
   const skip = wasmSkipReason();
-  for (const threads of [1, 2]) {
-    const title = `wasm ${family} kernels against ref, ${threads} thread${threads > 1 ? 's' : ''}`;
-    if (skip !== null) {
-      describe.skip(`${title} — ${skip}`, () => {});
-      continue;
-    }
-    describe(title, () => {
-      const wasm = createWasmBackend({ threads, minFlopsPerThread: 0 });
-      afterAll(() => wasm.setThreads(1));
-      it('starts its threads', () => {
-        expect(wasm.threads).toBe(threads);
-        expect(wasm.waitForThreads()).toBe(threads);
+  for (const fma of FMA_VARIANTS) {
+    for (const threads of [1, 2]) {
+      const title = `wasm ${family} kernels${fma ? ' (relaxed SIMD: fused multiply-adds)' : ''} against ref, ${threads} thread${threads > 1 ? 's' : ''}`;
+      if (skip !== null) {
+        describe.skip(`${title} — ${skip}`, () => {});
+        continue;
+      }
+      describe(title, () => {
+        const wasm = createWasmBackend({ threads, minFlopsPerThread: 0, fma });
+        afterAll(() => wasm.setThreads(1));
+        it('starts its threads and loads its variant', () => {
+          expect(wasm.threads).toBe(threads);
+          expect(wasm.waitForThreads()).toBe(threads);
+          expect(wasm.fma).toBe(fma);
+        });
+        for (const [kernel, register] of Object.entries(tests)) describe(kernel, () => register(wasm));
       });
-      for (const [kernel, register] of Object.entries(tests)) describe(kernel, () => register(wasm));
-    });
+    }
   }
 }
 

@@ -4,7 +4,7 @@
  * asymmetric quadruples, names), outputPadding up to max(stride, dilation) − 1, kernels as large
  * as the padded input, outputs of size 1, batches of 1 — run through the public ops (`F.conv2d`,
  * `F.convTranspose1d`, `F.fusedConv2d`, …) with their backward pass, on `ref` and on wasm with 1
- * and 2 threads.
+ * and 2 threads, plain and fused multiply-add kernels.
  *
  * Inputs, weights, biases and output gradients are small integers, so that every sum of products
  * is exact in float32 whatever the order of summation: the backends must then agree exactly (to
@@ -22,6 +22,7 @@ import { createWasmBackend } from '../../../src/backend/wasm/index.js';
 import { convGeometry, convTransposeGeometry } from '../../../src/geometry/conv.js';
 import { poolGeometry, type Pool2dOptions } from '../../../src/geometry/pool.js';
 import { Generator } from '../../../src/tensor/random.js';
+import { FMA_VARIANTS } from './compare.js';
 import { sizeOf } from '../../../src/tensor/shape.js';
 
 /** The convolution kinds under test. */
@@ -46,15 +47,25 @@ export interface FuzzCase {
   options: Record<string, unknown>;
 }
 
-/** The backends compared: ref, and wasm with 1 and 2 threads, every kernel split as far as it goes. */
-export const BACKENDS = ['ref', 'wasm-fuzz-1t', 'wasm-fuzz-2t'] as const;
+/**
+ * The backends compared: ref, and wasm with 1 and 2 threads (every kernel split as far as it
+ * goes), each kernel variant the engine loads (plain SIMD, and fused multiply-adds where relaxed
+ * SIMD validates).
+ */
+export const BACKENDS = ['ref', ...FMA_VARIANTS.flatMap((fma) => [1, 2].map((threads) => fuzzName(threads, fma)))];
 
-/** Registers the two wasm configurations under their own names (once). */
+function fuzzName(threads: number, fma: boolean): string {
+  return `wasm-fuzz-${threads}t${fma ? '-fma' : ''}`;
+}
+
+/** Registers the wasm configurations under their own names (once). */
 export function registerFuzzBackends(): void {
-  for (const threads of [1, 2]) {
-    const wasm = createWasmBackend({ threads, minFlopsPerThread: 0 });
-    wasm.waitForThreads();
-    registerBackend({ ...wasm, name: `wasm-fuzz-${threads}t` });
+  for (const fma of FMA_VARIANTS) {
+    for (const threads of [1, 2]) {
+      const wasm = createWasmBackend({ threads, minFlopsPerThread: 0, fma });
+      wasm.waitForThreads();
+      registerBackend({ ...wasm, name: fuzzName(threads, fma) });
+    }
   }
 }
 

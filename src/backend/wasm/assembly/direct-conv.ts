@@ -19,6 +19,7 @@
  * Descriptor: the convolution descriptor (desc.ts C_*), with ConvDesc.packed holding the raw weights
  * `[cOut, 1, kh, kw]` rather than packed panels.
  */
+import { madd } from './madd';
 import { chunkStart, field, isPadded, paddedH, paddedW, ptr } from './desc';
 import { ConvDesc } from './abi';
 
@@ -93,14 +94,14 @@ function forwardTile(
       const x3 = v128.load(s, 48);
       const k0 = v128.load32_splat(w0 + t);
       const k1 = v128.load32_splat(w1 + t);
-      a0 = f32x4.add(a0, f32x4.mul(k0, x0));
-      a1 = f32x4.add(a1, f32x4.mul(k0, x1));
-      a2 = f32x4.add(a2, f32x4.mul(k0, x2));
-      a3 = f32x4.add(a3, f32x4.mul(k0, x3));
-      c0 = f32x4.add(c0, f32x4.mul(k1, x0));
-      c1 = f32x4.add(c1, f32x4.mul(k1, x1));
-      c2 = f32x4.add(c2, f32x4.mul(k1, x2));
-      c3 = f32x4.add(c3, f32x4.mul(k1, x3));
+      a0 = madd(k0, x0, a0);
+      a1 = madd(k0, x1, a1);
+      a2 = madd(k0, x2, a2);
+      a3 = madd(k0, x3, a3);
+      c0 = madd(k1, x0, c0);
+      c1 = madd(k1, x1, c1);
+      c2 = madd(k1, x2, c2);
+      c3 = madd(k1, x3, c3);
       s += 4;
       t += 4;
     }
@@ -253,20 +254,20 @@ export function convDirectWeightTask(desc: usize, chunk: i32, chunks: i32): void
               const d0 = v128.load(d0r + o);
               const d1 = v128.load(d1r + o);
               let xv = v128.load(xr + o);
-              a0 = f32x4.add(a0, f32x4.mul(d0, xv));
-              b0 = f32x4.add(b0, f32x4.mul(d1, xv));
+              a0 = madd(d0, xv, a0);
+              b0 = madd(d1, xv, b0);
               xv = v128.load(xr + o, 4);
-              a1 = f32x4.add(a1, f32x4.mul(d0, xv));
-              b1 = f32x4.add(b1, f32x4.mul(d1, xv));
+              a1 = madd(d0, xv, a1);
+              b1 = madd(d1, xv, b1);
               xv = v128.load(xr + o, 8);
-              a2 = f32x4.add(a2, f32x4.mul(d0, xv));
-              b2 = f32x4.add(b2, f32x4.mul(d1, xv));
+              a2 = madd(d0, xv, a2);
+              b2 = madd(d1, xv, b2);
               xv = v128.load(xr + o, 12);
-              a3 = f32x4.add(a3, f32x4.mul(d0, xv));
-              b3 = f32x4.add(b3, f32x4.mul(d1, xv));
+              a3 = madd(d0, xv, a3);
+              b3 = madd(d1, xv, b3);
               xv = v128.load(xr + o, 16);
-              a4 = f32x4.add(a4, f32x4.mul(d0, xv));
-              b4 = f32x4.add(b4, f32x4.mul(d1, xv));
+              a4 = madd(d0, xv, a4);
+              b4 = madd(d1, xv, b4);
             }
             if (rest != 0) {
               // the row's last columns: lanes past its end zeroed in both operands
@@ -274,20 +275,20 @@ export function convDirectWeightTask(desc: usize, chunk: i32, chunks: i32): void
               const d0 = keepLanes(v128.load(d0r + o), rest);
               const d1 = keepLanes(v128.load(d1r + o), rest);
               let xv = keepLanes(v128.load(xr + o), rest);
-              a0 = f32x4.add(a0, f32x4.mul(d0, xv));
-              b0 = f32x4.add(b0, f32x4.mul(d1, xv));
+              a0 = madd(d0, xv, a0);
+              b0 = madd(d1, xv, b0);
               xv = keepLanes(v128.load(xr + o, 4), rest);
-              a1 = f32x4.add(a1, f32x4.mul(d0, xv));
-              b1 = f32x4.add(b1, f32x4.mul(d1, xv));
+              a1 = madd(d0, xv, a1);
+              b1 = madd(d1, xv, b1);
               xv = keepLanes(v128.load(xr + o, 8), rest);
-              a2 = f32x4.add(a2, f32x4.mul(d0, xv));
-              b2 = f32x4.add(b2, f32x4.mul(d1, xv));
+              a2 = madd(d0, xv, a2);
+              b2 = madd(d1, xv, b2);
               xv = keepLanes(v128.load(xr + o, 12), rest);
-              a3 = f32x4.add(a3, f32x4.mul(d0, xv));
-              b3 = f32x4.add(b3, f32x4.mul(d1, xv));
+              a3 = madd(d0, xv, a3);
+              b3 = madd(d1, xv, b3);
               xv = keepLanes(v128.load(xr + o, 16), rest);
-              a4 = f32x4.add(a4, f32x4.mul(d0, xv));
-              b4 = f32x4.add(b4, f32x4.mul(d1, xv));
+              a4 = madd(d0, xv, a4);
+              b4 = madd(d1, xv, b4);
             }
           }
         }

@@ -11,6 +11,7 @@
  * Strides are in elements, pointers in bytes.
  */
 
+import { madd } from './madd';
 import { MR, NR } from './abi';
 
 /** The tile starts from zero and overwrites C. */
@@ -109,17 +110,17 @@ export function microKernel(ap: usize, bp: usize, k: i32, c: usize, ldc: usize, 
     const b0 = v128.load(bp);
     const b1 = v128.load(bp, 16);
     let a = v128.load32_splat(ap);
-    c00 = f32x4.add(c00, f32x4.mul(a, b0));
-    c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    c00 = madd(a, b0, c00);
+    c01 = madd(a, b1, c01);
     a = v128.load32_splat(ap, 4);
-    c10 = f32x4.add(c10, f32x4.mul(a, b0));
-    c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    c10 = madd(a, b0, c10);
+    c11 = madd(a, b1, c11);
     a = v128.load32_splat(ap, 8);
-    c20 = f32x4.add(c20, f32x4.mul(a, b0));
-    c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    c20 = madd(a, b0, c20);
+    c21 = madd(a, b1, c21);
     a = v128.load32_splat(ap, 12);
-    c30 = f32x4.add(c30, f32x4.mul(a, b0));
-    c31 = f32x4.add(c31, f32x4.mul(a, b1));
+    c30 = madd(a, b0, c30);
+    c31 = madd(a, b1, c31);
     ap += 16;
     bp += 32;
   }
