@@ -78,9 +78,11 @@ export function gemmAt(
     const units = Math.ceil(n / NR);
     const threads = threadsFor(ctx, 2 * m * k * n, units);
     const chunks = chunksFor(threads, units);
-    const stride = packedABytes(m, k) + panelBytes(k) + NR * 4;
+    const stride = panelBytes(k) + NR * 4;
+    const packed = arena.alloc(packedABytes(m, k));
     const scratch = arena.alloc(stride * chunks);
     const desc = arena.descriptor(GemmDesc, {
+      packed,
       m,
       k,
       n,
@@ -93,6 +95,7 @@ export function gemmAt(
       scratch,
       scratchStride: stride,
     });
+    ctx.kernels.gemmPack(desc);
     ctx.pool.run('gemmTask', desc, threads, chunks);
   });
 }

@@ -94,6 +94,8 @@ export const enum GemmDesc {
   transA,
   /** 1 when b is stored n × k (op(b) = bᵀ). */
   transB,
+  /** op(a) packed into MR-row panels (gemmPack). */
+  packed,
   scratch,
   scratchStride,
 }

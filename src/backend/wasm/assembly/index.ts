@@ -4,7 +4,7 @@
  */
 export { convPrepare, flipWeights, convPadTask, convForwardTask, convBackwardInputTask, convBackwardWeightTask, sumPartials } from './conv';
 export { convDirectForwardTask, convDirectWeightTask } from './direct-conv';
-export { matmulTask, gemmTask } from './matmul';
+export { matmulTask, gemmPack, gemmTask } from './matmul';
 export { unary, unaryBackward, unaryTask, unaryBackwardTask, binary, axpy } from './elementwise';
 export { sumInto, roundSums, permute, argmax, logSoftmax, logSoftmaxBackward } from './reduce';
 export { sgdStep, adamStep } from './optim';

@@ -49,29 +49,38 @@ export function matmulTask(desc: usize, chunk: i32, chunks: i32): void {
 }
 
 /**
+ * Packs the A operand of a `gemmTask` (op(a), m×k) once, on the calling thread, into
+ * `GemmDesc.packed`, for every chunk of the task to read.
+ */
+export function gemmPack(desc: usize): void {
+  const m = field(desc, GemmDesc.m);
+  const k = field(desc, GemmDesc.k);
+  const transA = field(desc, GemmDesc.transA) != 0;
+  packA(ptr(desc, GemmDesc.packed), ptr(desc, GemmDesc.a), transA ? 1 : k, transA ? m : 1, m, k);
+}
+
+/**
  * One product `out = op(a) · op(b) (+ bias)`, row-major out m×n: op(a) is m×k (a stored k×m
- * when GemmDesc.transA), op(b) is k×n (b stored n×k when GemmDesc.transB), bias (n values, or 0) added to
- * every row. The transposes are read by the packing, never materialized. Chunk `chunk` of
- * `chunks` computes its run of the NR-column panels, all m rows each (so every element is
- * computed in the same order whatever the chunk count). Scratch per chunk: packed A, one B
- * panel, one NR-value bias panel.
+ * when GemmDesc.transA), op(b) is k×n (b stored n×k when GemmDesc.transB), bias (n values, or 0)
+ * added to every row. The transposes are read by the packing, never materialized: op(a) is
+ * packed once beforehand (`gemmPack`). Chunk `chunk` of `chunks` computes its run of the
+ * NR-column panels, all m rows each (so every element is computed in the same order whatever the
+ * chunk count). Scratch per chunk: one B panel, one NR-value bias panel.
  */
 export function gemmTask(desc: usize, chunk: i32, chunks: i32): void {
   const m = field(desc, GemmDesc.m);
   const k = field(desc, GemmDesc.k);
   const n = field(desc, GemmDesc.n);
-  const transA = field(desc, GemmDesc.transA) != 0;
   const transB = field(desc, GemmDesc.transB) != 0;
   const bias = ptr(desc, GemmDesc.bias);
   const out = ptr(desc, GemmDesc.out);
-  const aPacked = ptr(desc, GemmDesc.scratch) + <usize>chunk * ptr(desc, GemmDesc.scratchStride);
-  const bPanel = aPacked + packedABytes(m, k);
+  const aPacked = ptr(desc, GemmDesc.packed);
+  const bPanel = ptr(desc, GemmDesc.scratch) + <usize>chunk * ptr(desc, GemmDesc.scratchStride);
   const biasPanel = bPanel + ((<usize>(k * NR)) << 2);
   const panels = (n + NR - 1) / NR;
   const start = chunkStart(panels, chunk, chunks);
   const end = chunkStart(panels, chunk + 1, chunks);
   if (start >= end) return;
-  packA(aPacked, ptr(desc, GemmDesc.a), transA ? 1 : k, transA ? m : 1, m, k);
   const b = ptr(desc, GemmDesc.b);
   for (let u = start; u < end; u++) {
     const j0 = u * NR;
