@@ -40,6 +40,25 @@ export interface SubsamplingSpec {
   activation: Activation;
 }
 
+/** A convolution block's closing subsampling (S9): its pooling geometry, spec, and per-channel weight and bias. */
+export interface SubsamplingStage {
+  g: PoolGeometry;
+  spec: SubsamplingSpec;
+  weight: TypedArray;
+  bias: TypedArray;
+}
+
+/** The gradients `convSubsamplingBackward` computes, each skipped when null. */
+export interface ConvSubsamplingGrads {
+  /** Added to (see `dxZeroed`). */
+  dx: TypedArray | null;
+  dw: TypedArray | null;
+  db: TypedArray | null;
+  /** The subsampling's weight and bias. */
+  dStageWeight: TypedArray | null;
+  dStageBias: TypedArray | null;
+}
+
 /**
  * One SGD step's settings (`torch.optim.SGD`): learning rate, momentum μ, dampening τ, Nesterov,
  * weight decay λ, and whether this is the momentum buffer's first step.
@@ -173,6 +192,46 @@ export interface Backend {
     dx: TypedArray | null,
     dw: TypedArray | null,
     db: TypedArray | null,
+    dxZeroed?: boolean,
+  ): void;
+
+  /**
+   * Classic LeNet-5's block in one call: `z = W ⊗ X + b` (as `conv2d`), `a = f(z)` with
+   * `f = activation`, `y = subsampling(a)` with the stage `s` (as `subsampling`). Writes y into
+   * `out` and, for the backward pass, a into `a` (`[n, cOut, hOut, wOut]`) and the stage's pooled
+   * map and argmax into `pooled` and `argmax`. Equal, bit for bit, to those kernels run one after
+   * another; the backend keeps z to itself.
+   */
+  convSubsampling(
+    x: TypedArray,
+    w: TypedArray,
+    bias: TypedArray | null,
+    g: ConvGeometry,
+    activation: Activation,
+    s: SubsamplingStage,
+    out: TypedArray,
+    a: TypedArray,
+    pooled: TypedArray,
+    argmax: Int32Array | null,
+  ): void;
+  /**
+   * Its backward pass from `dy` and the forward's `y`, `a`, `pooled`, `argmax`: the stage's
+   * gradients (as `subsamplingBackward`, with `∂L/∂a` kept by the backend), `∂L/∂z = ∂L/∂a·f'(a)`,
+   * then the convolution's (as `fusedConv2dBackward` without pooling). Equal, bit for bit, to
+   * those kernels run one after another. `dxZeroed` as for `conv2dBackwardInput`.
+   */
+  convSubsamplingBackward(
+    x: TypedArray,
+    w: TypedArray,
+    y: TypedArray,
+    a: TypedArray,
+    pooled: TypedArray,
+    argmax: Int32Array | null,
+    dy: TypedArray,
+    g: ConvGeometry,
+    activation: Activation,
+    s: SubsamplingStage,
+    grads: ConvSubsamplingGrads,
     dxZeroed?: boolean,
   ): void;
 

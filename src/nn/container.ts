@@ -3,13 +3,13 @@ import { shapeStr, shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { add } from '../ops/elementwise.js';
 import { flatten } from '../ops/shape.js';
-import { convBlock } from '../ops/fused-conv.js';
+import { convBlock, convSubsamplingBlock } from '../ops/fused-conv.js';
 import { linkMask } from '../ops/linked-conv.js';
 import type { Activation } from '../backend/backend.js';
 import { Module } from './module.js';
 import { Conv2d, LinkedConv2d } from './conv.js';
 import { ReLU, Sigmoid, Tanh } from './activation.js';
-import { MaxPool2d } from './pooling.js';
+import { MaxPool2d, Subsampling } from './pooling.js';
 
 /** Whether `m` is exactly an instance of `type` (a subclass may change what `forward` does). */
 function isExactly(m: Module | undefined, type: abstract new (...args: never[]) => Module): boolean {
@@ -25,12 +25,12 @@ const ACTIVATION_LAYERS: [abstract new (...args: never[]) => Module, Activation]
 
 /**
  * A `Conv2d` or `LinkedConv2d`, then an activation layer (`ReLU`, `Tanh`, `Sigmoid`) and/or a
- * `MaxPool2d`: a run of layers that one convolution block op computes.
+ * `MaxPool2d` or LeNet-5's `Subsampling`: a run of layers that one convolution block op computes.
  */
 interface ConvBlockLayers {
   conv: Conv2d | LinkedConv2d;
   activation: Activation;
-  pool: MaxPool2d | null;
+  pool: MaxPool2d | Subsampling | null;
   /** Layers in the run. */
   length: number;
 }
@@ -45,20 +45,30 @@ function convBlockAt(layers: readonly Module[], i: number): ConvBlockLayers | nu
   let next = i + 1;
   const activation = ACTIVATION_LAYERS.find(([type]) => isExactly(layers[next], type))?.[1] ?? 'none';
   if (activation !== 'none') next++;
-  const pool = isExactly(layers[next], MaxPool2d) ? (layers[next++] as MaxPool2d) : null;
+  const closing = layers[next];
+  const pool = isExactly(closing, MaxPool2d) || isExactly(closing, Subsampling) ? (layers[next++] as MaxPool2d | Subsampling) : null;
   if (activation === 'none' && pool === null) return null;
   return { conv: conv as Conv2d | LinkedConv2d, activation, pool, length: next - i };
 }
 
-/** A convolution block's output; bad input is reported under the names of the layers' own ops. */
-function runBlock(block: ConvBlockLayers, x: Tensor): Tensor {
+/**
+ * A convolution block's output; bad input is reported under the names of the layers' own ops. A
+ * block closed by a `Subsampling` runs fused on batches `(N, C, H, W)` only; an unbatched input
+ * goes through the layers one by one, to the error `Subsampling` gives for it.
+ */
+function runBlock(block: ConvBlockLayers, layers: readonly Module[], x: Tensor): Tensor {
   const { conv, activation, pool } = block;
-  const options = { ...conv.options, activation, maxPool: pool?.options ?? null };
-  if (conv instanceof LinkedConv2d) {
-    const mask = linkMask('linkedConv2d', conv.table, conv.weight.shape, conv.weight.dtype === 'float64' ? 'float64' : 'float32');
-    return convBlock({ op: 'linkedConv2d', poolOp: 'maxPool2d', recorded: 'fusedConv2d' }, x, conv.weight, conv.bias, options, mask.data);
+  const linked = conv instanceof LinkedConv2d;
+  const mask = linked
+    ? linkMask('linkedConv2d', conv.table, conv.weight.shape, conv.weight.dtype === 'float64' ? 'float64' : 'float32').data
+    : null;
+  const names = { op: linked ? 'linkedConv2d' : 'conv2d', poolOp: 'maxPool2d', recorded: 'fusedConv2d' };
+  if (pool instanceof Subsampling) {
+    if (x.ndim !== 4) return layers.reduce((y, m) => m.forward(y), x);
+    const close = { weight: pool.weight, bias: pool.bias, options: pool.options };
+    return convSubsamplingBlock(names, x, conv.weight, conv.bias, { ...conv.options, activation }, mask, close);
   }
-  return convBlock({ op: 'conv2d', poolOp: 'maxPool2d', recorded: 'fusedConv2d' }, x, conv.weight, conv.bias, options, null);
+  return convBlock(names, x, conv.weight, conv.bias, { ...conv.options, activation, maxPool: pool?.options ?? null }, mask);
 }
 
 /**
@@ -67,9 +77,9 @@ function runBlock(block: ConvBlockLayers, x: Tensor): Tensor {
  * Shape: the first layer's input, the last layer's output.
  *
  * A `Conv2d` or `LinkedConv2d` followed by a `ReLU`, `Tanh` or `Sigmoid` and/or a `MaxPool2d`
- * runs as one convolution block op (as `F.fusedConv2d`), whose values and gradients are those of
- * the layers run one by one, bit for bit, but which a backend computes without handing the
- * full-resolution activations back and forth.
+ * (or LeNet-5's `Subsampling`) runs as one convolution block op (as `F.fusedConv2d`), whose
+ * values and gradients are those of the layers run one by one, bit for bit, but which a backend
+ * computes without handing the full-resolution activations back and forth.
  */
 export class Sequential extends Module {
   readonly layers: Module[];
@@ -85,7 +95,7 @@ export class Sequential extends Module {
         y = this.layers[i].forward(y);
         i++;
       } else {
-        y = runBlock(block, y);
+        y = runBlock(block, this.layers.slice(i, i + block.length), y);
         i += block.length;
       }
     }

@@ -18,12 +18,13 @@ import { type TypedArray, allocate } from '../tensor/dtype.js';
 import { sizeOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { record } from '../autograd/engine.js';
-import type { Activation, ConvEpilogue } from '../backend/backend.js';
+import type { Activation, ConvEpilogue, ConvSubsamplingGrads, SubsamplingStage } from '../backend/backend.js';
 import { backendFor } from '../backend/registry.js';
 import { type Conv2dOptions, convGeometry } from '../geometry/conv.js';
 import { type Pool2dOptions, poolGeometry } from '../geometry/pool.js';
 import { checkConvTensors } from './conv.js';
 import { withBatch } from './batch.js';
+import { type SubsamplingOptions, subsamplingStage } from './subsampling.js';
 
 const ACTIVATIONS: readonly Activation[] = ['none', 'relu', 'tanh', 'sigmoid'];
 
@@ -113,5 +114,65 @@ export function convBlock(
       const grads = [dx && new Tensor(dx, xb.shape), dw && new Tensor(dw, weight.shape)];
       return b ? [...grads, db && new Tensor(db, b.shape)] : grads;
     });
+  });
+}
+
+/** A convolution block's closing subsampling (S9): the `Subsampling` layer's parameters and options. */
+export interface SubsamplingClose {
+  weight: Tensor;
+  bias: Tensor;
+  options: SubsamplingOptions;
+}
+
+/**
+ * Classic LeNet-5's `Conv → f → Subsampling` in one op (S6, S7, S9):
+ *
+ *     z = W ⊗ X + b,    a = f(z),    y = g(w_s · pool(a) + b_s)
+ *
+ * its value and gradients those of `subsampling(f(conv2d(x, weight, b)), s.weight, s.bias,
+ * s.options)` bit for bit, with the link table's `mask` as in `convBlock`. The backend keeps z and
+ * the gradients of a and z to itself. Errors are those of the ops run one by one, under `names`.
+ *
+ * @param x `(N, Cin, H, W)`
+ * @returns `(N, Cout, H_s, W_s)`, the subsampling's pooled sizes of the convolution's output
+ */
+export function convSubsamplingBlock(
+  names: BlockNames,
+  x: Tensor,
+  weight: Tensor,
+  b: Tensor | null,
+  options: Conv2dOptions & { activation: Activation },
+  mask: TypedArray | null,
+  s: SubsamplingClose,
+): Tensor {
+  const { op } = names;
+  const g = convGeometry(op, x.shape, weight.shape, options, 2);
+  checkConvTensors(op, x, weight, b, g.cOut);
+  const zShape = [g.n, g.cOut, g.hOut, g.wOut];
+  const dtype = x.dtype;
+  const stage = subsamplingStage(zShape, dtype, s.weight, s.bias, s.options);
+  const sg = stage.g;
+  const outShape = [sg.n, sg.c, sg.hOut, sg.wOut];
+  const out = allocate(dtype, sizeOf(outShape));
+  const a = allocate(dtype, sizeOf(zShape));
+  const pooled = allocate(dtype, out.length);
+  const argmax = stage.spec.pool === 'max' ? new Int32Array(out.length) : null;
+  const w = mask === null ? weight.data : linkedWeight(weight.data, mask);
+  const backendStage: SubsamplingStage = { g: sg, spec: stage.spec, weight: s.weight.data, bias: s.bias.data };
+  backendFor(dtype).convSubsampling(x.data, w, b?.data ?? null, g, options.activation, backendStage, out, a, pooled, argmax);
+  const inputs = b ? [x, weight, b, s.weight, s.bias] : [x, weight, s.weight, s.bias];
+  return record(new Tensor(out, outShape), names.recorded, inputs, (dy) => {
+    const grads: ConvSubsamplingGrads = {
+      dx: x.requiresGrad ? allocate(dtype, x.size) : null,
+      dw: weight.requiresGrad ? allocate(dtype, weight.size) : null,
+      db: b?.requiresGrad ? allocate(dtype, b.size) : null,
+      dStageWeight: s.weight.requiresGrad ? allocate(dtype, s.weight.size) : null,
+      dStageBias: s.bias.requiresGrad ? allocate(dtype, s.bias.size) : null,
+    };
+    backendFor(dtype).convSubsamplingBackward(x.data, w, out, a, pooled, argmax, dy.data, g, options.activation, backendStage, grads, true);
+    const { dx, dw, db, dStageWeight, dStageBias } = grads;
+    if (dw !== null && mask !== null) for (let i = 0; i < dw.length; i++) dw[i] *= mask[i];
+    const conv = [dx && new Tensor(dx, x.shape), dw && new Tensor(dw, weight.shape), ...(b ? [db && new Tensor(db, b.shape)] : [])];
+    return [...conv, dStageWeight && new Tensor(dStageWeight, s.weight.shape), dStageBias && new Tensor(dStageBias, s.bias.shape)];
   });
 }

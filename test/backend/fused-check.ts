@@ -1,12 +1,20 @@
 /**
- * The fused convolution block's contract, checked on any backend: `fusedConv2d` and
+ * The fused convolution blocks' contract, checked on any backend: `fusedConv2d` and
  * `fusedConv2dBackward` equal, bit for bit, the same backend's separate kernels run one after
  * another (conv2d → the activation → maxPool2d, and maxPool2dBackward → the activation's
- * backward → sum, conv2dBackwardWeight, conv2dBackwardInput). Used by fused-conv.test.ts (ref)
+ * backward → sum, conv2dBackwardWeight, conv2dBackwardInput); so do `convSubsampling` and
+ * `convSubsamplingBackward`, with LeNet-5's subsampling in place of the max pooling. Used by fused-conv.test.ts (ref)
  * and wasm/fused.test.ts (wasm, 1 and 2 threads).
  */
 import { expect } from 'vitest';
-import type { Activation, Backend, ConvEpilogue } from '../../src/backend/backend.js';
+import type {
+  Activation,
+  Backend,
+  ConvEpilogue,
+  ConvSubsamplingGrads,
+  SubsamplingSpec,
+  SubsamplingStage,
+} from '../../src/backend/backend.js';
 import type { ConvGeometry } from '../../src/geometry/conv.js';
 import { type Pool2dOptions, poolGeometry } from '../../src/geometry/pool.js';
 import type { Generator } from '../../src/tensor/random.js';
@@ -120,4 +128,108 @@ export function checkFusedBlock(b: Backend, g: ConvGeometry, e: ConvEpilogue, ge
   b.fusedConv2dBackward(x, w, y, argmax, dy, g, e, null, dwP, dbP, true);
   same(dwP, dw, `${label}: fusedConv2dBackward dw without dx`);
   same(dbP, db, `${label}: fusedConv2dBackward db without dx`);
+}
+
+/** The closing subsamplings checked after a convolution block (classic LeNet-5's is avg + tanh). */
+export const SUBSAMPLING_STAGES: { label: string; spec: SubsamplingSpec; pool: Pool2dOptions }[] = [
+  { label: 'avg 2, tanh', spec: { pool: 'avg', activation: 'tanh' }, pool: { kernelSize: 2 } },
+  { label: 'avg 2, sigmoid', spec: { pool: 'avg', activation: 'sigmoid' }, pool: { kernelSize: 2 } },
+  { label: 'max 2, relu', spec: { pool: 'max', activation: 'relu' }, pool: { kernelSize: 2 } },
+  { label: 'avg 3 stride 2 (overlapping), none', spec: { pool: 'avg', activation: 'none' }, pool: { kernelSize: 3, stride: 2 } },
+  { label: 'max 3 stride 2 (overlapping), tanh', spec: { pool: 'max', activation: 'tanh' }, pool: { kernelSize: 3, stride: 2 } },
+];
+
+/**
+ * Checks `convSubsampling` and `convSubsamplingBackward` of `b` against its separate kernels
+ * (conv2d → the activation → subsampling; subsamplingBackward → the activation's backward → sum,
+ * conv2dBackwardWeight, conv2dBackwardInput), bit for bit.
+ */
+export function checkConvSubsampling(
+  b: Backend,
+  g: ConvGeometry,
+  activation: Activation,
+  stage: { spec: SubsamplingSpec; pool: Pool2dOptions },
+  gen: Generator,
+  label: string,
+): void {
+  const zLength = g.n * g.cOut * g.hOut * g.wOut;
+  const pg = poolGeometry('avgPool2d', [g.n, g.cOut, g.hOut, g.wOut], stage.pool);
+  const outLength = pg.n * pg.c * pg.hOut * pg.wOut;
+  const x = inputs(g.n * g.cIn * g.h * g.w, gen);
+  const w = inputs(g.cOut * (g.cIn / g.groups) * g.kh * g.kw, gen);
+  const bias = inputs(g.cOut, gen);
+  const s: SubsamplingStage = { g: pg, spec: stage.spec, weight: inputs(g.cOut, gen), bias: inputs(g.cOut, gen) };
+  // the separate kernels
+  const z = new Float32Array(zLength);
+  b.conv2d(x, w, bias, g, z);
+  const a = new Float32Array(zLength);
+  if (activation !== 'none') b.unary(activation, z, a, 0);
+  else a.set(z);
+  const [y, pooled] = [new Float32Array(outLength), new Float32Array(outLength)];
+  const argmax = stage.spec.pool === 'max' ? new Int32Array(outLength) : null;
+  b.subsampling(a, s.weight, s.bias, pg, s.spec, y, pooled, argmax);
+  // the fused forward, into garbage (it must overwrite)
+  const [yF, aF, pooledF] = [inputs(outLength, gen), inputs(zLength, gen), inputs(outLength, gen)];
+  const argmaxF = argmax === null ? null : new Int32Array(outLength).fill(-7);
+  b.convSubsampling(x, w, bias, g, activation, s, yF, aF, pooledF, argmaxF);
+  same(yF, y, `${label}: convSubsampling output`);
+  same(aF, a, `${label}: convSubsampling activation`);
+  same(pooledF, pooled, `${label}: convSubsampling pooled`);
+  if (argmax !== null) same(argmaxF!, argmax, `${label}: convSubsampling argmax`);
+
+  const dy = inputs(outLength, gen);
+  const da = new Float32Array(zLength);
+  const [dsw, dsb] = [new Float32Array(g.cOut), new Float32Array(g.cOut)];
+  b.subsamplingBackward(dy, y, pooled, argmax, s.weight, pg, s.spec, da, dsw, dsb, true);
+  const dz = new Float32Array(zLength);
+  if (activation !== 'none') b.unaryBackward(activation, z, a, da, dz, 0);
+  else dz.set(da);
+  const db = new Float32Array(g.cOut);
+  b.sum(dz, [g.n, g.cOut, g.hOut * g.wOut], [0, 2], db);
+  const dw = new Float32Array(w.length);
+  b.conv2dBackwardWeight(x, dz, g, dw);
+  const dx0 = inputs(x.length, gen);
+  const dx = dx0.slice();
+  b.conv2dBackwardInput(dz, w, g, dx, false);
+  const dxFromZero = new Float32Array(x.length);
+  b.conv2dBackwardInput(dz, w, g, dxFromZero, true);
+
+  // every gradient, dx added onto non-zero values, the others overwritten from garbage
+  const gradsAll: ConvSubsamplingGrads = {
+    dx: dx0.slice(),
+    dw: inputs(dw.length, gen),
+    db: inputs(db.length, gen),
+    dStageWeight: inputs(g.cOut, gen),
+    dStageBias: inputs(g.cOut, gen),
+  };
+  b.convSubsamplingBackward(x, w, y, a, pooled, argmax, dy, g, activation, s, gradsAll, false);
+  same(gradsAll.dx!, dx, `${label}: convSubsamplingBackward dx (accumulated)`);
+  same(gradsAll.dw!, dw, `${label}: convSubsamplingBackward dw`);
+  same(gradsAll.db!, db, `${label}: convSubsamplingBackward db`);
+  same(gradsAll.dStageWeight!, dsw, `${label}: convSubsamplingBackward subsampling weight gradient`);
+  same(gradsAll.dStageBias!, dsb, `${label}: convSubsamplingBackward subsampling bias gradient`);
+  // a zeroed dx only
+  const dxOnly: ConvSubsamplingGrads = { dx: new Float32Array(x.length), dw: null, db: null, dStageWeight: null, dStageBias: null };
+  b.convSubsamplingBackward(x, w, y, a, pooled, argmax, dy, g, activation, s, dxOnly, true);
+  same(dxOnly.dx!, dxFromZero, `${label}: convSubsamplingBackward dx (dxZeroed)`);
+  // parameters only (the first layer of a network)
+  const params: ConvSubsamplingGrads = {
+    dx: null,
+    dw: new Float32Array(dw.length),
+    db: new Float32Array(db.length),
+    dStageWeight: new Float32Array(g.cOut),
+    dStageBias: new Float32Array(g.cOut),
+  };
+  b.convSubsamplingBackward(x, w, y, a, pooled, argmax, dy, g, activation, s, params, true);
+  same(params.dw!, dw, `${label}: convSubsamplingBackward dw without dx`);
+  same(params.db!, db, `${label}: convSubsamplingBackward db without dx`);
+  same(params.dStageWeight!, dsw, `${label}: convSubsamplingBackward subsampling weight gradient without dx`);
+  same(params.dStageBias!, dsb, `${label}: convSubsamplingBackward subsampling bias gradient without dx`);
+}
+
+/** Why a closing subsampling cannot follow a convolution output, or null where it can. */
+export function subsamplingSkip(g: ConvGeometry, pool: Pool2dOptions): string | null {
+  const k = pool.kernelSize;
+  if (typeof k !== 'number') throw new Error('subsamplingSkip: the checked subsamplings have square windows');
+  return k > g.hOut || k > g.wOut ? `skipped: a ${k}x${k} window does not fit the ${g.hOut}x${g.wOut} convolution output` : null;
 }

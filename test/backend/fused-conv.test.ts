@@ -1,13 +1,13 @@
 /**
- * The reference backend's fused convolution block equals its separate kernels bit for bit (the
- * wasm backend's is checked the same way in wasm.test.ts).
+ * The reference backend's fused convolution blocks equal its separate kernels bit for bit (the
+ * wasm backend's are checked the same way in wasm/fused.test.ts).
  */
 import { describe, it } from 'vitest';
 import { refBackend } from '../../src/backend/ref/index.js';
 import { type Conv2dOptions, convGeometry } from '../../src/geometry/conv.js';
 import { Generator } from '../../src/tensor/random.js';
 import type { Shape } from '../../src/tensor/shape.js';
-import { EPILOGUES, checkFusedBlock, epilogueFor } from './fused-check.js';
+import { EPILOGUES, SUBSAMPLING_STAGES, checkConvSubsampling, checkFusedBlock, epilogueFor, subsamplingSkip } from './fused-check.js';
 
 const CASES: [string, Shape, Shape, Conv2dOptions][] = [
   ['LeNet C1', [3, 1, 28, 28], [6, 1, 5, 5], { padding: 2 }],
@@ -24,6 +24,20 @@ describe('ref fusedConv2d / fusedConv2dBackward = the separate kernels', () => {
         const e = epilogueFor(c, ep.activation, ep.pool);
         if ('skip' in e) it.skip(`${ep.label} — ${e.skip}`, () => {});
         else it(ep.label, () => checkFusedBlock(refBackend, c, e.epilogue, new Generator(77), `${label}, ${ep.label}`));
+      }
+    });
+  }
+});
+
+describe('ref convSubsampling / convSubsamplingBackward = the separate kernels', () => {
+  for (const [label, x, w, options] of CASES) {
+    describe(`${label} x=${JSON.stringify(x)} w=${JSON.stringify(w)} ${JSON.stringify(options)}`, () => {
+      const c = convGeometry('conv2d', x, w, options, 2);
+      for (const stage of SUBSAMPLING_STAGES) {
+        const skip = subsamplingSkip(c, stage.pool);
+        const name = `tanh, subsampling ${stage.label}`;
+        if (skip !== null) it.skip(`${name} — ${skip}`, () => {});
+        else it(name, () => checkConvSubsampling(refBackend, c, 'tanh', stage, new Generator(78), `${label}, ${name}`));
       }
     });
   }

@@ -216,7 +216,34 @@ describeEachBackend('nn.Sequential fuses Conv2d, ReLU, MaxPool2d', () => {
     model.parameters().forEach((p, i) => same(grads[i], p.grad, `parameter ${i}`));
   });
 
-  it('fuses exactly the Conv2d or LinkedConv2d [, ReLU | Tanh | Sigmoid][, MaxPool2d] runs', () => {
+  it('Conv2d, Sigmoid, an overlapping max Subsampling with a frozen weight: the layers\u2019 values and gradients, bit for bit', () => {
+    const g = new Generator(21);
+    const model = new nn.Sequential(
+      new nn.Conv2d(2, 3, 3, { generator: g }),
+      new nn.Sigmoid(),
+      new nn.Subsampling(3, { kernelSize: 3, stride: 2, pool: 'max', activation: 'relu' }),
+    );
+    const stage = model.layers[2] as nn.Subsampling;
+    stage.weight.data.set([0.5, -1.5, 2]);
+    stage.bias.data.set([0.1, 0, -0.2]);
+    stage.weight.setRequiresGrad(false);
+    const x = randn([2, 2, 12, 11], { generator: g }).setRequiresGrad(true);
+    const yFused = model.forward(x);
+    expect(yFused.gradFn?.name).toBe('fusedConv2d');
+    loss(yFused, new Generator(22)).backward();
+    const trained = model.parameters().filter((p) => p.requiresGrad);
+    const grads = [x.grad, ...trained.map((p) => p.grad)];
+    model.zeroGrad();
+    x.zeroGrad();
+    let y = x;
+    for (const layer of model.layers) y = layer.forward(y);
+    loss(y, new Generator(22)).backward();
+    same(yFused, y, 'output');
+    expect(stage.weight.grad).toBeNull();
+    [x.grad, ...trained.map((p) => p.grad)].forEach((t, i) => same(grads[i], t, `gradient ${i}`));
+  });
+
+  it('fuses exactly the Conv2d or LinkedConv2d [, ReLU | Tanh | Sigmoid][, MaxPool2d | Subsampling] runs', () => {
     const g = new Generator(9);
     const x = randn([2, 1, 8, 8], { generator: g });
     const conv = (): nn.Conv2d => new nn.Conv2d(1, 2, 3, { padding: 1, generator: g });
@@ -231,6 +258,12 @@ describeEachBackend('nn.Sequential fuses Conv2d, ReLU, MaxPool2d', () => {
     const linked = new nn.LinkedConv2d(1, 2, 3, { padding: 1, table: [[1], [0]], generator: g });
     expect(gradName(new nn.Sequential(linked, new nn.Tanh()))).toBe('fusedConv2d');
     expect(gradName(new nn.Sequential(linked))).toBe('linkedConv2d');
+    expect(gradName(new nn.Sequential(conv(), new nn.Tanh(), new nn.Subsampling(2, { activation: 'tanh' })))).toBe('fusedConv2d');
+    expect(gradName(new nn.Sequential(linked, new nn.Subsampling(2)))).toBe('fusedConv2d');
+    expect(gradName(new nn.Sequential(conv(), new nn.Tanh(), new nn.Subsampling(2), new nn.Tanh()))).toBe('tanh');
+    // a Subsampling closes a block on batches only; unbatched input meets the layer's own error
+    const unbatched = new nn.Sequential(conv(), new nn.Tanh(), new nn.Subsampling(2));
+    expect(() => unbatched.forward(randn([1, 8, 8]))).toThrow(/^subsampling: input must have rank 4 \(N, C, H, W\), got shape \[2, 8, 8\]/);
     // a subclass may change forward: it runs as itself
     class Clipped extends nn.ReLU {}
     expect(gradName(new nn.Sequential(conv(), new Clipped()))).not.toBe('fusedConv2d');

@@ -7,11 +7,12 @@
  */
 import type { TypedArray } from '../../tensor/dtype.js';
 import type { ConvGeometry } from '../../geometry/conv.js';
-import type { ConvEpilogue } from '../backend.js';
+import type { Activation, ConvEpilogue, ConvSubsamplingGrads, SubsamplingStage } from '../backend.js';
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
 import { activationDerivative, unary } from './elementwise.js';
 import { maxPool2d, maxPool2dBackward } from './pool.js';
 import { sum } from './reduce.js';
+import { subsampling, subsamplingBackward } from './subsampling.js';
 
 /** A zero-filled array of `x`'s element type. */
 function zerosLike(x: TypedArray, length: number): TypedArray {
@@ -84,4 +85,42 @@ export function fusedConv2dBackward(
   if (db !== null) sum(dz, [g.n, g.cOut, g.hOut * g.wOut], [0, 2], db);
   if (dw !== null) conv2dBackwardWeight(x, dz, g, dw);
   if (dx !== null) conv2dBackwardInput(dz, w, g, dx);
+}
+
+/** Backend.convSubsampling: the convolution, the activation and the subsampling, one after another. */
+export function convSubsampling(
+  x: TypedArray,
+  w: TypedArray,
+  bias: TypedArray | null,
+  g: ConvGeometry,
+  activation: Activation,
+  s: SubsamplingStage,
+  out: TypedArray,
+  a: TypedArray,
+  pooled: TypedArray,
+  argmax: Int32Array | null,
+): void {
+  conv2d(x, w, bias, g, a);
+  if (activation !== 'none') unary(activation, a, a, 0);
+  subsampling(a, s.weight, s.bias, s.g, s.spec, out, pooled, argmax);
+}
+
+/** Backend.convSubsamplingBackward: the subsampling's backward, the activation's, the convolution's. */
+export function convSubsamplingBackward(
+  x: TypedArray,
+  w: TypedArray,
+  y: TypedArray,
+  a: TypedArray,
+  pooled: TypedArray,
+  argmax: Int32Array | null,
+  dy: TypedArray,
+  g: ConvGeometry,
+  activation: Activation,
+  s: SubsamplingStage,
+  grads: ConvSubsamplingGrads,
+): void {
+  const da = zerosLike(a, a.length);
+  subsamplingBackward(dy, y, pooled, argmax, s.weight, s.g, s.spec, da, grads.dStageWeight, grads.dStageBias);
+  const e: ConvEpilogue = { activation, pool: null };
+  fusedConv2dBackward(x, w, a, null, da, g, e, grads.dx, grads.dw, grads.db);
 }

@@ -7,7 +7,7 @@ import { axpy, binary, unary, unaryBackward } from './elementwise.js';
 import { argmax, logSoftmax, logSoftmaxBackward, permute, sum } from './reduce.js';
 import { gemm, matmul } from './matmul.js';
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
-import { fusedConv2d, fusedConv2dBackward } from './fused-conv.js';
+import { convSubsampling, convSubsamplingBackward, fusedConv2d, fusedConv2dBackward } from './fused-conv.js';
 import { adamStep, sgdStep } from './optim.js';
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
 import { subsampling, subsamplingBackward } from './subsampling.js';
@@ -29,6 +29,8 @@ export const refBackend: Backend = {
   conv2dBackwardWeight,
   fusedConv2d,
   fusedConv2dBackward,
+  convSubsampling,
+  convSubsamplingBackward,
   maxPool2d,
   maxPool2dBackward,
   avgPool2d,

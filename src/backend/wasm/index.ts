@@ -26,7 +26,7 @@ import { refBackend } from '../ref/index.js';
 import { Arena } from './arena.js';
 import type { WasmContext } from './context.js';
 import { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward } from './conv.js';
-import { fusedConv2d, fusedConv2dBackward } from './fused-conv.js';
+import { convSubsampling, convSubsamplingBackward, fusedConv2d, fusedConv2dBackward } from './fused-conv.js';
 import { adamStep, sgdStep } from './optim.js';
 import { axpy, binary, unary, unaryBackward } from './elementwise.js';
 import { gemm, matmul } from './matmul.js';
@@ -238,6 +238,21 @@ function backendOn(runtime: WasmRuntime, threads: number, options: WasmBackendOp
       if (f32(x) && f32(w) && f32(y) && f32(dy) && (dx === null || f32(dx)) && (dw === null || f32(dw)) && (db === null || f32(db))) {
         fusedConv2dBackward(ctx, x, w, y, am, dy, g, e, dx, dw, db, dxZeroed);
       } else refBackend.fusedConv2dBackward(x, w, y, am, dy, g, e, dx, dw, db);
+    },
+    convSubsampling(x, w, bias, g, activation, s, out, a, pooled, am) {
+      const f32 = (t: unknown): t is Float32Array => t instanceof Float32Array;
+      if (f32(x) && f32(w) && (bias === null || f32(bias)) && f32(s.weight) && f32(s.bias) && f32(out) && f32(a) && f32(pooled)) {
+        convSubsampling(ctx, x, w, bias, g, activation, s, out, a, pooled, am);
+      } else refBackend.convSubsampling(x, w, bias, g, activation, s, out, a, pooled, am);
+    },
+    convSubsamplingBackward(x, w, y, a, pooled, am, dy, g, activation, s, grads, dxZeroed = false) {
+      const f32 = (t: unknown): t is Float32Array => t instanceof Float32Array;
+      const f32OrNull = (t: unknown): boolean => t === null || f32(t);
+      const gradsF32 =
+        f32OrNull(grads.dx) && f32OrNull(grads.dw) && f32OrNull(grads.db) && f32OrNull(grads.dStageWeight) && f32OrNull(grads.dStageBias);
+      if (f32(x) && f32(w) && f32(y) && f32(a) && f32(pooled) && f32(dy) && f32(s.weight) && gradsF32) {
+        convSubsamplingBackward(ctx, x, w, y, a, pooled, am, dy, g, activation, s, grads, dxZeroed);
+      } else refBackend.convSubsamplingBackward(x, w, y, a, pooled, am, dy, g, activation, s, grads);
     },
     maxPool2d(x, g, out, am) {
       if (x instanceof Float32Array && out instanceof Float32Array) maxPool2d(ctx, x, g, out, am);

@@ -34,6 +34,65 @@ function run(ctx: WasmContext, task: 'subsamplingTask' | 'subsamplingBackwardTas
   ctx.pool.run(task, desc, threads, chunksFor(threads, g.n * g.c));
 }
 
+/** `subsampling` of x already in memory at `xp` into `outp`, `pooledp` (and `argmaxp`, or 0): the forward task. */
+export function subsamplingAt(
+  ctx: WasmContext,
+  xp: number,
+  wp: number,
+  bp: number,
+  g: PoolGeometry,
+  s: SubsamplingSpec,
+  outp: number,
+  pooledp: number,
+  argmaxp: number,
+): void {
+  ctx.arena.scope(() => {
+    const o: Operands = { ...NONE, x: xp, weight: wp, bias: bp, out: outp, pooled: pooledp, argmax: argmaxp };
+    run(ctx, 'subsamplingTask', descriptor(ctx, g, s, o), g);
+  });
+}
+
+/**
+ * `subsamplingBackward` on operands in memory: writes (or with `accumulate` adds) ∂L/∂x at `dxp`
+ * (0: none), ∂L/∂w at `dwp` and ∂L/∂b at `dbp` (0: none).
+ */
+export function subsamplingBackwardAt(
+  ctx: WasmContext,
+  dyp: number,
+  yp: number,
+  pooledp: number,
+  argmaxp: number,
+  wp: number,
+  g: PoolGeometry,
+  s: SubsamplingSpec,
+  dxp: number,
+  dwp: number,
+  dbp: number,
+  accumulate: boolean,
+): void {
+  const { arena, kernels } = ctx;
+  const size = g.n * g.c * g.hOut * g.wOut;
+  arena.scope(() => {
+    const o: Operands = {
+      ...NONE,
+      dy: dyp,
+      out: yp,
+      pooled: pooledp,
+      argmax: argmaxp,
+      weight: wp,
+      dz: arena.alloc(size * 4),
+      dp: arena.alloc(size * 4),
+      dx: dxp,
+      dw: dwp,
+      db: dbp,
+      mode: dxp !== 0 && accumulate ? 1 : 0,
+    };
+    const desc = descriptor(ctx, g, s, o);
+    run(ctx, 'subsamplingBackwardTask', desc, g);
+    if (dwp !== 0 || dbp !== 0) kernels.subsamplingSums(desc, arena.alloc(16 * g.c));
+  });
+}
+
 /** Backend.subsampling on wasm. */
 export function subsampling(
   ctx: WasmContext,
@@ -48,19 +107,13 @@ export function subsampling(
 ): void {
   const { arena } = ctx;
   arena.scope(() => {
-    const o: Operands = {
-      ...NONE,
-      x: arena.read(x),
-      weight: arena.read(w),
-      bias: arena.read(b),
-      out: arena.alloc(out.length * 4),
-      pooled: arena.alloc(pooled.length * 4),
-      argmax: argmax === null ? 0 : arena.alloc(argmax.length * 4),
-    };
-    run(ctx, 'subsamplingTask', descriptor(ctx, g, s, o), g);
-    arena.take(o.out, out);
-    arena.take(o.pooled, pooled);
-    if (argmax !== null) arena.take(o.argmax, argmax);
+    const outp = arena.alloc(out.length * 4);
+    const pooledp = arena.alloc(pooled.length * 4);
+    const argmaxp = argmax === null ? 0 : arena.alloc(argmax.length * 4);
+    subsamplingAt(ctx, arena.read(x), arena.read(w), arena.read(b), g, s, outp, pooledp, argmaxp);
+    arena.take(outp, out);
+    arena.take(pooledp, pooled);
+    if (argmax !== null) arena.take(argmaxp, argmax);
   });
 }
 
@@ -79,27 +132,15 @@ export function subsamplingBackward(
   db: Float32Array | null,
   dxZeroed: boolean,
 ): void {
-  const { arena, kernels } = ctx;
+  const { arena } = ctx;
   arena.scope(() => {
-    const o: Operands = {
-      ...NONE,
-      dy: arena.read(dy),
-      out: arena.read(y),
-      pooled: arena.read(pooled),
-      argmax: argmax === null ? 0 : arena.read(argmax),
-      weight: arena.read(w),
-      dz: arena.alloc(dy.length * 4),
-      dp: arena.alloc(dy.length * 4),
-      dx: dx === null ? 0 : dxZeroed ? arena.alloc(dx.length * 4) : arena.update(dx),
-      dw: dw === null ? 0 : arena.alloc(dw.length * 4),
-      db: db === null ? 0 : arena.alloc(db.length * 4),
-      mode: dx !== null && !dxZeroed ? 1 : 0,
-    };
-    const desc = descriptor(ctx, g, s, o);
-    run(ctx, 'subsamplingBackwardTask', desc, g);
-    if (dw !== null || db !== null) kernels.subsamplingSums(desc, arena.alloc(16 * g.c));
-    if (dx !== null) arena.take(o.dx, dx);
-    if (dw !== null) arena.take(o.dw, dw);
-    if (db !== null) arena.take(o.db, db);
+    const dxp = dx === null ? 0 : dxZeroed ? arena.alloc(dx.length * 4) : arena.update(dx);
+    const dwp = dw === null ? 0 : arena.alloc(dw.length * 4);
+    const dbp = db === null ? 0 : arena.alloc(db.length * 4);
+    const argmaxp = argmax === null ? 0 : arena.read(argmax);
+    subsamplingBackwardAt(ctx, arena.read(dy), arena.read(y), arena.read(pooled), argmaxp, arena.read(w), g, s, dxp, dwp, dbp, !dxZeroed);
+    if (dx !== null) arena.take(dxp, dx);
+    if (dw !== null) arena.take(dwp, dw);
+    if (db !== null) arena.take(dbp, db);
   });
 }

@@ -32,6 +32,8 @@ export const KERNEL_FAMILIES = {
   conv2dBackwardWeight: 'conv',
   fusedConv2d: 'fused',
   fusedConv2dBackward: 'fused',
+  convSubsampling: 'fused',
+  convSubsamplingBackward: 'fused',
   maxPool2d: 'pool',
   maxPool2dBackward: 'pool',
   avgPool2d: 'pool',

@@ -3,7 +3,8 @@
  * (fused-check.ts; the separate kernels are compared with ref in conv.test.ts and pool.test.ts).
  */
 import { it } from 'vitest';
-import { EPILOGUES, checkFusedBlock, epilogueFor } from '../fused-check.js';
+import { EPILOGUES, SUBSAMPLING_STAGES, checkConvSubsampling, checkFusedBlock, epilogueFor, subsamplingSkip } from '../fused-check.js';
+import type { Activation } from '../../../src/backend/backend.js';
 import { type KernelTests, type KernelsOf, describeWasm, seeded } from './compare.js';
 import { CONV_CASES } from './conv-cases.js';
 
@@ -25,6 +26,27 @@ const tests: Record<KernelsOf<'fused'>, KernelTests> = {
     const e = epilogueFor(c, 'relu', { kernelSize: 2 });
     if ('skip' in e) throw new Error(`${name}: ${e.skip}`);
     it(name, () => checkFusedBlock(wasm, c, e.epilogue, seeded(name), name));
+  },
+  // both convolution + subsampling kernels are checked by one body too
+  convSubsampling(wasm) {
+    const stage = SUBSAMPLING_STAGES[0];
+    for (const { label, geometry: c } of CONV_CASES) {
+      const name = `${label}, tanh, subsampling ${stage.label}`;
+      const skip = subsamplingSkip(c, stage.pool);
+      if (skip !== null) it.skip(`${name} — ${skip}`, () => {});
+      else it(name, () => checkConvSubsampling(wasm, c, 'tanh', stage, seeded(name), name));
+    }
+  },
+  convSubsamplingBackward(wasm) {
+    const activations: Activation[] = ['none', 'relu', 'tanh', 'sigmoid'];
+    for (const lenet of ['LeNet C1', 'LeNet C3']) {
+      const c = { ...CONV_CASES.find((k) => k.label.includes(`(${lenet})`))!.geometry, n: 16 };
+      SUBSAMPLING_STAGES.forEach((stage, i) => {
+        const activation = activations[i % activations.length];
+        const name = `${lenet} at batch 16, ${activation}, subsampling ${stage.label}`;
+        it(name, () => checkConvSubsampling(wasm, c, activation, stage, seeded(name), name));
+      });
+    }
   },
 };
 
