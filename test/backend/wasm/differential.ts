@@ -3,8 +3,9 @@
  * over the whole option space — strides, dilations, groups, every padding form (numbers, pairs,
  * asymmetric quadruples, names), outputPadding up to max(stride, dilation) − 1, kernels as large
  * as the padded input, outputs of size 1, batches of 1 — run through the public ops (`F.conv2d`,
- * `F.convTranspose1d`, `F.fusedConv2d`, …) with their backward pass, on `ref` and on wasm with 1
- * and 2 threads, plain and fused multiply-add kernels.
+ * `F.convTranspose1d`, `F.fusedConv2d`, …, and LeNet-5's `Conv2d → Subsampling` block as
+ * `nn.Sequential` runs it) with their backward pass, on `ref` and on wasm with 1 and 2 threads,
+ * plain and fused multiply-add kernels.
  *
  * Inputs, weights, biases and output gradients are small integers, so that every sum of products
  * is exact in float32 whatever the order of summation: the backends must then agree exactly (to
@@ -16,7 +17,7 @@
  * Used by differential.test.ts (a few hundred cases per `npm test`, plus the regression cases) and
  * `npm run fuzz:kernels` (thousands).
  */
-import { F, Tensor, full, getBackend, setBackend, tensor } from '../../../src/index.js';
+import { F, type SubsamplingOptions, Tensor, full, getBackend, nn, setBackend, tensor } from '../../../src/index.js';
 import { registerBackend } from '../../../src/backend/registry.js';
 import { createWasmBackend } from '../../../src/backend/wasm/index.js';
 import { convGeometry, convTransposeGeometry } from '../../../src/geometry/conv.js';
@@ -35,6 +36,7 @@ export const KINDS = [
   'convTranspose2d',
   'fusedConv2d',
   'linkedConv2d',
+  'convSubsampling',
 ] as const;
 export type Kind = (typeof KINDS)[number];
 
@@ -107,7 +109,8 @@ function drawCase(g: Generator, kind: Kind): FuzzCase | null {
   const spatial: 1 | 2 = kind.endsWith('1d') ? 1 : 2;
   const transposed = kind.startsWith('convTranspose');
   const n = pick(g, [1, 1, 2, 3]);
-  const groups = kind === 'linkedConv2d' || kind === 'fusedConv2d' ? pick(g, [1, 1, 1, 2]) : pick(g, [1, 1, 2, 3]);
+  const block = kind === 'linkedConv2d' || kind === 'fusedConv2d' || kind === 'convSubsampling';
+  const groups = block ? pick(g, [1, 1, 1, 2]) : pick(g, [1, 1, 2, 3]);
   const linkedGroups = kind === 'linkedConv2d' ? 1 : groups;
   // channel counts below and above the GEMM's 4 × 8 register tile
   const cInG = pick(g, [1, 1, 2, 3, 4, 5, 9]);
@@ -177,6 +180,20 @@ function drawCase(g: Generator, kind: Kind): FuzzCase | null {
       options.maxPool = pool;
     }
   }
+  if (kind === 'convSubsampling') {
+    // exact in float32: 2×2 averages of integers are quarters; max windows of any size
+    options.activation = pick(g, ['none', 'relu']);
+    const pool = pick(g, ['avg', 'max'] as const);
+    const k = pool === 'avg' ? 2 : between(g, 1, 3);
+    const subsampling: SubsamplingOptions = { kernelSize: k, pool, activation: pick(g, ['none', 'relu'] as const) };
+    if (g.uniform() < 0.4) subsampling.stride = between(g, 1, 3);
+    try {
+      poolGeometry('avgPool2d', [geometry.n, geometry.cOut, geometry.hOut, geometry.wOut], { kernelSize: k, stride: subsampling.stride });
+    } catch {
+      return null;
+    }
+    options.subsampling = subsampling;
+  }
   return { kind, x, weight, bias: g.uniform() < 0.7, options };
 }
 
@@ -214,10 +231,34 @@ function integers(shape: number[], g: Generator): Tensor {
   );
 }
 
+/**
+ * `Conv2d [→ ReLU] → Subsampling` as `nn.Sequential` runs it (one fused block) on `x`, the layers'
+ * parameters set to `w`, `b` and the subsampling's `stage` values; returns the output and the
+ * parameters, whose gradients are compared.
+ */
+function convSubsampling(c: FuzzCase, x: Tensor, w: Tensor, b: Tensor | null, stage: [Tensor, Tensor]): [Tensor, Record<string, Tensor>] {
+  const { activation, subsampling, ...convOptions } = c.options;
+  const [cOut, cInG, kh, kw] = c.weight;
+  const conv = new nn.Conv2d(cInG * ((convOptions.groups as number) ?? 1), cOut, [kh, kw], { ...convOptions, bias: b !== null });
+  conv.weight.data.set(w.data);
+  if (b !== null) conv.bias!.data.set(b.data);
+  const close = new nn.Subsampling(cOut, subsampling as SubsamplingOptions);
+  close.weight.data.set(stage[0].data);
+  close.bias.data.set(stage[1].data);
+  const model = new nn.Sequential(...(activation === 'relu' ? [conv, new nn.ReLU(), close] : [conv, close]));
+  const y = model.forward(x);
+  if (y.gradFn?.name !== 'fusedConv2d') throw new Error(`convSubsampling: the block ran as ${y.gradFn?.name}, not fused`);
+  const params: Record<string, Tensor> = { x, weight: conv.weight, subsamplingWeight: close.weight, subsamplingBias: close.bias };
+  if (b !== null) params.bias = conv.bias!;
+  return [y, params];
+}
+
 /** The op of a case, applied to its operands. */
 function apply(c: FuzzCase, x: Tensor, w: Tensor, b: Tensor | null): Tensor {
   const o = c.options as never;
   switch (c.kind) {
+    case 'convSubsampling':
+      throw new Error('apply: a subsampling block runs through nn.Sequential (convSubsampling)');
     case 'conv1d':
       return F.conv1d(x, w, b, o);
     case 'conv2d':
@@ -263,10 +304,16 @@ function runOn(backend: string, c: FuzzCase, seed: number): Results {
         true,
       )
     : null;
-  const y = apply(c, x, w, b);
+  let y: Tensor;
+  let params: Record<string, Tensor> = { x, weight: w };
+  if (b !== null) params.bias = b;
+  if (c.kind === 'convSubsampling') {
+    const cOut = c.weight[0];
+    [y, params] = convSubsampling(c, x, w, b, [integers([cOut], g), integers([cOut], g)]);
+  } else y = apply(c, x, w, b);
   y.backward(integers([...y.shape], g));
-  const grads: Record<string, Float32Array> = { x: Float32Array.from(x.grad!.data), weight: Float32Array.from(w.grad!.data) };
-  if (b !== null) grads.bias = Float32Array.from(b.grad!.data);
+  const grads: Record<string, Float32Array> = {};
+  for (const [name, t] of Object.entries(params)) grads[name] = Float32Array.from(t.grad!.data);
   return { output: Float32Array.from(y.data), grads };
 }
 
