@@ -71,6 +71,24 @@ function probeTorch(env: Record<string, string> = {}): TorchProbe {
   return { version, blas: blas ?? 'unknown' };
 }
 
+/** The flags that decide how fast vector code can be (Linux /proc/cpuinfo), e.g. `avx2 fma avx512f`. */
+const VECTOR_FLAGS = /^(sse4_[12]|avx|avx2|fma|f16c|avx512.*|avx_vnni|amx.*)$/;
+
+function cpuVectorFlags(): string {
+  try {
+    const line = readFileSync('/proc/cpuinfo', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('flags'));
+    const flags = (line?.split(':')[1] ?? '')
+      .trim()
+      .split(/\s+/)
+      .filter((f) => VECTOR_FLAGS.test(f));
+    return flags.length > 0 ? flags.join(' ') : 'none of SSE4/AVX/AVX-512/FMA reported';
+  } catch {
+    return 'unknown (no /proc/cpuinfo)';
+  }
+}
+
 /** The environment that makes PyTorch load Debian's OpenBLAS (see OPENBLAS_DIR). */
 function openblasEnv(): Record<string, string> {
   return {
@@ -330,6 +348,7 @@ async function main(): Promise<void> {
   const cpuModel = cpus()[0]?.model ?? 'unknown';
   const machine: [string, string][] = [
     ['CPU', `${cpuModel}, ${threadsAll} logical CPU${threadsAll === 1 ? '' : 's'} available to Node`],
+    ['CPU vector flags', cpuVectorFlags()],
     ['memory', `${(totalmem() / 2 ** 30).toFixed(0)} GiB`],
     [
       'load average at start',
