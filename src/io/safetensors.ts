@@ -114,40 +114,52 @@ export function encodeSafetensors(tensors: Record<string, Tensor>, metadata?: Re
 
 /**
  * Parses the bytes of a `.safetensors` file. Every field is validated, and anything malformed
- * (truncation, an oversized or non-JSON header, an unsupported dtype such as F16 or BF16, a bad
- * shape, offsets out of range, overlapping or leaving holes, a byte length that does not match
- * the shape) throws an `Error` whose message starts with `safetensors: `. The tensor data is
- * copied into fresh, aligned typed arrays; `bytes` is not retained. A missing `__metadata__`
- * decodes as `{}`.
+ * throws an `Error` whose message starts with `safetensors: ` and names the offending value:
+ * bytes that are not safetensors at all (`not a safetensors file: the first 8 bytes give a header
+ * length of …`), a cut-off file (`truncated: expected N bytes, got M`), a header that is not valid
+ * JSON or not an object, an unsupported dtype such as F16 or BF16, a bad shape, offsets outside the
+ * data section, overlapping or leaving holes, a byte length that does not match the shape. The
+ * tensor data is copied into fresh, aligned typed arrays; `bytes` is not retained. A missing
+ * `__metadata__` decodes as `{}`.
  */
 export function decodeSafetensors(bytes: Uint8Array): { tensors: Record<string, Tensor>; metadata: Record<string, string> } {
   if (bytes.length < 8) {
-    throw new Error(`safetensors: file is ${bytes.length} bytes, shorter than the 8-byte header length`);
+    throw new Error(`safetensors: not a safetensors file: it has ${bytes.length} bytes, fewer than the 8 of the header length`);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = view.getBigUint64(0, true);
+  const lengthField = `the first 8 bytes (${preview(bytes.subarray(0, 8))}) give a header length of ${n}`;
   if (n > BigInt(SAFETENSORS_MAX_HEADER_BYTES)) {
-    throw new Error(`safetensors: header length ${n} exceeds the ${SAFETENSORS_MAX_HEADER_BYTES}-byte limit`);
+    throw new Error(`safetensors: not a safetensors file: ${lengthField}, more than the ${SAFETENSORS_MAX_HEADER_BYTES}-byte limit`);
   }
   const headerLength = Number(n);
+  // The reference reader requires the header to start with '{' (its InvalidHeaderStart error).
+  const startsLikeHeader = bytes.length > 8 && bytes[8] === 0x7b;
   if (8 + headerLength > bytes.length) {
     throw new Error(
-      `safetensors: header length ${headerLength} exceeds file size ${bytes.length} ` +
-        `(the header would end at byte ${8 + headerLength})`,
+      startsLikeHeader
+        ? `safetensors: truncated: expected at least ${8 + headerLength} bytes (8 + a ${headerLength}-byte header), got ${bytes.length}`
+        : `safetensors: not a safetensors file: ${lengthField}, but the file has ${bytes.length} bytes`,
     );
+  }
+  const headerBytes = bytes.subarray(8, 8 + headerLength);
+  if (!startsLikeHeader || headerLength === 0) {
+    const begins = headerLength === 0 ? 'it is empty' : `it begins ${JSON.stringify(lenientText(headerBytes.subarray(0, 24)))}`;
+    throw new Error(`safetensors: not a safetensors file: ${lengthField}, but the header is not a JSON object (${begins})`);
   }
 
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(8, 8 + headerLength));
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(headerBytes);
   } catch {
-    throw new Error('safetensors: header is not valid UTF-8');
+    throw new Error(`safetensors: the ${headerLength}-byte header is not valid UTF-8`);
   }
   let header: unknown;
   try {
     header = JSON.parse(text);
   } catch (e) {
-    throw new Error(`safetensors: header is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+    const begins = JSON.stringify(text.length > 40 ? `${text.slice(0, 37)}...` : text);
+    throw new Error(`safetensors: the header is not valid JSON: ${e instanceof Error ? e.message : String(e)} (it begins ${begins})`);
   }
   if (!isPlainObject(header)) {
     throw new Error(`safetensors: header must be a JSON object, got ${describe(header)}`);
@@ -157,9 +169,9 @@ export function decodeSafetensors(bytes: Uint8Array): { tensors: Record<string, 
   const metadata = parseMetadata(header[METADATA_KEY]);
   const entries = Object.keys(header)
     .filter((name) => name !== METADATA_KEY)
-    .map((name) => parseEntry(name, header[name], data.length));
+    .map((name) => parseEntry(name, header[name]));
 
-  // The tensors must tile the data buffer: sorted by offsets, each begins where the last ended.
+  // The tensors must tile the data section: sorted by offsets, each begins where the last ended.
   const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
   let covered = 0;
   for (let i = 0; i < sorted.length; i++) {
@@ -172,12 +184,20 @@ export function decodeSafetensors(bytes: Uint8Array): { tensors: Record<string, 
       );
     }
     if (e.begin > covered) {
-      throw new Error(`safetensors: data buffer bytes [${covered}, ${e.begin}) are not covered by any tensor`);
+      throw new Error(`safetensors: data section bytes [${covered}, ${e.begin}) are not covered by any tensor`);
     }
     covered = e.end;
   }
-  if (covered !== data.length) {
-    throw new Error(`safetensors: data buffer bytes [${covered}, ${data.length}) are not covered by any tensor`);
+  if (covered > data.length) {
+    // A consistent header whose tensors end past the end of the file: the file was cut short.
+    const outside = sorted.find((e) => e.end > data.length)!;
+    throw new Error(
+      `safetensors: truncated: expected ${8 + headerLength + covered} bytes, got ${bytes.length} ` +
+        `(tensor ${quote(outside.name)} data_offsets [${outside.begin}, ${outside.end}] lie outside the ${data.length}-byte data section)`,
+    );
+  }
+  if (covered < data.length) {
+    throw new Error(`safetensors: data section bytes [${covered}, ${data.length}) are not covered by any tensor`);
   }
 
   const tensors = Object.fromEntries(entries.map((e) => [e.name, new Tensor(copyOut(data.subarray(e.begin, e.end), e.dtype), e.shape)]));
@@ -193,8 +213,8 @@ interface Entry {
   end: number;
 }
 
-/** Validates the header entry of tensor `name` against a data buffer of `dataLength` bytes. */
-function parseEntry(name: string, raw: unknown, dataLength: number): Entry {
+/** Validates the header entry of tensor `name` (its offsets are checked against the data section by the caller). */
+function parseEntry(name: string, raw: unknown): Entry {
   if (!isPlainObject(raw)) {
     throw new Error(`safetensors: tensor ${quote(name)} must be an object with dtype, shape and data_offsets, got ${describe(raw)}`);
   }
@@ -220,9 +240,6 @@ function parseEntry(name: string, raw: unknown, dataLength: number): Entry {
     );
   }
   const [begin, end] = offsets;
-  if (end > dataLength) {
-    throw new Error(`safetensors: tensor ${quote(name)} data_offsets [${begin}, ${end}] exceed the ${dataLength}-byte data buffer`);
-  }
   let count = 1;
   for (const d of shape) count *= d;
   const needed = count * info.bytes;
@@ -308,6 +325,17 @@ function quote(name: string): string {
     }
   }
   return `'${name}'`;
+}
+
+/** Bytes for an error message: as a JSON string where they are printable ASCII, else in hex. */
+function preview(bytes: Uint8Array): string {
+  const printable = bytes.every((b) => b >= 0x20 && b < 0x7f);
+  return printable ? JSON.stringify(String.fromCharCode(...bytes)) : Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' ');
+}
+
+/** UTF-8 text with invalid sequences replaced, for an error message. */
+function lenientText(bytes: Uint8Array): string {
+  return new TextDecoder('utf-8').decode(bytes);
 }
 
 /** A short, one-line rendering of a JSON value for an error message. */

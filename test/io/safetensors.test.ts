@@ -265,7 +265,20 @@ describe('files', () => {
   it('a malformed file gives the decoding error with the path appended', () => {
     const file = path.join(dir, 'short.safetensors');
     fs.writeFileSync(file, new Uint8Array(3));
-    expect(() => loadSafetensors(file)).toThrow(`safetensors: file is 3 bytes, shorter than the 8-byte header length (in '${file}')`);
+    expect(() => loadSafetensors(file)).toThrow(
+      `safetensors: not a safetensors file: it has 3 bytes, fewer than the 8 of the header length (in '${file}')`,
+    );
+    const text = path.join(dir, 'notes.safetensors');
+    fs.writeFileSync(text, 'some notes, not tensors');
+    expect(() => loadSafetensors(text)).toThrow(
+      `safetensors: not a safetensors file: the first 8 bytes ("some not") give a header length of 8390045716234202995, ` +
+        `more than the 100000000-byte limit (in '${text}')`,
+    );
+    const cut = path.join(dir, 'cut.safetensors');
+    const whole = encodeSafetensors({ w: new Tensor(new Float32Array(6), [2, 3]) });
+    fs.writeFileSync(cut, whole.subarray(0, whole.length - 10));
+    expect(() => loadSafetensors(cut)).toThrow(`safetensors: truncated: expected ${whole.length} bytes, got ${whole.length - 10}`);
+    expect(() => loadSafetensors(cut)).toThrow(`(in '${cut}')`);
   });
 });
 
@@ -273,35 +286,75 @@ describe('rejections', () => {
   const f32 = (n: number): Uint8Array => new Uint8Array(4 * n);
   const entry = (dtype: unknown, shape: unknown, offsets: unknown): object => ({ dtype, shape, data_offsets: offsets });
 
-  it('a truncated file', () => {
-    expect(() => decodeSafetensors(new Uint8Array(0))).toThrow('safetensors: file is 0 bytes, shorter than the 8-byte header length');
-    expect(() => decodeSafetensors(new Uint8Array(7))).toThrow('safetensors: file is 7 bytes, shorter than the 8-byte header length');
-    const good = encodeSafetensors({ t: new Tensor(new Float32Array(16), [4, 4]) });
-    expect(() => decodeSafetensors(good.subarray(0, 20))).toThrow(/^safetensors: header length \d+ exceeds file size 20/);
-    expect(() => decodeSafetensors(good.subarray(0, good.length - 1))).toThrow(
-      "safetensors: tensor 't' data_offsets [0, 64] exceed the 63-byte data buffer",
+  it('bytes that are not a safetensors file say so, with the header length their first 8 bytes give', () => {
+    expect(() => decodeSafetensors(new Uint8Array(0))).toThrow(
+      'safetensors: not a safetensors file: it has 0 bytes, fewer than the 8 of the header length',
     );
+    expect(() => decodeSafetensors(new Uint8Array(7))).toThrow('safetensors: not a safetensors file: it has 7 bytes');
+    // text: the first 8 bytes read as a huge little-endian length
+    expect(() => decodeSafetensors(new TextEncoder().encode('this is not a model'))).toThrow(
+      'safetensors: not a safetensors file: the first 8 bytes ("this is ") give a header length of 2338328219631577204, ' +
+        'more than the 100000000-byte limit',
+    );
+    // a PNG signature: shown in hex
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
+    expect(() => decodeSafetensors(png)).toThrow(
+      'safetensors: not a safetensors file: the first 8 bytes (89 50 4e 47 0d 0a 1a 0a) give a header length of 727905341920923785',
+    );
+    // a plausible length, but no JSON object after it
+    const small = new Uint8Array(24);
+    small[0] = 16;
+    small.set(new TextEncoder().encode('GIF89a..........'), 8);
+    expect(() => decodeSafetensors(small)).toThrow(
+      'safetensors: not a safetensors file: the first 8 bytes (10 00 00 00 00 00 00 00) give a header length of 16, ' +
+        'but the header is not a JSON object (it begins "GIF89a..........")',
+    );
+    small.set(new TextEncoder().encode('  '), 8);
+    expect(() => decodeSafetensors(small.subarray(0, 12))).toThrow('give a header length of 16, but the file has 12 bytes');
+  });
+
+  it('a truncated file: expected N bytes, got M', () => {
+    const good = encodeSafetensors({ t: new Tensor(new Float32Array(16), [4, 4]) });
+    const headerEnd = 8 + headerText(good).length;
+    expect(() => decodeSafetensors(good.subarray(0, 20))).toThrow(
+      `safetensors: truncated: expected at least ${headerEnd} bytes (8 + a ${headerEnd - 8}-byte header), got 20`,
+    );
+    expect(() => decodeSafetensors(good.subarray(0, good.length - 1))).toThrow(
+      `safetensors: truncated: expected ${good.length} bytes, got ${good.length - 1} ` +
+        "(tensor 't' data_offsets [0, 64] lie outside the 63-byte data section)",
+    );
+    expect(() => decodeSafetensors(good.subarray(0, headerEnd))).toThrow(`truncated: expected ${good.length} bytes, got ${headerEnd}`);
   });
 
   it('an oversized header length', () => {
     const bytes = new Uint8Array(16);
     const view = new DataView(bytes.buffer);
     view.setBigUint64(0, 100_000_001n, true);
-    expect(() => decodeSafetensors(bytes)).toThrow('safetensors: header length 100000001 exceeds the 100000000-byte limit');
+    expect(() => decodeSafetensors(bytes)).toThrow(
+      'safetensors: not a safetensors file: the first 8 bytes (01 e1 f5 05 00 00 00 00) give a header length of 100000001, ' +
+        'more than the 100000000-byte limit',
+    );
     view.setBigUint64(0, 0xffff_ffff_ffff_ffffn, true);
-    expect(() => decodeSafetensors(bytes)).toThrow('safetensors: header length 18446744073709551615 exceeds the 100000000-byte limit');
+    expect(() => decodeSafetensors(bytes)).toThrow('give a header length of 18446744073709551615, more than the 100000000-byte limit');
     view.setBigUint64(0, 9n, true);
-    expect(() => decodeSafetensors(bytes)).toThrow('safetensors: header length 9 exceeds file size 16 (the header would end at byte 17)');
+    expect(() => decodeSafetensors(bytes)).toThrow('give a header length of 9, but the file has 16 bytes');
+    bytes[8] = 0x7b; // '{': a header cut short
+    expect(() => decodeSafetensors(bytes)).toThrow('safetensors: truncated: expected at least 17 bytes (8 + a 9-byte header), got 16');
   });
 
   it('a header that is not UTF-8, not JSON, or not an object', () => {
     const bad = craft('{}      ');
     bad[9] = 0xff;
-    expect(() => decodeSafetensors(bad)).toThrow('safetensors: header is not valid UTF-8');
-    expect(() => decodeSafetensors(craft('{"a": '))).toThrow(/^safetensors: header is not valid JSON: /);
-    expect(() => decodeSafetensors(craft(''))).toThrow(/^safetensors: header is not valid JSON: /);
-    expect(() => decodeSafetensors(craft('[1, 2]'))).toThrow('safetensors: header must be a JSON object, got [1,2]');
-    expect(() => decodeSafetensors(craft('null'))).toThrow('safetensors: header must be a JSON object, got null');
+    expect(() => decodeSafetensors(bad)).toThrow('safetensors: the 8-byte header is not valid UTF-8');
+    expect(() => decodeSafetensors(craft('{"a": '))).toThrow(
+      /^safetensors: the header is not valid JSON: .* \(it begins "\{\\"a\\": {3}"\)$/,
+    );
+    expect(() => decodeSafetensors(craft(''))).toThrow(
+      'safetensors: not a safetensors file: the first 8 bytes (00 00 00 00 00 00 00 00) give a header length of 0, ' +
+        'but the header is not a JSON object (it is empty)',
+    );
+    expect(() => decodeSafetensors(craft('[1, 2]'))).toThrow('but the header is not a JSON object (it begins "[1, 2]  ")');
+    expect(() => decodeSafetensors(craft('null'))).toThrow('but the header is not a JSON object (it begins "null    ")');
     expect(() => decodeSafetensors(craft({ w: 5 }))).toThrow(
       "safetensors: tensor 'w' must be an object with dtype, shape and data_offsets, got 5",
     );
@@ -341,9 +394,14 @@ describe('rejections', () => {
     }
   });
 
-  it('offsets beyond the data buffer', () => {
-    expect(() => decodeSafetensors(craft({ 'conv1.weight': entry('F32', [1024], [0, 4096]) }, 1024))).toThrow(
-      "safetensors: tensor 'conv1.weight' data_offsets [0, 4096] exceed the 1024-byte data buffer",
+  it('offsets outside the data section', () => {
+    const bytes = craft({ 'conv1.weight': entry('F32', [1024], [0, 4096]) }, 1024);
+    expect(() => decodeSafetensors(bytes)).toThrow(
+      `safetensors: truncated: expected ${bytes.length + 3072} bytes, got ${bytes.length} ` +
+        "(tensor 'conv1.weight' data_offsets [0, 4096] lie outside the 1024-byte data section)",
+    );
+    expect(() => decodeSafetensors(craft({ a: entry('F32', [1], [0, 4]), b: entry('F32', [1], [8, 12]) }, 4))).toThrow(
+      'safetensors: data section bytes [4, 8) are not covered by any tensor',
     );
   });
 
@@ -364,10 +422,10 @@ describe('rejections', () => {
       "safetensors: tensors 'a' data_offsets [0, 8] and 'b' data_offsets [0, 8] overlap",
     );
     expect(() => decodeSafetensors(craft({ a: entry('F32', [1], [0, 4]), b: entry('F32', [1], [8, 12]) }, f32(3)))).toThrow(
-      'safetensors: data buffer bytes [4, 8) are not covered by any tensor',
+      'safetensors: data section bytes [4, 8) are not covered by any tensor',
     );
     expect(() => decodeSafetensors(craft({ a: entry('F32', [1], [0, 4]) }, f32(2)))).toThrow(
-      'safetensors: data buffer bytes [4, 8) are not covered by any tensor',
+      'safetensors: data section bytes [4, 8) are not covered by any tensor',
     );
   });
 
