@@ -5,6 +5,7 @@ import { type CommandSpec, numberOption } from './args.js';
 import { CliError } from './errors.js';
 import { applyBackendOptions, backendOptions } from './backend.js';
 import { loadSplits } from '../data/splits.js';
+import { NO_NORMALIZATION } from '../data/normalization.js';
 
 /** Options and help of `convnet eval`. */
 export const evalSpec: CommandSpec = {
@@ -41,14 +42,16 @@ export function runEval(positionals: string[], values: Record<string, string | b
   const batchSize = numberOption('eval', 'batch-size', values['batch-size'], 256, { min: 1, integer: true });
   const data = loadSplits(typeof values.data === 'string' ? values.data : undefined, limit);
   const ds = data.heldOut;
-  const [c, h, w] = info.inputShape;
+  // a model saved without its input shape is given the images as they are
+  const [c, h, w] = info.inputShape ?? [ds.channels, ds.height, ds.width];
   if (ds.channels !== c || ds.height !== h || ds.width !== w) {
     throw new CliError(`eval: the images are ${ds.channels}x${ds.height}x${ds.width}, but the model expects ${c}x${h}x${w}`);
   }
-  const result = evaluate(model, ds, info.normalization, batchSize);
+  const result = evaluate(model, ds, info.normalization ?? NO_NORMALIZATION, batchSize);
   const out = process.stdout;
-  out.write(`${path}: ${info.architecture} ${JSON.stringify(info.options)} on ${ds.n} held-out images of ${data.source}\n\n`);
-  out.write(`${confusionTable(result.confusion, info.classNames)}\n\n`);
+  const options = info.architecture === 'modules' ? '' : ` ${JSON.stringify(info.options)}`;
+  out.write(`${path}: ${info.architecture}${options} on ${ds.n} held-out images of ${data.source}\n\n`);
+  out.write(`${confusionTable(result.confusion, info.classNames ?? [])}\n\n`);
   out.write(`loss: ${result.loss.toFixed(4)}\n`);
   out.write(`accuracy: ${(result.accuracy * 100).toFixed(2)}% (${Math.round(result.accuracy * ds.n)}/${ds.n})\n`);
   return 0;

@@ -3,6 +3,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { loadModel } from '../io/files.js';
 import { readImageForModel } from '../data/png.js';
 import { predictProbabilities } from '../training/evaluate.js';
+import { NO_NORMALIZATION } from '../data/normalization.js';
 import { type CommandSpec, numberOption } from './args.js';
 import { CliError } from './errors.js';
 import { applyBackendOptions, backendOptions } from './backend.js';
@@ -27,18 +28,21 @@ export function runPredict(positionals: string[], values: Record<string, string 
   const [modelPath, imagePath] = positionals;
   applyBackendOptions('predict', values);
   const { model, info } = loadModel(modelPath);
-  const [c, h, w] = info.inputShape;
+  // a model saved without its input shape is taken to read MNIST-sized images
+  const [c, h, w] = info.inputShape ?? [1, 28, 28];
   if (c !== 1) throw new CliError(`predict: the model expects ${c}-channel images; only grayscale models are supported`);
-  const top = numberOption('predict', 'top', values.top, info.classNames.length, { min: 1, integer: true });
+  // all classes by default
+  const top = numberOption('predict', 'top', values.top, Number.MAX_SAFE_INTEGER, { min: 1, integer: true });
   const pixels = readImageForModel(imagePath, h, w);
-  const probs = predictProbabilities(model, new Tensor(pixels, [1, c, h, w]), info.normalization);
+  const probs = predictProbabilities(model, new Tensor(pixels, [1, c, h, w]), info.normalization ?? NO_NORMALIZATION);
+  const classNames = info.classNames ?? Array.from({ length: probs.size }, (_, i) => String(i));
   const ranked = [...probs.data]
     .map((p, i) => ({ p, i }))
     .sort((a, b) => b.p - a.p)
     .slice(0, top);
   const out = process.stdout;
-  const width = Math.max(...info.classNames.map((n) => n.length));
-  for (const { p, i } of ranked) out.write(`${info.classNames[i].padEnd(width)}  ${(p * 100).toFixed(2).padStart(6)}%\n`);
-  out.write(`prediction: ${info.classNames[ranked[0].i]}\n`);
+  const width = Math.max(...classNames.map((n) => n.length));
+  for (const { p, i } of ranked) out.write(`${classNames[i].padEnd(width)}  ${(p * 100).toFixed(2).padStart(6)}%\n`);
+  out.write(`prediction: ${classNames[ranked[0].i]}\n`);
   return 0;
 }

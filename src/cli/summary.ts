@@ -19,10 +19,13 @@ export function runSummary(positionals: string[]): number {
   const [path] = positionals;
   const { model, info } = loadModel(path);
   const out = process.stdout;
-  out.write(
-    `${path}: ${info.architecture} ${JSON.stringify(info.options)}, input ${info.inputShape.join('x')}, ${info.classNames.length} classes\n`,
-  );
+  const input = info.inputShape ? `input ${info.inputShape.join('x')}` : 'input shape not recorded';
+  const classes = info.classNames ? `${info.classNames.length} classes` : 'class names not recorded';
+  const options = info.architecture === 'modules' ? '' : ` ${JSON.stringify(info.options)}`;
+  out.write(`${path}: ${info.architecture}${options}, ${input}, ${classes}\n`);
   for (const [k, v] of Object.entries(info.training ?? {})) out.write(`  ${k}: ${v}\n`);
-  out.write(`\n${summary(model, [1, ...info.inputShape])}\n`);
+  // without an input shape there are no output shapes to show: the module tree and its parameter count
+  if (info.inputShape) out.write(`\n${summary(model, [1, ...info.inputShape])}\n`);
+  else out.write(`\n${String(model)}\n\ntotal parameters: ${model.numParameters().toLocaleString('en-US')}\n`);
   return 0;
 }

@@ -12,6 +12,9 @@ export interface Normalization {
   std: number;
 }
 
+/** The identity normalization: pixels as they are (mean 0, std 1), for models saved without one. */
+export const NO_NORMALIZATION: Readonly<Normalization> = Object.freeze({ mean: 0, std: 1 });
+
 /** Mean and standard deviation of all pixels of `ds` (rounded to 6 decimals): the input normalization. */
 export function pixelStatistics(ds: ImageDataset): Normalization {
   let sum = 0;

@@ -5,9 +5,9 @@
  * never a partial one.
  */
 import type { Tensor } from '../tensor/tensor.js';
-import type { Module } from '../nn/module.js';
+import type { AnyModule } from '../nn/module.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
-import { type ModelInfo, decodeModel, encodeModel } from './model-file.js';
+import { type ModelFileOptions, type ModelInfo, decodeModel, encodeModel } from './model-file.js';
 import { errorMessage, readFileBytes, writeFileAtomic } from '../data/files.js';
 
 /** Decodes with `decode`, appending the path to its error message. */
@@ -33,12 +33,25 @@ export function loadSafetensors(path: string): { tensors: Record<string, Tensor>
   return decodeFile(path, readFileBytes(path, 'safetensors'), decodeSafetensors);
 }
 
-/** Saves a model and what rebuilds it (see `encodeModel`) to `path`, atomically. */
-export function saveModel(path: string, model: Module, info: ModelInfo): void {
-  writeFileAtomic(path, encodeModel(model, info), 'model file');
+/**
+ * Saves a model and what rebuilds it (see `encodeModel`) to `path`, atomically: any tree of
+ * built-in layers, or a model of an architecture given to `registerArchitecture`. A model the file
+ * could not rebuild is an error, and nothing is written.
+ *
+ * @param options the architecture and its options (for a registered custom model), and optionally
+ *   the input shape `[C, H, W]`, the input normalization, class names and training facts
+ */
+export function saveModel(path: string, model: AnyModule, options: ModelFileOptions = {}): void {
+  let bytes: Uint8Array;
+  try {
+    bytes = encodeModel(model, options);
+  } catch (e) {
+    throw new Error(`saveModel: ${errorMessage(e)} ('${path}' was not written)`, { cause: e });
+  }
+  writeFileAtomic(path, bytes, 'model file');
 }
 
 /** Loads a model file written by `saveModel`: the rebuilt model with its weights, and its info. */
-export function loadModel(path: string): { model: Module; info: ModelInfo } {
+export function loadModel(path: string): { model: AnyModule; info: ModelInfo } {
   return decodeFile(path, readFileBytes(path, 'model file'), decodeModel);
 }

@@ -3,19 +3,25 @@
  * rebuilt, and the CLI can offer `--model`.
  */
 import type { Generator } from '../tensor/random.js';
-import type { Module } from '../nn/module.js';
+import type { AnyModule } from '../nn/module.js';
 import { lenet5 } from './lenet5.js';
 
-/** A buildable architecture: its input, its classes, and how to build it. */
-export interface Architecture {
+/** A buildable architecture: how to build it, and (where known) its input and classes. */
+export interface CustomArchitecture {
   /** What the model expects: `[C, H, W]`. */
-  inputShape: [number, number, number];
-  classes: number;
-  build(options: Record<string, unknown>, generator?: Generator): Module;
+  inputShape?: [number, number, number];
+  classes?: number;
+  build(options: Record<string, unknown>, generator?: Generator): AnyModule;
   description: string;
 }
 
-/** The architectures model files can name. */
+/** A built-in architecture: its input and classes are fixed. */
+export interface Architecture extends CustomArchitecture {
+  inputShape: [number, number, number];
+  classes: number;
+}
+
+/** The built-in architectures (model files can also name those given to `registerArchitecture`). */
 export const ARCHITECTURES: Record<string, Architecture> = {
   lenet5: {
     inputShape: [1, 28, 28],
@@ -31,11 +37,70 @@ export const MODEL_PRESETS: Record<string, { architecture: string; options: Reco
   'lenet5-modern': { architecture: 'lenet5', options: { modern: true } },
 };
 
-/** Builds an architecture by name; unknown names are an error listing the known ones. */
-export function buildModel(architecture: string, options: Record<string, unknown>, generator?: Generator): Module {
-  const arch = ARCHITECTURES[architecture];
-  if (arch === undefined) {
-    throw new Error(`unknown architecture '${architecture}' (known: ${Object.keys(ARCHITECTURES).join(', ')})`);
+/** The architecture and options each model built by `buildModel` came from. */
+const BUILT_FROM = new WeakMap<AnyModule, { architecture: string; options: Record<string, unknown> }>();
+
+/**
+ * Makes a custom model class savable: `registerArchitecture('tiny-net', (options) => new TinyNet(options))`.
+ * A model built by `buildModel('tiny-net', options)` is then saved with that name and options, and
+ * `loadModel` rebuilds it by calling `build(options)` — in the loading program too, so register
+ * it there before loading. `build` must give the same parameter names and shapes for the same
+ * options. Re-registering a name replaces it; the built-in names cannot be replaced.
+ *
+ * @param details its description, and the input `[C, H, W]` and class count where they are fixed
+ */
+export function registerArchitecture(
+  name: string,
+  build: (options: Record<string, unknown>, generator?: Generator) => AnyModule,
+  details: { description?: string; inputShape?: [number, number, number]; classes?: number } = {},
+): void {
+  if (typeof name !== 'string' || name === '' || name === MODULES_ARCHITECTURE) {
+    throw new Error(
+      `registerArchitecture: name must be a non-empty string other than '${MODULES_ARCHITECTURE}', got ${JSON.stringify(name)}`,
+    );
   }
-  return arch.build(options, generator);
+  if (Object.hasOwn(ARCHITECTURES, name))
+    throw new Error(`registerArchitecture: '${name}' is a built-in architecture and cannot be replaced`);
+  if (typeof build !== 'function')
+    throw new Error(`registerArchitecture: build must be a function (options) => Module, got ${typeof build}`);
+  CUSTOM_ARCHITECTURES.set(name, {
+    build,
+    description: details.description ?? name,
+    inputShape: details.inputShape,
+    classes: details.classes,
+  });
+}
+
+const CUSTOM_ARCHITECTURES = new Map<string, CustomArchitecture>();
+
+/** The architecture called `name`, built-in or registered, or undefined. */
+export function findArchitecture(name: string): CustomArchitecture | undefined {
+  return Object.hasOwn(ARCHITECTURES, name) ? ARCHITECTURES[name] : CUSTOM_ARCHITECTURES.get(name);
+}
+
+/** The names of every architecture, built-in then registered. */
+export function architectureNames(): string[] {
+  return [...Object.keys(ARCHITECTURES), ...CUSTOM_ARCHITECTURES.keys()];
+}
+
+/** The architecture name model files use for a tree of built-in modules stored as a spec. */
+export const MODULES_ARCHITECTURE = 'modules';
+
+/** Builds an architecture by name; unknown names are an error listing the known ones. */
+export function buildModel(architecture: string, options: Record<string, unknown> = {}, generator?: Generator): AnyModule {
+  const arch = findArchitecture(architecture);
+  if (arch === undefined) {
+    throw new Error(
+      `unknown architecture '${architecture}' (known: ${architectureNames().join(', ')}); ` +
+        `a custom model must be registered with registerArchitecture('${architecture}', build) in this program`,
+    );
+  }
+  const model = arch.build(options, generator);
+  BUILT_FROM.set(model, { architecture, options });
+  return model;
+}
+
+/** The architecture and options `model` was built from by `buildModel`, or null. */
+export function builtFrom(model: AnyModule): { architecture: string; options: Record<string, unknown> } | null {
+  return BUILT_FROM.get(model) ?? null;
 }

@@ -1,12 +1,15 @@
 /** Activation layers (S14): `ReLU`, `LeakyReLU`, `Tanh`, `Sigmoid`. Any shape in, same shape out. */
 import type { Tensor } from '../tensor/tensor.js';
 import { leakyRelu, relu, sigmoid, tanh } from '../ops/activation.js';
-import { Module } from './module.js';
+import { Module, type ModuleSpec } from './module.js';
 
 /** `max(0, x)` (S14). Shape: any, unchanged. */
 export class ReLU extends Module {
   forward(x: Tensor): Tensor {
     return relu(x);
+  }
+  override spec(): ModuleSpec {
+    return { type: 'ReLU', args: [] };
   }
 }
 
@@ -18,6 +21,9 @@ export class LeakyReLU extends Module {
   forward(x: Tensor): Tensor {
     return leakyRelu(x, this.negativeSlope);
   }
+  override spec(): ModuleSpec {
+    return { type: 'LeakyReLU', args: [this.negativeSlope] };
+  }
   override describe(): string {
     return `LeakyReLU(negativeSlope=${this.negativeSlope})`;
   }
@@ -28,11 +34,17 @@ export class Tanh extends Module {
   forward(x: Tensor): Tensor {
     return tanh(x);
   }
+  override spec(): ModuleSpec {
+    return { type: 'Tanh', args: [] };
+  }
 }
 
 /** `1/(1 + e^(−x))`. Shape: any, unchanged. */
 export class Sigmoid extends Module {
   forward(x: Tensor): Tensor {
     return sigmoid(x);
+  }
+  override spec(): ModuleSpec {
+    return { type: 'Sigmoid', args: [] };
   }
 }

@@ -1,4 +1,4 @@
-/** Containers and glue: `Sequential`, `Flatten`, `Residual` (S15). */
+/** Containers and glue: `Sequential`, `ModuleList`, `ModuleDict`, `Flatten`, `Residual` (S15). */
 import { shapeStr, shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { add } from '../ops/elementwise.js';
@@ -6,7 +6,7 @@ import { flatten } from '../ops/shape.js';
 import { convBlock, convSubsamplingBlock } from '../ops/fused-conv.js';
 import { linkMask } from '../ops/linked-conv.js';
 import type { Activation } from '../backend/backend.js';
-import { Module } from './module.js';
+import { type AnyModule, Module, type ModuleSpec } from './module.js';
 import { Conv2d, LinkedConv2d } from './conv.js';
 import { ReLU, Sigmoid, Tanh } from './activation.js';
 import { MaxPool2d, Subsampling } from './pooling.js';
@@ -101,6 +101,109 @@ export class Sequential extends Module {
     }
     return y;
   }
+
+  /** The layer at `index` (negative counts from the end), as PyTorch's `model[i]`. */
+  at(index: number): Module {
+    const layer = this.layers.at(index);
+    if (layer === undefined) throw new Error(`Sequential.at: index ${index} is out of range for ${this.layers.length} layers`);
+    return layer;
+  }
+
+  /** Number of layers. */
+  get length(): number {
+    return this.layers.length;
+  }
+
+  [Symbol.iterator](): Iterator<Module> {
+    return this.layers[Symbol.iterator]();
+  }
+
+  override spec(): ModuleSpec | null {
+    return containerSpec('Sequential', this.layers);
+  }
+}
+
+/** The spec of a container of `layers` (null if any layer has none). */
+function containerSpec(type: string, layers: readonly AnyModule[]): ModuleSpec | null {
+  const children = layers.map((m) => m.spec());
+  return children.every((c) => c !== null) ? { type, children: children as ModuleSpec[] } : null;
+}
+
+/**
+ * Holds modules in a list, as `torch.nn.ModuleList`: they are children named `"0"`, `"1"`, …, so
+ * their parameters are the container's. It has no `forward`: the owner calls its modules.
+ */
+export class ModuleList extends Module<never[], never> {
+  private readonly items: AnyModule[] = [];
+  constructor(modules: Iterable<AnyModule> = []) {
+    super();
+    for (const m of modules) this.append(m);
+  }
+  /** Adds `m` at the end; returns this. */
+  append(m: AnyModule): this {
+    this.items.push(this.registerModule(String(this.items.length), m));
+    return this;
+  }
+  /** The module at `index` (negative counts from the end). */
+  at(index: number): AnyModule {
+    const m = this.items.at(index);
+    if (m === undefined) throw new Error(`ModuleList.at: index ${index} is out of range for ${this.items.length} modules`);
+    return m;
+  }
+  get length(): number {
+    return this.items.length;
+  }
+  [Symbol.iterator](): Iterator<AnyModule> {
+    return this.items[Symbol.iterator]();
+  }
+  forward(): never {
+    throw new Error('ModuleList has no forward: call its modules (for (const m of list) x = m.forward(x))');
+  }
+  override spec(): ModuleSpec | null {
+    return containerSpec('ModuleList', this.items);
+  }
+}
+
+/**
+ * Holds modules by name, as `torch.nn.ModuleDict`: they are children under their keys (in
+ * insertion order). It has no `forward`: the owner calls its modules.
+ */
+export class ModuleDict extends Module<never[], never> {
+  private readonly items = new Map<string, AnyModule>();
+  constructor(modules: Record<string, AnyModule> = {}) {
+    super();
+    for (const [name, m] of Object.entries(modules)) this.set(name, m);
+  }
+  /** Adds or replaces the module under `name`; returns this. */
+  set(name: string, m: AnyModule): this {
+    this.items.set(name, this.registerModule(name, m));
+    return this;
+  }
+  /** The module under `name`. */
+  get(name: string): AnyModule {
+    const m = this.items.get(name);
+    if (m === undefined) throw new Error(`ModuleDict.get: no module '${name}' (keys: ${[...this.items.keys()].join(', ')})`);
+    return m;
+  }
+  has(name: string): boolean {
+    return this.items.has(name);
+  }
+  keys(): string[] {
+    return [...this.items.keys()];
+  }
+  entries(): [string, AnyModule][] {
+    return [...this.items.entries()];
+  }
+  get size(): number {
+    return this.items.size;
+  }
+  forward(): never {
+    throw new Error('ModuleDict has no forward: call its modules (dict.get(name).forward(x))');
+  }
+  override spec(): ModuleSpec | null {
+    const children = Object.fromEntries([...this.items].map(([name, m]) => [name, m.spec()]));
+    return Object.values(children).every((c) => c !== null) ? { type: 'ModuleDict', children } : null;
+  }
 }
 
 /**
@@ -117,6 +220,12 @@ export class Flatten extends Module {
   }
   forward(x: Tensor): Tensor {
     return flatten(x, this.startDim, this.endDim);
+  }
+  override spec(): ModuleSpec {
+    return { type: 'Flatten', args: [this.startDim, this.endDim] };
+  }
+  override describe(): string {
+    return `Flatten(startDim=${this.startDim}, endDim=${this.endDim})`;
   }
 }
 
@@ -144,5 +253,11 @@ export class Residual extends Module {
       );
     }
     return add(skip, fx);
+  }
+  override spec(): ModuleSpec | null {
+    const body = this.body.spec();
+    const projection = this.projection?.spec() ?? null;
+    if (body === null || (this.projection !== null && projection === null)) return null;
+    return { type: 'Residual', children: { body, projection } };
   }
 }

@@ -9,13 +9,20 @@ import { convTranspose2d } from '../ops/conv-transpose.js';
 import { type LinkTable, linkCount, linkMask, linkedConv2d } from '../ops/linked-conv.js';
 import type { Conv2dOptions, ConvTranspose2dOptions } from '../geometry/conv.js';
 import { type Size2d, checkPositiveInt, pair } from '../geometry/options.js';
-import { Module } from './module.js';
+import { Module, type ModuleSpec } from './module.js';
 import { type InitOptions, uniformFanIn } from './init.js';
 
 /** Options of the `Conv2d` layer: `conv2d`'s options plus bias and initialization. */
 export interface Conv2dLayerOptions extends Conv2dOptions, InitOptions {
   /** Learn an additive bias per output channel (default true). */
   bias?: boolean;
+}
+
+/** Constructor options as JSON for a module spec: the defined ones, no generator, a float64 dtype kept. */
+export function specOptions(options: object, weight: Tensor): Record<string, unknown> {
+  const out: Record<string, unknown> = Object.fromEntries(Object.entries(options).filter(([k, v]) => v !== undefined && k !== 'generator'));
+  if (weight.dtype !== 'float32') out.dtype = weight.dtype;
+  return out;
 }
 
 function describeOptions(options: object): string {
@@ -78,6 +85,11 @@ export class Conv2d extends Module {
     return conv2d(x, this.weight, this.bias, this.options);
   }
 
+  override spec(): ModuleSpec {
+    const options = specOptions({ ...this.options, bias: this.bias !== null }, this.weight);
+    return { type: 'Conv2d', args: [this.inChannels, this.outChannels, this.kernelSize, options] };
+  }
+
   override describe(): string {
     const extra = describeOptions(this.options);
     return `Conv2d(${this.inChannels}, ${this.outChannels}, kernelSize=${JSON.stringify(this.kernelSize)}${extra ? `, ${extra}` : ''})`;
@@ -125,6 +137,11 @@ export class ConvTranspose2d extends Module {
 
   forward(x: Tensor): Tensor {
     return convTranspose2d(x, this.weight, this.bias, this.options);
+  }
+
+  override spec(): ModuleSpec {
+    const options = specOptions({ ...this.options, bias: this.bias !== null }, this.weight);
+    return { type: 'ConvTranspose2d', args: [this.inChannels, this.outChannels, this.kernelSize, options] };
   }
 
   override describe(): string {
@@ -185,6 +202,11 @@ export class LinkedConv2d extends Module {
 
   forward(x: Tensor): Tensor {
     return linkedConv2d(x, this.weight, this.bias, { ...this.options, table: this.table });
+  }
+
+  override spec(): ModuleSpec {
+    const options = specOptions({ ...this.options, table: this.table, bias: this.bias !== null }, this.weight);
+    return { type: 'LinkedConv2d', args: [this.inChannels, this.outChannels, this.kernelSize, options] };
   }
 
   override numParameters(): number {

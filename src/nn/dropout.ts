@@ -6,7 +6,7 @@
 import type { Tensor } from '../tensor/tensor.js';
 import type { Generator } from '../tensor/random.js';
 import { dropout } from '../ops/dropout.js';
-import { Module } from './module.js';
+import { Module, type ModuleSpec } from './module.js';
 
 /** Dropout with drop probability `p` (default 0.5) and a `mode` (`'inverted'` or `'classic'`). Shape: any, unchanged. */
 export class Dropout extends Module {
@@ -19,6 +19,9 @@ export class Dropout extends Module {
   }
   forward(x: Tensor): Tensor {
     return dropout(x, { p: this.p, training: this.training, mode: this.options.mode, generator: this.options.generator });
+  }
+  override spec(): ModuleSpec {
+    return { type: 'Dropout', args: this.options.mode === undefined ? [this.p] : [this.p, { mode: this.options.mode }] };
   }
   override describe(): string {
     return `Dropout(p=${this.p}, mode=${this.options.mode ?? 'inverted'})`;

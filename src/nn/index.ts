@@ -1,5 +1,5 @@
 /** Layers and models with PyTorch's shapes and names (`torch.nn`), as the namespace `nn`. */
-export { Module } from './module.js';
+export { Module, Parameter, type AnyModule, type ModuleSpec } from './module.js';
 export {
   Conv2d,
   ConvTranspose2d,
@@ -12,6 +12,7 @@ export { Linear } from './linear.js';
 export { MaxPool2d, AvgPool2d, Subsampling } from './pooling.js';
 export { ReLU, LeakyReLU, Tanh, Sigmoid } from './activation.js';
 export { Dropout } from './dropout.js';
-export { Sequential, Flatten, Residual } from './container.js';
+export { Sequential, ModuleList, ModuleDict, Flatten, Residual } from './container.js';
+export { buildModule, moduleSpec, BUILT_IN_MODULES } from './spec.js';
 export { summary, summaryRows, type SummaryRow } from './summary.js';
 export { uniformFanIn, type InitOptions } from './init.js';

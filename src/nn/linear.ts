@@ -2,7 +2,8 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { linear } from '../ops/matmul.js';
 import { checkPositiveInt } from '../geometry/options.js';
-import { Module } from './module.js';
+import { Module, type ModuleSpec } from './module.js';
+import { specOptions } from './conv.js';
 import { type InitOptions, uniformFanIn } from './init.js';
 
 /**
@@ -30,6 +31,10 @@ export class Linear extends Module {
 
   forward(x: Tensor): Tensor {
     return linear(x, this.weight, this.bias);
+  }
+
+  override spec(): ModuleSpec {
+    return { type: 'Linear', args: [this.inFeatures, this.outFeatures, specOptions({ bias: this.bias !== null }, this.weight)] };
   }
 
   override describe(): string {

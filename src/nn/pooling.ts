@@ -8,7 +8,8 @@ import { avgPool2d, maxPool2d } from '../ops/pool.js';
 import type { Pool2dOptions } from '../geometry/pool.js';
 import { type SubsamplingOptions, subsampling } from '../ops/subsampling.js';
 import { checkPositiveInt } from '../geometry/options.js';
-import { Module } from './module.js';
+import { Module, type ModuleSpec } from './module.js';
+import { specOptions } from './conv.js';
 
 function describePool(name: string, options: Pool2dOptions): string {
   const parts = Object.entries(options)
@@ -33,6 +34,10 @@ export class MaxPool2d extends Module {
   forward(x: Tensor): Tensor {
     return maxPool2d(x, this.options);
   }
+  override spec(): ModuleSpec {
+    const { kernelSize, ...rest } = this.options;
+    return { type: 'MaxPool2d', args: [kernelSize, rest] };
+  }
   override describe(): string {
     return describePool('MaxPool2d', this.options);
   }
@@ -52,6 +57,10 @@ export class AvgPool2d extends Module {
   }
   forward(x: Tensor): Tensor {
     return avgPool2d(x, this.options);
+  }
+  override spec(): ModuleSpec {
+    const { kernelSize, ...rest } = this.options;
+    return { type: 'AvgPool2d', args: [kernelSize, rest] };
   }
   override describe(): string {
     return describePool('AvgPool2d', this.options);
@@ -83,6 +92,9 @@ export class Subsampling extends Module {
   }
   forward(x: Tensor): Tensor {
     return subsampling(x, this.weight, this.bias, this.options);
+  }
+  override spec(): ModuleSpec {
+    return { type: 'Subsampling', args: [this.channels, specOptions(this.options, this.weight)] };
   }
   override describe(): string {
     const o = this.options;
