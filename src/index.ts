@@ -47,8 +47,14 @@ export {
   cast,
   allClose,
 } from './ops/elementwise.js';
-export { sum, mean, argmax } from './ops/reduce.js';
-export { reshape, view, expand, permute, transpose, flatten, squeeze, unsqueeze, flip } from './ops/shape.js';
+export { sum, mean, max, min, argmax, argmin, logsumexp, type ValuesIndices } from './ops/reduce.js';
+export { reshape, view, expand, repeat, permute, transpose, flatten, squeeze, unsqueeze, flip } from './ops/shape.js';
+export { cat, stack, split, chunk } from './ops/join.js';
+export { narrow, select, slice, indexSelect, where, maskedFill, maskedSelect } from './ops/indexing.js';
+export { clamp } from './ops/clamp.js';
+export { topk } from './ops/topk.js';
+export { pad, type PadMode } from './ops/pad.js';
+export { oneHot } from './ops/one-hot.js';
 export { matmul } from './ops/matmul.js';
 export * as F from './ops/functional.js';
 export { convOutputSize, convTransposeOutputSize, poolOutputSize } from './geometry/output-size.js';

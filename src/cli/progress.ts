@@ -4,6 +4,11 @@
  */
 import type { BatchProgress } from '../training/fit.js';
 
+/** `1 epoch`, `15 epochs`, `60,850 parameters`: a count with its noun, singular for exactly one. */
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${count.toLocaleString('en-US')} ${count === 1 ? singular : pluralForm}`;
+}
+
 /** `83` → `1:23`, `3723` → `1:02:03`. */
 export function formatDuration(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));

@@ -1,4 +1,6 @@
 /** `convnet train`: trains a model on the bundled digits (default) or IDX files, and saves it. */
+import * as fs from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { Generator } from '../tensor/random.js';
 import { getNumThreads } from '../backend/registry.js';
 import { MODEL_PRESETS, buildModel, ARCHITECTURES } from '../models/registry.js';
@@ -9,8 +11,10 @@ import { type CommandSpec, choiceOption, numberOption } from './args.js';
 import { CliError } from './errors.js';
 import { applyBackendOptions, backendOptions } from './backend.js';
 import { loadSplits } from '../data/splits.js';
+import { type ImageDataset, subset } from '../data/dataset.js';
+import { errorMessage } from '../data/files.js';
 import { pixelStatistics } from '../data/normalization.js';
-import { ProgressBar, formatDuration } from './progress.js';
+import { ProgressBar, formatDuration, plural } from './progress.js';
 
 /** Options and help of `convnet train`. */
 export const trainSpec: CommandSpec = {
@@ -58,7 +62,7 @@ export async function runTrain(values: Record<string, string | boolean | undefin
   const config: Omit<FitConfig, 'normalization'> = {
     epochs: numberOption(cmd, 'epochs', values.epochs, 15, { min: 1, integer: true }),
     batchSize: numberOption(cmd, 'batch-size', values['batch-size'], 64, { min: 1, integer: true }),
-    lr: numberOption(cmd, 'lr', values.lr, optimizer === 'adam' ? 0.001 : 0.05, { min: 0 }),
+    lr: numberOption(cmd, 'lr', values.lr, optimizer === 'adam' ? 0.001 : 0.05, { positive: true }),
     momentum: numberOption(cmd, 'momentum', values.momentum, 0.9, { min: 0, max: 1 }),
     weightDecay: numberOption(cmd, 'weight-decay', values['weight-decay'], 5e-4, { min: 0 }),
     optimizer,
@@ -71,25 +75,31 @@ export async function runTrain(values: Record<string, string | boolean | undefin
   const preset = MODEL_PRESETS[modelName];
   const arch = ARCHITECTURES[preset.architecture];
 
+  checkWritable(output);
+
   const backend = applyBackendOptions(cmd, values);
-  const data = loadSplits(typeof values.data === 'string' ? values.data : undefined, limit);
+  const dataDir = typeof values.data === 'string' ? values.data : undefined;
+  const data = limitSplits(loadSplits(dataDir), dataDir, limit);
   const [c, h, w] = arch.inputShape;
   if (data.train.channels !== c || data.train.height !== h || data.train.width !== w) {
     throw new CliError(
       `train: the images are ${data.train.channels}x${data.train.height}x${data.train.width}, but ${modelName} expects ${c}x${h}x${w}`,
     );
   }
-  if (data.train.classes > arch.classes)
-    throw new CliError(`train: the data has ${data.train.classes} classes, but ${modelName} has ${arch.classes} outputs`);
+  if (data.train.classes > arch.classes) {
+    throw new CliError(
+      `train: the data has ${plural(data.train.classes, 'class', 'classes')}, but ${modelName} has ${plural(arch.classes, 'output')}`,
+    );
+  }
   const normalization = pixelStatistics(data.train);
   const model = buildModel(preset.architecture, preset.options, new Generator(config.seed));
 
   const out = process.stdout;
-  out.write(`training ${modelName} (${model.numParameters().toLocaleString('en-US')} parameters) on ${data.source}\n`);
+  out.write(`training ${modelName} (${plural(model.numParameters(), 'parameter')}) on ${data.source}\n`);
   out.write(
-    `${config.epochs} epochs, batch ${config.batchSize}, ${config.optimizer} lr ${config.lr}` +
+    `${plural(config.epochs, 'epoch')}, batch ${config.batchSize}, ${config.optimizer} lr ${config.lr}` +
       `${config.optimizer === 'sgd' ? ` momentum ${config.momentum}` : ''}, weight decay ${config.weightDecay}, ${config.schedule} schedule, ` +
-      `shifts ±${config.augmentShift} px, seed ${config.seed}, backend ${backend}${backend === 'wasm' ? ` (${getNumThreads()} threads)` : ''}\n`,
+      `shifts ±${config.augmentShift} px, seed ${config.seed}, backend ${backend}${backend === 'wasm' ? ` (${plural(getNumThreads(), 'thread')})` : ''}\n`,
   );
 
   let interrupted = false;
@@ -143,10 +153,62 @@ export async function runTrain(values: Record<string, string | boolean | undefin
   saveModel(output, model, info);
   const seconds = (performance.now() - started) / 1000;
   if (result.stopped) {
-    out.write(`interrupted after ${result.epochs.length} complete epoch(s); saved the model to ${output}\n`);
+    out.write(`interrupted after ${plural(result.epochs.length, 'complete epoch')}; saved the model to ${output}\n`);
     return 130;
   }
   out.write(`saved ${output} (${formatDuration(seconds)} training)\n`);
   out.write(`held-out accuracy: ${((lastAccuracy ?? 0) * 100).toFixed(1)}%\n`);
   return 0;
+}
+
+/**
+ * The splits with only the first `limit` images of each part, described with the counts used
+ * (`the bundled MNIST digits (256 of 8,000 train / 256 of 2,000 held out)`).
+ */
+function limitSplits(
+  data: { train: ImageDataset; heldOut: ImageDataset },
+  dir: string | undefined,
+  limit: number | undefined,
+): { train: ImageDataset; heldOut: ImageDataset; source: string } {
+  const first = (ds: ImageDataset): ImageDataset =>
+    limit === undefined || limit >= ds.n
+      ? ds
+      : subset(
+          ds,
+          Int32Array.from({ length: limit }, (_, i) => i),
+        );
+  const train = first(data.train);
+  const heldOut = first(data.heldOut);
+  const count = (used: ImageDataset, all: ImageDataset): string =>
+    used.n === all.n ? used.n.toLocaleString('en-US') : `${used.n.toLocaleString('en-US')} of ${all.n.toLocaleString('en-US')}`;
+  const where = dir === undefined ? 'the bundled MNIST digits' : dir;
+  const heldOutName = dir === undefined ? 'held out' : 'test';
+  return { train, heldOut, source: `${where} (${count(train, data.train)} train / ${count(heldOut, data.heldOut)} ${heldOutName})` };
+}
+
+/**
+ * Throws a CliError unless a model file can be written at `path`: its directory exists and takes
+ * a new file (tried with an empty probe file, removed at once), and `path` is not a directory.
+ * Checked before training, so that a mistyped `-o` does not cost the whole run.
+ */
+function checkWritable(path: string): void {
+  const dir = dirname(path);
+  const fail = (why: string): never => {
+    throw new CliError(`train: cannot write the model to '${path}': ${why}`);
+  };
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(dir);
+  } catch {
+    return fail(`the directory '${dir}' does not exist`);
+  }
+  if (!stat.isDirectory()) fail(`'${dir}' is not a directory`);
+  if (fs.existsSync(path) && fs.statSync(path).isDirectory()) fail('it is a directory');
+  const probe = join(dir, `.${basename(path)}.${process.pid}.probe.tmp`);
+  try {
+    fs.closeSync(fs.openSync(probe, 'wx'));
+    fs.rmSync(probe);
+  } catch (e) {
+    fail(errorMessage(e));
+  }
 }

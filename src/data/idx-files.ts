@@ -56,6 +56,9 @@ export interface LoadIdxOptions {
 
 const PREFIX = { train: 'train', test: 't10k' } as const;
 
+/** The four files of an MNIST-format directory, as the original distribution names them. */
+const EXPECTED_FILES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'];
+
 /** The candidate file names, in order of preference, for one kind of file of one split. */
 function candidates(split: 'train' | 'test', kind: 'images' | 'labels'): string[] {
   const idx = kind === 'images' ? 'idx3-ubyte' : 'idx1-ubyte';
@@ -87,7 +90,16 @@ function findFile(dir: string, split: 'train' | 'test', kind: 'images' | 'labels
  */
 export function loadIdxDataset(dir: string, split: 'train' | 'test', options: LoadIdxOptions = {}): ImageDataset {
   if (split !== 'train' && split !== 'test') throw new Error(`loadIdxDataset: split must be 'train' or 'test', got ${String(split)}`);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`loadIdxDataset: ${dir} is not a directory`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    const what = existsSync(dir) ? 'it is a file' : 'nothing is there';
+    const fashionHint = /fashion/i.test(dir)
+      ? `; Debian's dataset-fashion-mnist package installs Fashion-MNIST in ${FASHION_MNIST_DIR} (apt-get install dataset-fashion-mnist)`
+      : '';
+    throw new Error(
+      `loadIdxDataset: ${dir} is not a directory (${what}): expected a directory with the MNIST-format IDX files ` +
+        `${EXPECTED_FILES.join(', ')} (each plain or .gz)${fashionHint}`,
+    );
+  }
   const fashion = /fashion/i.test(resolve(dir));
   const classNames = options.classNames ?? (fashion ? FASHION_MNIST_CLASSES : undefined);
   const classes = options.classes ?? classNames?.length ?? 10;
@@ -111,7 +123,10 @@ export function loadIdxDataset(dir: string, split: 'train' | 'test', options: Lo
     );
   }
   const [n, height, width] = img.dims;
-  if (lab.dims[0] !== n) throw new Error(`loadIdxDataset: ${imagesPath} has ${n} images but ${labelsPath} has ${lab.dims[0]} labels`);
+  if (lab.dims[0] !== n) {
+    const count = (k: number, noun: string): string => `${k} ${noun}${k === 1 ? '' : 's'}`;
+    throw new Error(`loadIdxDataset: ${imagesPath} has ${count(n, 'image')} but ${labelsPath} has ${count(lab.dims[0], 'label')}`);
+  }
 
   const images = new Float32Array(img.data.length);
   const pixels = img.data;

@@ -13,3 +13,5 @@ export { relu, leakyRelu, sigmoid, tanh, softmax, logSoftmax } from './activatio
 export { dropout } from './dropout.js';
 export { linear } from './matmul.js';
 export { crossEntropy, nllLoss, mseLoss } from './loss.js';
+export { pad, type PadMode } from './pad.js';
+export { oneHot } from './one-hot.js';

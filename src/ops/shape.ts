@@ -3,11 +3,12 @@
  * `flip` and `expand` copy.
  */
 import { allocate } from '../tensor/dtype.js';
-import { type Shape, broadcastShapes, normalizeDim, shapeStr, shapesEqual, sizeOf } from '../tensor/shape.js';
+import { type Shape, broadcastShapes, checkShape, normalizeDim, shapeStr, shapesEqual, sizeOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { record } from '../autograd/engine.js';
 import { backendFor } from '../backend/registry.js';
 import { sumTo } from './reduce.js';
+import { gatherAxis } from './indexing.js';
 
 /**
  * The same elements with a new shape of equal size; one entry may be −1 (inferred). Shares
@@ -38,8 +39,20 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
 /** Alias of `reshape` (storage is always contiguous, so every reshape is a view). */
 export const view = reshape;
 
-/** `x` repeated along broadcast dimensions to `shape` (a copy). The gradient is summed back. */
-export function expand(x: Tensor, shape: Shape): Tensor {
+/**
+ * `x` repeated along broadcast dimensions to `shape` (a copy), as `torch.Tensor.expand`: axes of
+ * size 1 grow, new axes are added in front, and −1 keeps an existing axis's size. The gradient
+ * is summed back.
+ */
+export function expand(x: Tensor, sizes: Shape): Tensor {
+  const lead = sizes.length - x.ndim;
+  if (lead < 0) throw new Error(`expand: shape ${shapeStr(sizes)} has fewer dimensions than the input's ${shapeStr(x.shape)}`);
+  const shape = sizes.map((n, i) => {
+    if (n !== -1) return n;
+    if (i < lead) throw new Error(`expand: -1 is not allowed for the new leading dimension ${i} of ${shapeStr(sizes)}`);
+    return x.shape[i - lead];
+  });
+  checkShape('expand', shape);
   const target = broadcastShapes('expand', x.shape, shape);
   if (!shapesEqual(target, shape)) throw new Error(`expand: shape ${shapeStr(x.shape)} cannot be expanded to ${shapeStr(shape)}`);
   if (shapesEqual(x.shape, shape)) return x;
@@ -48,6 +61,31 @@ export function expand(x: Tensor, shape: Shape): Tensor {
   one[0] = 1;
   backendFor(x.dtype).binary('mul', x.data, x.shape, one, [], out, shape);
   return record(new Tensor(out, shape), 'expand', [x], (g) => [sumTo(g, x.shape)]);
+}
+
+/**
+ * `x` tiled `sizes[i]` times along each axis, as `torch.Tensor.repeat`: `sizes` has at least
+ * `x.ndim` entries, and extra leading ones add axes. `(n₁, …, n_r) → (s₁·n₁, …, s_r·n_r)` with x's
+ * shape padded by leading 1s; `out[j] = x[j mod n]` on each axis. Each input element's gradient
+ * is the sum over its copies.
+ */
+export function repeat(x: Tensor, sizes: Shape): Tensor {
+  if (sizes.length < x.ndim) {
+    throw new Error(
+      `repeat: sizes ${shapeStr(sizes)} must have at least as many entries as the input has dimensions (shape ${shapeStr(x.shape)})`,
+    );
+  }
+  checkShape('repeat', sizes);
+  // (n…) -> (1…, n…): one axis per entry of sizes
+  let out = reshape(x, [...sizes.slice(x.ndim).map(() => 1), ...x.shape]);
+  sizes.forEach((times, d) => {
+    if (times === 1) return;
+    const n = out.shape[d];
+    const index = new Int32Array(n * times);
+    for (let j = 0; j < index.length; j++) index[j] = j % n;
+    out = gatherAxis('repeat', out, d, index);
+  });
+  return out;
 }
 
 /** Axes reordered: `out.shape[i] = x.shape[dims[i]]`. The gradient is permuted back. */

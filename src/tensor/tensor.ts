@@ -18,6 +18,21 @@ import * as red from '../ops/reduce.js';
 import * as sh from '../ops/shape.js';
 import { matmul } from '../ops/matmul.js';
 import * as act from '../ops/activation.js';
+import * as idx from '../ops/indexing.js';
+import * as join from '../ops/join.js';
+import { clamp } from '../ops/clamp.js';
+import { topk } from '../ops/topk.js';
+
+/**
+ * The sizes given to a method as varargs or as one array: `x.reshape(2, 3)` and
+ * `x.reshape([2, 3])` are the same call, as in PyTorch.
+ */
+function sizesArg(op: string, args: readonly (number | Shape)[]): number[] {
+  if (args.length === 1 && Array.isArray(args[0])) return [...args[0]];
+  const sizes = args.filter((a): a is number => typeof a === 'number');
+  if (sizes.length !== args.length) throw new Error(`${op}: expected sizes as numbers or as one array, got ${JSON.stringify(args)}`);
+  return sizes;
+}
 
 /** A nested array of numbers, as returned by `toArray()` (a plain number for a scalar). */
 export type NestedArray = number | NestedArray[];
@@ -227,19 +242,63 @@ export class Tensor {
   mean(dim?: number | readonly number[], keepdim = false): Tensor {
     return red.mean(this, dim, keepdim);
   }
+  /** `x.max()`: the largest element; `x.max(dim, keepdim)`: `{ values, indices }`; `x.max(other)`: elementwise. */
+  max(): Tensor;
+  max(dim: number, keepdim?: boolean): red.ValuesIndices;
+  max(other: Tensor): Tensor;
+  max(dimOrOther?: number | Tensor, keepdim = false): Tensor | red.ValuesIndices {
+    if (dimOrOther === undefined) return red.max(this);
+    return dimOrOther instanceof Tensor ? red.max(this, dimOrOther) : red.max(this, dimOrOther, keepdim);
+  }
+  /** `x.min()`: the smallest element; `x.min(dim, keepdim)`: `{ values, indices }`; `x.min(other)`: elementwise. */
+  min(): Tensor;
+  min(dim: number, keepdim?: boolean): red.ValuesIndices;
+  min(other: Tensor): Tensor;
+  min(dimOrOther?: number | Tensor, keepdim = false): Tensor | red.ValuesIndices {
+    if (dimOrOther === undefined) return red.min(this);
+    return dimOrOther instanceof Tensor ? red.min(this, dimOrOther) : red.min(this, dimOrOther, keepdim);
+  }
   argmax(dim?: number, keepdim = false): Tensor {
     return red.argmax(this, dim, keepdim);
   }
+  argmin(dim?: number, keepdim = false): Tensor {
+    return red.argmin(this, dim, keepdim);
+  }
+  logsumexp(dim: number | readonly number[], keepdim = false): Tensor {
+    return red.logsumexp(this, dim, keepdim);
+  }
+  topk(k: number, dim = -1, largest = true, sorted = true): red.ValuesIndices {
+    return topk(this, k, dim, largest, sorted);
+  }
+  clamp(min?: number | null, max?: number | null): Tensor {
+    return clamp(this, min, max);
+  }
 
-  // Shape, see ops/shape.ts
-  reshape(...shape: number[]): Tensor {
-    return sh.reshape(this, shape);
+  // Shape, see ops/shape.ts; sizes as varargs or one array
+  reshape(shape: Shape): Tensor;
+  reshape(...shape: number[]): Tensor;
+  reshape(...shape: [Shape] | number[]): Tensor {
+    return sh.reshape(this, sizesArg('reshape', shape));
   }
-  view(...shape: number[]): Tensor {
-    return sh.reshape(this, shape);
+  view(shape: Shape): Tensor;
+  view(...shape: number[]): Tensor;
+  view(...shape: [Shape] | number[]): Tensor {
+    return sh.reshape(this, sizesArg('view', shape));
   }
-  permute(...dims: number[]): Tensor {
-    return sh.permute(this, dims);
+  permute(dims: readonly number[]): Tensor;
+  permute(...dims: number[]): Tensor;
+  permute(...dims: [readonly number[]] | number[]): Tensor {
+    return sh.permute(this, sizesArg('permute', dims));
+  }
+  expand(sizes: Shape): Tensor;
+  expand(...sizes: number[]): Tensor;
+  expand(...sizes: [Shape] | number[]): Tensor {
+    return sh.expand(this, sizesArg('expand', sizes));
+  }
+  repeat(sizes: Shape): Tensor;
+  repeat(...sizes: number[]): Tensor;
+  repeat(...sizes: [Shape] | number[]): Tensor {
+    return sh.repeat(this, sizesArg('repeat', sizes));
   }
   transpose(dim0 = 0, dim1 = 1): Tensor {
     return sh.transpose(this, dim0, dim1);
@@ -252,6 +311,37 @@ export class Tensor {
   }
   unsqueeze(dim: number): Tensor {
     return sh.unsqueeze(this, dim);
+  }
+
+  // Indexing and joining, see ops/indexing.ts and ops/join.ts
+  narrow(dim: number, start: number, length: number): Tensor {
+    return idx.narrow(this, dim, start, length);
+  }
+  select(dim: number, index: number): Tensor {
+    return idx.select(this, dim, index);
+  }
+  /** `x.slice(dim, start, end, step)` is PyTorch's `x[…, start:end:step, …]` on axis `dim`. */
+  slice(dim: number, start?: number, end?: number, step = 1): Tensor {
+    return idx.slice(this, dim, start, end, step);
+  }
+  indexSelect(dim: number, index: Tensor): Tensor {
+    return idx.indexSelect(this, dim, index);
+  }
+  maskedFill(mask: Tensor, value: number): Tensor {
+    return idx.maskedFill(this, mask, value);
+  }
+  maskedSelect(mask: Tensor): Tensor {
+    return idx.maskedSelect(this, mask);
+  }
+  /** `x.where(condition, other)` is `where(condition, x, other)`, as PyTorch's `Tensor.where`. */
+  where(condition: Tensor, other: Tensor | number): Tensor {
+    return idx.where(condition, this, other);
+  }
+  split(splitSizeOrSections: number | readonly number[], dim = 0): Tensor[] {
+    return join.split(this, splitSizeOrSections, dim);
+  }
+  chunk(chunks: number, dim = 0): Tensor[] {
+    return join.chunk(this, chunks, dim);
   }
 
   // Activations, see ops/activation.ts

@@ -51,6 +51,11 @@ describe('convnet train → eval → predict → summary', () => {
   it('train prints per-epoch lines and ends with the held-out accuracy', () => {
     expect(trained.code, trained.stderr).toBe(0);
     const lines = trained.stdout.trim().split('\n');
+    // --limit: the header gives the counts used
+    expect(lines[0]).toBe(
+      'training lenet5-modern (61,706 parameters) on the bundled MNIST digits (256 of 8,000 train / 256 of 2,000 held out)',
+    );
+    expect(lines[1]).toMatch(/^2 epochs, batch 32, sgd lr 0.05 momentum 0.9, .* backend (ref|wasm \(\d+ threads?\))$/);
     expect(lines.filter((l) => /^epoch \d\/2 +train loss [\d.]+ +held-out loss [\d.]+ +held-out accuracy [\d.]+%/.test(l))).toHaveLength(2);
     expect(lines[lines.length - 1]).toMatch(/^held-out accuracy: \d+\.\d%$/);
     expect(trained.stderr).toMatch(/epoch 1\/2 \[[#-]+\] +\d+\/8 loss [\d.]+ \d+ img\/s ETA \d+:\d\d/);
@@ -101,6 +106,18 @@ describe('convnet train → eval → predict → summary', () => {
   }, 120_000);
 });
 
+describe('train: one epoch, one thread', () => {
+  it("says '1 epoch' and '1 thread', not '1 epochs'", () => {
+    const out = join(dir, 'one.safetensors');
+    const r = convnet('train', '--limit', '64', '--epochs', '1', '--batch-size', '32', '--threads', '1', '-o', out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^1 epoch, batch 32, /m);
+    expect(r.stdout).toMatch(/backend (ref|wasm \(1 thread\))$/m);
+    expect(r.stdout).not.toMatch(/\b1 (epoch|thread|parameter)s\b/);
+    expect(r.stdout).toMatch(/^epoch 1\/1 +train loss/m);
+  }, 120_000);
+});
+
 describe('Ctrl-C', () => {
   it('stops cleanly after the current batch, saves the model, exits 130', async () => {
     const out = join(dir, 'interrupted.safetensors');
@@ -118,7 +135,8 @@ describe('Ctrl-C', () => {
       child.on('close', resolve);
     });
     expect(code).toBe(130);
-    expect(stdout).toMatch(/interrupted after [0-5] complete epoch\(s\); saved the model to .*interrupted\.safetensors/);
+    expect(stdout).toMatch(/interrupted after [0-5] complete epochs?; saved the model to .*interrupted\.safetensors/);
+    expect(stdout).not.toMatch(/\b1 complete epochs|\b[02-5] complete epoch;/);
     expect(existsSync(out)).toBe(true);
     expect(convnet('summary', out).code).toBe(0);
   }, 120_000);
@@ -145,13 +163,52 @@ describe('bad input: one clear line, non-zero exit, no stack trace', () => {
     expectCleanError(convnet('fly'), /unknown command 'fly'/);
     expectCleanError(convnet('train', '--model', 'alexnet'), /--model must be one of lenet5, lenet5-modern, got 'alexnet'/);
     expectCleanError(convnet('train', '--colour', 'red'), /Unknown option '--colour'/);
-    expectCleanError(convnet('train', '--epochs', 'two'), /--epochs must be an integer ≥ 1, got 'two'/);
+    expectCleanError(convnet('train', '--epochs', 'two'), /--epochs must be a positive integer, got 'two'/);
     expectCleanError(convnet('eval'), /eval: expected MODEL, got none \(see 'convnet eval --help'\)/);
-    expectCleanError(convnet('train', '--lr', '-1'), /--lr/);
   });
-  it('a missing data directory, or one without IDX files', () => {
-    expectCleanError(convnet('train', '--data', join(dir, 'nowhere')), /nowhere/);
+  it('negative numbers parse, and each numeric option says what it accepts', () => {
+    const cases: [string[], string][] = [
+      [['--lr', '-0.1'], "train: --lr must be a positive number, got '-0.1'"],
+      [['--lr', '0'], "train: --lr must be a positive number, got '0'"],
+      [['--lr=-1e-3'], "train: --lr must be a positive number, got '-1e-3'"],
+      [['-e', '-2'], "train: --epochs must be a positive integer, got '-2'"],
+      [['--epochs', '1.5'], "train: --epochs must be a positive integer, got '1.5'"],
+      [['-b', '-64'], "train: --batch-size must be a positive integer, got '-64'"],
+      [['--momentum', '-.5'], "train: --momentum must be a number in [0, 1], got '-.5'"],
+      [['--weight-decay', '-0.0005'], "train: --weight-decay must be a number ≥ 0, got '-0.0005'"],
+      [['--augment', '-1'], "train: --augment must be an integer in [0, 27], got '-1'"],
+      [['--limit', '-5'], "train: --limit must be a positive integer, got '-5'"],
+      [['--threads', '-1'], "train: --threads must be an integer in [1, 256], got '-1'"],
+      [['-s', '1.5'], "train: --seed must be an integer, got '1.5'"],
+    ];
+    for (const [args, message] of cases) {
+      const r = convnet('train', ...args);
+      expectCleanError(r, message);
+      expect(r.code, args.join(' ')).toBe(2);
+    }
+    // (eval and predict read the model file, trained above, before their options)
+    expectCleanError(convnet('eval', modelPath, '--limit', '-3'), "eval: --limit must be a positive integer, got '-3'");
+    expectCleanError(convnet('predict', modelPath, 'x.png', '-k', '-1'), "predict: --top must be a positive integer, got '-1'");
+  });
+  it('a missing data directory says which files it expects, or one without IDX files', () => {
+    expectCleanError(
+      convnet('train', '--data', join(dir, 'nowhere')),
+      `${join(dir, 'nowhere')} is not a directory (nothing is there): expected a directory with the MNIST-format IDX files ` +
+        'train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (each plain or .gz)',
+    );
+    expectCleanError(convnet('train', '--data', join(dir, 'fashion-mnist')), 'apt-get install dataset-fashion-mnist');
     expectCleanError(convnet('train', '--data', dir), /train-images-idx3-ubyte/);
+  });
+  it('an output file that cannot be written is reported before training, not after', () => {
+    const missing = join(dir, 'no-such-dir', 'm.safetensors');
+    const r = convnet('train', '--epochs', '1', '-o', missing);
+    expectCleanError(r, `train: cannot write the model to '${missing}': the directory '${join(dir, 'no-such-dir')}' does not exist`);
+    expect(r.stdout).toBe('');
+    expectCleanError(convnet('train', '-o', dir), `train: cannot write the model to '${dir}': it is a directory`);
+    const file = join(dir, 'a-file');
+    writeFileSync(file, '');
+    expectCleanError(convnet('train', '-o', join(file, 'm.safetensors')), `'${file}' is not a directory`);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
   it('corrupt IDX files, and labels out of range', () => {
     const bad = join(dir, 'bad-idx');
@@ -169,11 +226,19 @@ describe('bad input: one clear line, non-zero exit, no stack trace', () => {
     writeFileSync(join(labels, 't10k-labels-idx1-ubyte'), idx([1], new Uint8Array([1])));
     expectCleanError(convnet('train', '--data', labels, '--epochs', '1'), /label 12/);
   });
-  it('a model file that is missing, corrupt or truncated', () => {
+  it('a model file that is missing, not safetensors, or truncated', () => {
     expectCleanError(convnet('eval', join(dir, 'missing.safetensors')), /cannot read .*missing\.safetensors.*ENOENT/);
     const junk = join(dir, 'junk.safetensors');
     writeFileSync(junk, Buffer.from('this is not a model'));
-    expectCleanError(convnet('summary', junk), /safetensors: header length \d+ exceeds/);
+    expectCleanError(
+      convnet('summary', junk),
+      `safetensors: not a safetensors file: the first 8 bytes ("this is ") give a header length of 2338328219631577204, ` +
+        `more than the 100000000-byte limit (in '${junk}')`,
+    );
+    const cut = join(dir, 'cut.safetensors');
+    const whole = readFileSync(modelPath);
+    writeFileSync(cut, whole.subarray(0, whole.length - 100));
+    expectCleanError(convnet('summary', cut), `safetensors: truncated: expected ${whole.length} bytes, got ${whole.length - 100}`);
   });
   it('an image that is not a PNG', () => {
     const fake = join(dir, 'fake.png');
