@@ -15,9 +15,9 @@ import { SGD } from '../optim/sgd.js';
 import { Adam } from '../optim/adam.js';
 import { CosineAnnealingLR, type LRScheduler, StepLR } from '../optim/lr-scheduler.js';
 import { type Evaluation, evaluate } from './evaluate.js';
-import { type Normalization } from '../data/normalization.js';
+import { type Normalization, pixelStatistics } from '../data/normalization.js';
 
-/** What `fit` trains with. */
+/** What `fit` trains with; every field has a default (`FIT_DEFAULTS`, the CLI's defaults). */
 export interface FitConfig {
   epochs: number;
   batchSize: number;
@@ -34,7 +34,56 @@ export interface FitConfig {
   augmentShift: number;
   /** Seed of the shuffling and augmentation (the model's initial weights are seeded by its builder). */
   seed: number;
+  /** Input normalization; default: measured on the training set (`pixelStatistics`). */
   normalization: Normalization;
+}
+
+/**
+ * `fit`'s defaults, those of `convnet train`: 15 epochs, batch 64, SGD lr 0.05 with momentum 0.9
+ * and weight decay 5e−4, a cosine schedule, shifts of ±2 pixels, seed 0 (and the normalization
+ * measured on the training set).
+ */
+export const FIT_DEFAULTS: Readonly<Omit<FitConfig, 'normalization'>> = Object.freeze({
+  epochs: 15,
+  batchSize: 64,
+  lr: 0.05,
+  momentum: 0.9,
+  weightDecay: 5e-4,
+  optimizer: 'sgd',
+  schedule: 'cosine',
+  augmentShift: 2,
+  seed: 0,
+});
+
+/** `config` completed with the defaults, each value checked. */
+export function fitConfig(train: ImageDataset, config: Partial<FitConfig>): FitConfig {
+  for (const key of Object.keys(config)) {
+    if (!(key in FIT_DEFAULTS) && key !== 'normalization') {
+      throw new Error(`fit: unknown option '${key}' (known: ${[...Object.keys(FIT_DEFAULTS), 'normalization'].join(', ')})`);
+    }
+  }
+  const c: FitConfig = { ...FIT_DEFAULTS, ...stripUndefined(config), normalization: config.normalization ?? pixelStatistics(train) };
+  const positiveInt = (name: 'epochs' | 'batchSize'): void => {
+    if (!Number.isInteger(c[name]) || c[name] < 1) throw new Error(`fit: ${name} must be a positive integer, got ${c[name]}`);
+  };
+  positiveInt('epochs');
+  positiveInt('batchSize');
+  if (!(c.lr > 0) || !Number.isFinite(c.lr)) throw new Error(`fit: lr must be a positive number, got ${c.lr}`);
+  if (!(c.momentum >= 0 && c.momentum < 1)) throw new Error(`fit: momentum must be in [0, 1), got ${c.momentum}`);
+  if (!(c.weightDecay >= 0)) throw new Error(`fit: weightDecay must be >= 0, got ${c.weightDecay}`);
+  if (c.optimizer !== 'sgd' && c.optimizer !== 'adam')
+    throw new Error(`fit: optimizer must be 'sgd' or 'adam', got ${JSON.stringify(c.optimizer)}`);
+  if (!['cosine', 'step', 'none'].includes(c.schedule)) {
+    throw new Error(`fit: schedule must be 'cosine', 'step' or 'none', got ${JSON.stringify(c.schedule)}`);
+  }
+  if (!Number.isInteger(c.augmentShift) || c.augmentShift < 0)
+    throw new Error(`fit: augmentShift must be an integer >= 0, got ${c.augmentShift}`);
+  if (!Number.isInteger(c.seed)) throw new Error(`fit: seed must be an integer, got ${c.seed}`);
+  return c;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** Reported to `onBatch` after every mini-batch. */
@@ -92,17 +141,19 @@ function yieldToEventLoop(): Promise<void> {
 }
 
 /**
- * Trains `model` on `train` for `config.epochs` epochs, evaluating on `heldOut` after each. The
- * work is synchronous per batch; between batches the event loop runs, so `shouldStop` can react
- * to signals.
+ * Trains `model` on `train` for `config.epochs` epochs with cross-entropy, evaluating on `heldOut`
+ * (when given) after each. `config` may set any of `FitConfig`'s fields; the others take
+ * `FIT_DEFAULTS`. The work is synchronous per batch; between batches the event loop runs, so
+ * `shouldStop` can react to signals.
  */
 export async function fit(
   model: Module,
   train: ImageDataset,
-  heldOut: ImageDataset | null,
-  config: FitConfig,
+  heldOut: ImageDataset | null = null,
+  options: Partial<FitConfig> = {},
   hooks: FitHooks = {},
 ): Promise<FitResult> {
+  const config = fitConfig(train, options);
   const { mean, std } = config.normalization;
   const transform = config.augmentShift > 0 ? compose(randomShift(config.augmentShift), normalize(mean, std)) : normalize(mean, std);
   const loader = new DataLoader(train, { batchSize: config.batchSize, shuffle: true, generator: new Generator(config.seed), transform });

@@ -135,7 +135,7 @@ describe('buffers', () => {
     expect(m.namedParameters().map(([n]) => n)).toEqual(['0.weight', '0.bias']);
     expect(m.namedBuffers().map(([n]) => n)).toEqual(['1.runningMean']);
     expect(Object.keys(m.stateDict())).toEqual(['0.weight', '0.bias', '1.runningMean']);
-    const state = { ...m.stateDict(), '1.runningMean': tensor([1, 2, 3]) };
+    const state: Record<string, Tensor> = { ...m.stateDict(), '1.runningMean': tensor([1, 2, 3]) };
     m.loadStateDict(state);
     expect([...(m.at(1) as Normalize).runningMean.data]).toEqual([1, 2, 3]);
     expect(() => m.loadStateDict({ '0.weight': state['0.weight'], '0.bias': state['0.bias'] })).toThrow(
@@ -171,5 +171,26 @@ describe('printing', () => {
         ')',
       ].join('\n'),
     );
+  });
+});
+
+describe('forward with several arguments', () => {
+  it('is typed by the Module type parameters, and call() passes them on', () => {
+    class Gate extends nn.Module<[Tensor, Tensor], { out: Tensor; gate: Tensor }> {
+      proj = new nn.Linear(3, 3, { generator: new Generator(8) });
+      forward(x: Tensor, context: Tensor): { out: Tensor; gate: Tensor } {
+        const gate = F.sigmoid(this.proj.forward(context));
+        return { out: x.mul(gate), gate };
+      }
+    }
+    const m = new Gate();
+    const x = randn([2, 3], { generator: new Generator(9) });
+    const c = randn([2, 3], { generator: new Generator(10) });
+    const { out, gate } = m.call(x, c);
+    expect(out.shape).toEqual([2, 3]);
+    expect([...out.data]).toEqual([...x.mul(gate).data]);
+    // @ts-expect-error: forward takes two tensors
+    expect(() => m.call(x)).toThrow();
+    expect(m.namedParameters().map(([n]) => n)).toEqual(['proj.weight', 'proj.bias']);
   });
 });

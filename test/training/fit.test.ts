@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Generator, getBackend, lenet5, setBackend } from '../../src/index.js';
 import { itNeedsWasm } from '../helpers.js';
-import { fit, type FitConfig } from '../../src/training/fit.js';
+import { FIT_DEFAULTS, fit, fitConfig, type FitConfig } from '../../src/training/fit.js';
 import { evaluate } from '../../src/training/evaluate.js';
 import { loadSplits } from '../../src/data/splits.js';
 import { pixelStatistics } from '../../src/data/normalization.js';
@@ -92,5 +92,44 @@ describe('fit', () => {
     expect(result.stopped).toBe(true);
     expect(batches).toBe(3);
     expect(result.epochs).toEqual([]);
+  });
+});
+
+describe('fit with a partial config', () => {
+  it('fills in FIT_DEFAULTS and the normalization measured on the training set', () => {
+    const tiny = loadSplits(undefined, 64);
+    const c = fitConfig(tiny.train, { epochs: 2 });
+    expect(c).toEqual({ ...FIT_DEFAULTS, epochs: 2, normalization: pixelStatistics(tiny.train) });
+    expect(FIT_DEFAULTS).toEqual({
+      epochs: 15,
+      batchSize: 64,
+      lr: 0.05,
+      momentum: 0.9,
+      weightDecay: 5e-4,
+      optimizer: 'sgd',
+      schedule: 'cosine',
+      augmentShift: 2,
+      seed: 0,
+    });
+  });
+
+  it('trains with only the epochs given, and the same as with the full config spelled out', async () => {
+    const tiny = loadSplits(undefined, 128);
+    const a = lenet5({ modern: true, generator: new Generator(3) });
+    const b = lenet5({ modern: true, generator: new Generator(3) });
+    const ra = await fit(a, tiny.train, null, { epochs: 1 });
+    const rb = await fit(b, tiny.train, null, { ...FIT_DEFAULTS, epochs: 1, normalization: pixelStatistics(tiny.train) });
+    expect(ra.epochs[0].trainLoss).toBe(rb.epochs[0].trainLoss);
+    expect(a.parameters()[0].data).toEqual(b.parameters()[0].data);
+  });
+
+  it('rejects unknown options and bad values by name', () => {
+    const tiny = loadSplits(undefined, 8);
+    expect(() => fitConfig(tiny.train, { epoch: 3 } as Partial<FitConfig>)).toThrow(
+      /^fit: unknown option 'epoch' \(known: epochs, batchSize/,
+    );
+    expect(() => fitConfig(tiny.train, { batchSize: 0 })).toThrow('fit: batchSize must be a positive integer, got 0');
+    expect(() => fitConfig(tiny.train, { lr: -1 })).toThrow('fit: lr must be a positive number, got -1');
+    expect(() => fitConfig(tiny.train, { optimizer: 'rmsprop' as 'sgd' })).toThrow(`fit: optimizer must be 'sgd' or 'adam', got "rmsprop"`);
   });
 });
