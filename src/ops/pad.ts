@@ -57,14 +57,15 @@ export function pad(x: Tensor, pad: readonly number[], mode: PadMode = 'constant
     const n = x.shape[d];
     const [l, r] = [pad[2 * k], pad[2 * k + 1]];
     if (l === 0 && r === 0) continue;
-    const where = `for dim ${d} of size ${n} (input shape ${shapeStr(x.shape)})`;
-    if (l + n + r < 0) throw new Error(`pad: padding (${l}, ${r}) ${where} would leave ${l + n + r} elements`);
+    const input = `(input shape ${shapeStr(x.shape)})`;
+    if (l + n + r < 0) throw new Error(`pad: padding (${l}, ${r}) of dim ${d} of size ${n} would leave ${l + n + r} elements ${input}`);
     if (mode === 'reflect' && (l >= n || r >= n)) {
-      throw new Error(`pad: reflect padding (${l}, ${r}) must be smaller than the size ${where}`);
+      throw new Error(`pad: reflect padding (${l}, ${r}) of dim ${d} must be smaller than its size ${n} ${input}`);
     }
-    if (mode === 'replicate' && n === 0) throw new Error(`pad: replicate padding (${l}, ${r}) needs a non-empty axis ${where}`);
+    if (mode === 'replicate' && n === 0)
+      throw new Error(`pad: replicate padding (${l}, ${r}) of dim ${d} needs a non-empty axis, got size 0 ${input}`);
     if (mode === 'circular' && (l > n || r > n)) {
-      throw new Error(`pad: circular padding (${l}, ${r}) must not be larger than the size ${where}`);
+      throw new Error(`pad: circular padding (${l}, ${r}) of dim ${d} must not exceed its size ${n} ${input}`);
     }
     out = gatherAxis('pad', out, d, sourceIndex(mode, n, l, r), value);
   }

@@ -231,6 +231,7 @@ export function min(x: Tensor, dimOrOther?: number | Tensor, keepdim = false): T
 export function logsumexp(x: Tensor, dim: number | readonly number[], keepdim = false): Tensor {
   if (dim === undefined) throw new Error(`logsumexp: dim is required (got undefined for shape ${shapeStr(x.shape)})`);
   const xf = x.dtype === 'int32' ? cast(x, 'float32') : x;
+  for (const d of typeof dim === 'number' ? [dim] : dim) axisOf('logsumexp', d, x.shape);
   const axes = reductionAxes('logsumexp', dim, x.ndim);
   const kept = [...Array(x.ndim).keys()].filter((a) => !axes.includes(a));
   const perm = [...kept, ...axes];
