@@ -174,12 +174,18 @@ export interface Backend {
   ): void;
   /**
    * The block's backward pass from `dy = ∂L/∂y` and the forward's `y` and `argmax`:
-   * `∂L/∂a = up(dy)` (routed to the maxima, S10) or dy, `∂L/∂z = ∂L/∂a · f'(a)` (f' written with
-   * a, which is y at every maximum: `[a > 0]`, `1 − a²`, `a·(1 − a)`), then `dx += ∂L/∂X` (when dx
+   * `∂L/∂a = up(dy)` (routed to the maxima, S10) or dy, `∂L/∂z = ∂L/∂a · f'(a)` (written with
+   * a, which is y at every maximum: `a ≤ 0 ? 0 : ∂L/∂a` for relu, a selection as `unaryBackward`'s,
+   * `·(1 − a²)`, `·a·(1 − a)`), then `dx += ∂L/∂X` (when dx
    * is not null; `dxZeroed` as for `conv2dBackwardInput`), `dw = ∂L/∂W` and `db = Σ_{n,i,j} ∂L/∂z`
    * (each when not null). Equal, bit for bit, to `maxPool2dBackward`, `unaryBackward(f)`,
    * `conv2dBackwardInput`, `conv2dBackwardWeight` and `sum` over axes (0, 2) of `∂L/∂z` as
    * `[n, cOut, hOut·wOut]`.
+   *
+   * `bias` is the forward's (null for none). With tanh or the sigmoid before a pooling, a NaN of a
+   * at a position that is no window's maximum gives `0·f'(NaN) = NaN` there in the separate
+   * kernels, which y and argmax do not show: where x, w or bias hold a NaN or ±∞, a backend
+   * recomputes a from them to be exact. Without `bias` (undefined), such positions get 0.
    */
   fusedConv2dBackward(
     x: TypedArray,
@@ -193,6 +199,7 @@ export interface Backend {
     dw: TypedArray | null,
     db: TypedArray | null,
     dxZeroed?: boolean,
+    bias?: TypedArray | null,
   ): void;
 
   /**

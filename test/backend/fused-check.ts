@@ -5,6 +5,11 @@
  * backward → sum, conv2dBackwardWeight, conv2dBackwardInput); so do `convSubsampling` and
  * `convSubsamplingBackward`, with LeNet-5's subsampling in place of the max pooling. Used by fused-conv.test.ts (ref)
  * and wasm/fused.test.ts (wasm, 1 and 2 threads).
+ *
+ * With `nan`, one pixel of the first and last images and one channel's bias are NaN: the
+ * convolution spreads the pixel over a patch of every channel and the bias over a whole channel,
+ * so pooling windows hold one NaN, several, or only NaN, which the activation and the pooling
+ * must propagate (and route the gradient to the last NaN of each window) as the separate kernels do.
  */
 import { expect } from 'vitest';
 import type {
@@ -65,6 +70,15 @@ function inputs(n: number, g: Generator): Float32Array {
   return a;
 }
 
+/** With `nan`: NaN at one pixel of the first image and one of the last (x `[n, cIn, h, w]`), and in one channel's bias. */
+function plantNaNs(x: Float32Array, bias: Float32Array, g: ConvGeometry, gen: Generator, nan: boolean): void {
+  if (!nan) return;
+  const image = g.cIn * g.h * g.w;
+  x[gen.randint(image)] = NaN;
+  x[(g.n - 1) * image + gen.randint(image)] = NaN;
+  bias[gen.randint(bias.length)] = NaN;
+}
+
 function same(actual: ArrayLike<number>, expected: ArrayLike<number>, label: string): void {
   expect(actual.length, `${label}: length`).toBe(expected.length);
   for (let i = 0; i < actual.length; i++) {
@@ -72,12 +86,13 @@ function same(actual: ArrayLike<number>, expected: ArrayLike<number>, label: str
   }
 }
 
-/** Checks both fused kernels of `b` on one convolution and epilogue. */
-export function checkFusedBlock(b: Backend, g: ConvGeometry, e: ConvEpilogue, gen: Generator, label: string): void {
+/** Checks both fused kernels of `b` on one convolution and epilogue (with NaN planted when `nan`). */
+export function checkFusedBlock(b: Backend, g: ConvGeometry, e: ConvEpilogue, gen: Generator, label: string, nan = false): void {
   const zLength = g.n * g.cOut * g.hOut * g.wOut;
   const x = inputs(g.n * g.cIn * g.h * g.w, gen);
   const w = inputs(g.cOut * (g.cIn / g.groups) * g.kh * g.kw, gen);
   const bias = inputs(g.cOut, gen);
+  plantNaNs(x, bias, g, gen, nan);
   // the separate kernels
   const z = new Float32Array(zLength);
   b.conv2d(x, w, bias, g, z);
@@ -113,19 +128,19 @@ export function checkFusedBlock(b: Backend, g: ConvGeometry, e: ConvEpilogue, ge
   const dxFromZero = new Float32Array(x.length);
   b.conv2dBackwardInput(dz, w, g, dxFromZero, true);
 
-  // adding onto a non-zero dx, with dw and db overwritten from garbage
+  // adding onto a non-zero dx, with dw and db overwritten from garbage (the forward's bias given, as the op gives it)
   const [dxF, dwF, dbF] = [dx0.slice(), inputs(dw.length, gen), inputs(db.length, gen)];
-  b.fusedConv2dBackward(x, w, y, argmax, dy, g, e, dxF, dwF, dbF, false);
+  b.fusedConv2dBackward(x, w, y, argmax, dy, g, e, dxF, dwF, dbF, false, bias);
   same(dxF, dx, `${label}: fusedConv2dBackward dx (accumulated)`);
   same(dwF, dw, `${label}: fusedConv2dBackward dw`);
   same(dbF, db, `${label}: fusedConv2dBackward db`);
   // a zeroed dx written, the others not asked for
   const dxZ = new Float32Array(x.length);
-  b.fusedConv2dBackward(x, w, y, argmax, dy, g, e, dxZ, null, null, true);
+  b.fusedConv2dBackward(x, w, y, argmax, dy, g, e, dxZ, null, null, true, bias);
   same(dxZ, dxFromZero, `${label}: fusedConv2dBackward dx (dxZeroed)`);
   // parameters only (the first layer of a network)
   const [dwP, dbP] = [new Float32Array(dw.length), new Float32Array(db.length)];
-  b.fusedConv2dBackward(x, w, y, argmax, dy, g, e, null, dwP, dbP, true);
+  b.fusedConv2dBackward(x, w, y, argmax, dy, g, e, null, dwP, dbP, true, bias);
   same(dwP, dw, `${label}: fusedConv2dBackward dw without dx`);
   same(dbP, db, `${label}: fusedConv2dBackward db without dx`);
 }
@@ -142,7 +157,7 @@ export const SUBSAMPLING_STAGES: { label: string; spec: SubsamplingSpec; pool: P
 /**
  * Checks `convSubsampling` and `convSubsamplingBackward` of `b` against its separate kernels
  * (conv2d → the activation → subsampling; subsamplingBackward → the activation's backward → sum,
- * conv2dBackwardWeight, conv2dBackwardInput), bit for bit.
+ * conv2dBackwardWeight, conv2dBackwardInput), bit for bit (with NaN planted when `nan`).
  */
 export function checkConvSubsampling(
   b: Backend,
@@ -151,6 +166,7 @@ export function checkConvSubsampling(
   stage: { spec: SubsamplingSpec; pool: Pool2dOptions },
   gen: Generator,
   label: string,
+  nan = false,
 ): void {
   const zLength = g.n * g.cOut * g.hOut * g.wOut;
   const pg = poolGeometry('avgPool2d', [g.n, g.cOut, g.hOut, g.wOut], stage.pool);
@@ -158,6 +174,7 @@ export function checkConvSubsampling(
   const x = inputs(g.n * g.cIn * g.h * g.w, gen);
   const w = inputs(g.cOut * (g.cIn / g.groups) * g.kh * g.kw, gen);
   const bias = inputs(g.cOut, gen);
+  plantNaNs(x, bias, g, gen, nan);
   const s: SubsamplingStage = { g: pg, spec: stage.spec, weight: inputs(g.cOut, gen), bias: inputs(g.cOut, gen) };
   // the separate kernels
   const z = new Float32Array(zLength);

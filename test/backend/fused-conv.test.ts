@@ -21,9 +21,12 @@ describe('ref fusedConv2d / fusedConv2dBackward = the separate kernels', () => {
     describe(`${label} x=${JSON.stringify(x)} w=${JSON.stringify(w)} ${JSON.stringify(options)}`, () => {
       const c = convGeometry('conv2d', x, w, options, 2);
       for (const ep of EPILOGUES) {
-        const e = epilogueFor(c, ep.activation, ep.pool);
-        if ('skip' in e) it.skip(`${ep.label} — ${e.skip}`, () => {});
-        else it(ep.label, () => checkFusedBlock(refBackend, c, e.epilogue, new Generator(77), `${label}, ${ep.label}`));
+        for (const nan of [false, true]) {
+          const name = `${ep.label}${nan ? ', NaN in a pixel and a bias' : ''}`;
+          const e = epilogueFor(c, ep.activation, ep.pool);
+          if ('skip' in e) it.skip(`${name} — ${e.skip}`, () => {});
+          else it(name, () => checkFusedBlock(refBackend, c, e.epilogue, new Generator(77), `${label}, ${name}`, nan));
+        }
       }
     });
   }
@@ -34,10 +37,14 @@ describe('ref convSubsampling / convSubsamplingBackward = the separate kernels',
     describe(`${label} x=${JSON.stringify(x)} w=${JSON.stringify(w)} ${JSON.stringify(options)}`, () => {
       const c = convGeometry('conv2d', x, w, options, 2);
       for (const stage of SUBSAMPLING_STAGES) {
-        const skip = subsamplingSkip(c, stage.pool);
-        const name = `tanh, subsampling ${stage.label}`;
-        if (skip !== null) it.skip(`${name} — ${skip}`, () => {});
-        else it(name, () => checkConvSubsampling(refBackend, c, 'tanh', stage, new Generator(78), `${label}, ${name}`));
+        for (const activation of ['tanh', 'relu'] as const) {
+          for (const nan of [false, true]) {
+            const skip = subsamplingSkip(c, stage.pool);
+            const name = `${activation}, subsampling ${stage.label}${nan ? ', NaN in a pixel and a bias' : ''}`;
+            if (skip !== null) it.skip(`${name} — ${skip}`, () => {});
+            else it(name, () => checkConvSubsampling(refBackend, c, activation, stage, new Generator(78), `${label}, ${name}`, nan));
+          }
+        }
       }
     });
   }

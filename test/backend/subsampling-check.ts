@@ -26,12 +26,16 @@ function same(actual: ArrayLike<number>, expected: ArrayLike<number>, label: str
   }
 }
 
-/** Checks both subsampling kernels of `b` on one pooling geometry and spec. */
-export function checkSubsampling(b: Backend, g: PoolGeometry, s: SubsamplingSpec, gen: Generator, label: string): void {
+/**
+ * Checks both subsampling kernels of `b` on one pooling geometry and spec; with `nanFraction`, that
+ * fraction of the input (on average) is NaN, which the pooling and the activation propagate.
+ */
+export function checkSubsampling(b: Backend, g: PoolGeometry, s: SubsamplingSpec, gen: Generator, label: string, nanFraction = 0): void {
   const { n, c, hOut, wOut } = g;
   const outShape = [n, c, hOut, wOut];
   const size = n * c * hOut * wOut;
   const x = normals(n * c * g.h * g.w, gen);
+  if (nanFraction > 0) for (let i = 0; i < x.length; i++) if (gen.uniform() < nanFraction) x[i] = NaN;
   const w = normals(c, gen);
   const bias = normals(c, gen);
   // the separate kernels

@@ -16,11 +16,13 @@ describe('ref subsampling / subsamplingBackward = the separate kernels', () => {
     ['overlapping 2x2 windows, stride 1', [2, 2, 5, 6], 2, 1],
   ] as const) {
     for (const s of SPECS) {
-      const name = `${label} x=${JSON.stringify(x)} kernelSize=${kernelSize} stride=${stride} pool=${s.pool} activation=${s.activation}`;
-      it(name, () => {
-        const g = poolGeometry(s.pool === 'max' ? 'maxPool2d' : 'avgPool2d', x, { kernelSize, stride });
-        checkSubsampling(refBackend, g, s, new Generator(11), name);
-      });
+      for (const nanFraction of [0, 0.05]) {
+        const name = `${label} x=${JSON.stringify(x)} kernelSize=${kernelSize} stride=${stride} pool=${s.pool} activation=${s.activation}${nanFraction > 0 ? ` NaN fraction ${nanFraction}` : ''}`;
+        it(name, () => {
+          const g = poolGeometry(s.pool === 'max' ? 'maxPool2d' : 'avgPool2d', x, { kernelSize, stride });
+          checkSubsampling(refBackend, g, s, new Generator(11), name, nanFraction);
+        });
+      }
     }
   }
 });

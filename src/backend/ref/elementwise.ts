@@ -1,4 +1,10 @@
-/** Reference elementwise kernels: one plain loop per formula. */
+/**
+ * Reference elementwise kernels: one plain loop per formula.
+ *
+ * NaN as PyTorch (on CPU): relu, leakyRelu, maximum and minimum propagate it (`relu(NaN) = NaN`,
+ * `maximum(NaN, 1) = maximum(1, NaN) = NaN`); the relu's gradient at a NaN input passes `dy`
+ * through (`x ≤ 0 ? 0 : dy` is false there), the leaky relu's is `slope·dy`.
+ */
 import type { TypedArray } from '../../tensor/dtype.js';
 import { type Shape, sizeOf, stridesOf } from '../../tensor/shape.js';
 import type { BinaryOp, UnaryOp } from '../backend.js';
@@ -17,8 +23,8 @@ function unaryFn(op: UnaryOp, alpha: number): (v: number) => number {
       return Math.abs;
     case 'square':
       return (v) => v * v;
-    case 'relu': // S14: max(0, x)
-      return (v) => (v > 0 ? v : 0);
+    case 'relu': // S14: max(0, x); NaN stays NaN and −0 stays −0 (PyTorch's clamp_min(x, 0))
+      return (v) => (v < 0 ? 0 : v);
     case 'leakyRelu': // S14: max(0, x) + slope·min(0, x)
       return (v) => (v > 0 ? v : alpha * v);
     case 'sigmoid':
@@ -30,41 +36,45 @@ function unaryFn(op: UnaryOp, alpha: number): (v: number) => number {
   }
 }
 
-/** `f'(x)` written with `x` and `y = f(x)`. */
-function derivativeFn(op: UnaryOp, alpha: number): (x: number, y: number) => number {
+/**
+ * `dx = dy · f'(x)` written with `x`, `y = f(x)` and `dy`. The relu's is a selection, as PyTorch's
+ * `threshold_backward`: `x ≤ 0 ? 0 : dy` (0 even where dy is NaN or ±∞, dy where x is NaN).
+ */
+function gradientFn(op: UnaryOp, alpha: number): (x: number, y: number, dy: number) => number {
   switch (op) {
     case 'neg':
-      return () => -1;
+      return (_x, _y, dy) => dy * -1;
     case 'exp':
-      return (_x, y) => y;
+      return (_x, y, dy) => dy * y;
     case 'log':
-      return (x) => 1 / x;
+      return (x, _y, dy) => dy * (1 / x);
     case 'sqrt':
-      return (_x, y) => 0.5 / y;
+      return (_x, y, dy) => dy * (0.5 / y);
     case 'abs':
-      return (x) => (x > 0 ? 1 : x < 0 ? -1 : 0);
+      return (x, _y, dy) => dy * (x > 0 ? 1 : x < 0 ? -1 : 0);
     case 'square':
-      return (x) => 2 * x;
+      return (x, _y, dy) => dy * (2 * x);
     case 'relu':
-      return (x) => (x > 0 ? 1 : 0);
-    case 'leakyRelu':
-      return (x) => (x > 0 ? 1 : alpha);
+      return (x, _y, dy) => (x <= 0 ? 0 : dy);
+    case 'leakyRelu': // x > 0 ? dy : slope·dy (a NaN x takes the slope, as PyTorch)
+      return (x, _y, dy) => dy * (x > 0 ? 1 : alpha);
     case 'sigmoid':
-      return (_x, y) => y * (1 - y);
+      return (_x, y, dy) => dy * (y * (1 - y));
     case 'tanh':
-      return (_x, y) => 1 - y * y;
+      return (_x, y, dy) => dy * (1 - y * y);
     case 'powScalar':
-      return (x) => alpha * Math.pow(x, alpha - 1);
+      return (x, _y, dy) => dy * (alpha * Math.pow(x, alpha - 1));
   }
 }
 
 /**
- * The derivative of an activation written with its output `a = f(z)`, as `unaryBackward` computes
- * it: `[a > 0]` (relu: a > 0 exactly where z > 0), `1 − a²` (tanh), `a·(1 − a)` (sigmoid).
+ * The gradient of an activation written with its output `a = f(z)`, as `unaryBackward` computes
+ * it: `a ≤ 0 ? 0 : dy` (relu: a ≤ 0 exactly where z ≤ 0, and a is NaN where z is),
+ * `dy·(1 − a²)` (tanh), `dy·a·(1 − a)` (sigmoid).
  */
-export function activationDerivative(activation: 'relu' | 'tanh' | 'sigmoid'): (a: number) => number {
-  const df = derivativeFn(activation, 0);
-  return (a) => df(a, a);
+export function activationGradient(activation: 'relu' | 'tanh' | 'sigmoid'): (a: number, dy: number) => number {
+  const grad = gradientFn(activation, 0);
+  return (a, dy) => grad(a, a, dy);
 }
 
 /** Backend.unary. */
@@ -75,8 +85,8 @@ export function unary(op: UnaryOp, x: TypedArray, out: TypedArray, alpha: number
 
 /** Backend.unaryBackward. */
 export function unaryBackward(op: UnaryOp, x: TypedArray, y: TypedArray, dy: TypedArray, dx: TypedArray, alpha: number): void {
-  const df = derivativeFn(op, alpha);
-  for (let i = 0; i < x.length; i++) dx[i] = dy[i] * df(x[i], y[i]);
+  const grad = gradientFn(op, alpha);
+  for (let i = 0; i < x.length; i++) dx[i] = grad(x[i], y[i], dy[i]);
 }
 
 function binaryFn(op: BinaryOp): (a: number, b: number) => number {
@@ -89,10 +99,10 @@ function binaryFn(op: BinaryOp): (a: number, b: number) => number {
       return (a, b) => a * b;
     case 'div':
       return (a, b) => a / b;
-    case 'maximum':
-      return (a, b) => (a >= b ? a : b);
+    case 'maximum': // NaN if either is NaN (torch.maximum); a on ties
+      return (a, b) => (a >= b || Number.isNaN(a) ? a : b);
     case 'minimum':
-      return (a, b) => (a <= b ? a : b);
+      return (a, b) => (a <= b || Number.isNaN(a) ? a : b);
     case 'eq':
       return (a, b) => (a === b ? 1 : 0);
     case 'gt':

@@ -4,12 +4,15 @@
  *
  *     z = W ⊗ X + b,   a = f(z) (or z),   y = maxPool(a) (or a)
  *     ∂L/∂a = up(∂L/∂y),   ∂L/∂z = ∂L/∂a · f'(a),   then ∂L/∂X, ∂L/∂W, ∂L/∂b from ∂L/∂z
+ *
+ * The backward pass writes `f'` with y (a at each window's maximum, 0 elsewhere), and recomputes a
+ * only where a NaN of a elsewhere could show (`mustRecompute`).
  */
 import type { TypedArray } from '../../tensor/dtype.js';
 import type { ConvGeometry } from '../../geometry/conv.js';
 import type { Activation, ConvEpilogue, ConvSubsamplingGrads, SubsamplingStage } from '../backend.js';
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
-import { activationDerivative, unary } from './elementwise.js';
+import { activationGradient, unary, unaryBackward } from './elementwise.js';
 import { maxPool2d, maxPool2dBackward } from './pool.js';
 import { sum } from './reduce.js';
 import { subsampling, subsamplingBackward } from './subsampling.js';
@@ -39,32 +42,73 @@ export function fusedConv2d(
 }
 
 /**
- * `∂L/∂z` from `∂L/∂y`: routed to the maxima, then multiplied by `f'(a)`, in the order of
+ * `∂L/∂z` from `∂L/∂y`: routed to the maxima, then through `f'`, in the order of
  * `maxPool2dBackward` then `unaryBackward(f)` (so the result is theirs, bit for bit). The
- * derivative is written with `a = f(z)`, which at a window's maximum is the window's output:
- * `a_{argmax_o} = y_o`. Positions that are no window's maximum get `0·f'(a) = 0`.
+ * gradient is written with `a = f(z)`, which at a window's maximum is the window's output:
+ * `a_{argmax_o} = y_o`. Positions that are no window's maximum get `grad(a, 0) = 0`.
  */
 function blockDeltas(y: TypedArray, argmax: Int32Array | null, dy: TypedArray, g: ConvGeometry, e: ConvEpilogue): TypedArray {
   const { pool } = e;
-  const df = e.activation === 'none' ? null : activationDerivative(e.activation);
+  const grad = e.activation === 'none' ? null : activationGradient(e.activation);
   if (pool === null) {
-    if (df === null) return dy;
+    if (grad === null) return dy;
     const dz = zerosLike(dy, dy.length);
-    for (let i = 0; i < dy.length; i++) dz[i] = dy[i] * df(y[i]);
+    for (let i = 0; i < dy.length; i++) dz[i] = grad(y[i], dy[i]);
     return dz;
   }
   if (argmax === null) throw new Error('fusedConv2dBackward: a pooled block needs its argmax array');
   const da = zerosLike(dy, g.n * g.cOut * g.hOut * g.wOut);
   maxPool2dBackward(dy, argmax, pool, da);
-  if (df === null) return da;
-  // a position that is the maximum of several (overlapping) windows is multiplied once
+  if (grad === null) return da;
+  // a position that is the maximum of several (overlapping) windows goes through f' once
   const dz = zerosLike(dy, da.length);
   const per = pool.hOut * pool.wOut;
   const plane = pool.h * pool.w;
   for (let o = 0; o < dy.length; o++) {
     const at = Math.floor(o / per) * plane + argmax[o];
-    dz[at] = da[at] * df(y[o]);
+    dz[at] = grad(y[o], da[at]);
   }
+  return dz;
+}
+
+/** Whether every element of `a` is finite (no NaN, no ±∞). */
+export function allFinite(a: TypedArray): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
+  return true;
+}
+
+/**
+ * Whether a pooled tanh or sigmoid block must recompute its activation for the backward pass:
+ * where x, w or the bias hold a NaN or ±∞, a may be NaN at a position that is no window's
+ * maximum, whose `0·f'(a)` is then NaN (the relu's gradient selects 0 there, and without pooling
+ * every position's a is y). Never without the bias (`undefined`: not given).
+ */
+export function mustRecompute(x: TypedArray, w: TypedArray, bias: TypedArray | null | undefined, e: ConvEpilogue): boolean {
+  if (e.pool === null || (e.activation !== 'tanh' && e.activation !== 'sigmoid') || bias === undefined) return false;
+  return !allFinite(x) || !allFinite(w) || (bias !== null && !allFinite(bias));
+}
+
+/** `∂L/∂z` as the separate kernels compute it: z and a recomputed, `unaryBackward(f)` of `maxPool2dBackward(dy)` over the whole map. */
+function separateDeltas(
+  x: TypedArray,
+  w: TypedArray,
+  bias: TypedArray | null,
+  argmax: Int32Array | null,
+  dy: TypedArray,
+  g: ConvGeometry,
+  e: ConvEpilogue,
+): TypedArray {
+  if (e.pool === null || argmax === null || e.activation === 'none')
+    throw new Error('fusedConv2dBackward: recomputing needs a pooled, activated block');
+  const zLength = g.n * g.cOut * g.hOut * g.wOut;
+  const z = zerosLike(dy, zLength);
+  conv2d(x, w, bias, g, z);
+  const a = zerosLike(dy, zLength);
+  unary(e.activation, z, a, 0);
+  const da = zerosLike(dy, zLength);
+  maxPool2dBackward(dy, argmax, e.pool, da);
+  const dz = zerosLike(dy, zLength);
+  unaryBackward(e.activation, z, a, da, dz, 0);
   return dz;
 }
 
@@ -80,8 +124,10 @@ export function fusedConv2dBackward(
   dx: TypedArray | null,
   dw: TypedArray | null,
   db: TypedArray | null,
+  _dxZeroed?: boolean,
+  bias?: TypedArray | null,
 ): void {
-  const dz = blockDeltas(y, argmax, dy, g, e);
+  const dz = mustRecompute(x, w, bias, e) ? separateDeltas(x, w, bias ?? null, argmax, dy, g, e) : blockDeltas(y, argmax, dy, g, e);
   if (db !== null) sum(dz, [g.n, g.cOut, g.hOut * g.wOut], [0, 2], db);
   if (dw !== null) conv2dBackwardWeight(x, dz, g, dw);
   if (dx !== null) conv2dBackwardInput(dz, w, g, dx);

@@ -5,7 +5,11 @@
 import type { TypedArray } from '../../tensor/dtype.js';
 import type { PoolGeometry } from '../../geometry/pool.js';
 
-/** Backend.maxPool2d (the first maximum wins ties; NaN propagates). */
+/**
+ * Backend.maxPool2d. The first maximum wins ties; a window holding NaN gives NaN, and its argmax is
+ * the last NaN in row-major order (PyTorch's `val > max || isnan(val)`), where the backward pass
+ * routes the gradient.
+ */
 export function maxPool2d(x: TypedArray, g: PoolGeometry, out: TypedArray, argmax: Int32Array): void {
   const { n, c, h, w, kh, kw, strideH, strideW, padH, padW, hOut, wOut } = g;
   for (let plane = 0; plane < n * c; plane++) {

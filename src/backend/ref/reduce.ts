@@ -25,7 +25,7 @@ export function sum(x: TypedArray, xShape: Shape, axes: readonly number[], out: 
   for (let i = 0; i < out.length; i++) out[i] = acc[i];
 }
 
-/** Backend.argmax (NaN counts as the largest). */
+/** Backend.argmax (NaN counts as the largest: the first NaN's index, as torch.argmax). */
 export function argmax(x: TypedArray, { outer, size, inner }: AxisSplit, out: Int32Array): void {
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {

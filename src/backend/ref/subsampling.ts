@@ -9,7 +9,7 @@
 import type { TypedArray } from '../../tensor/dtype.js';
 import type { PoolGeometry } from '../../geometry/pool.js';
 import type { SubsamplingSpec } from '../backend.js';
-import { activationDerivative, unary } from './elementwise.js';
+import { activationGradient, unary } from './elementwise.js';
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
 
 /** A zero-filled array of `like`'s element type. */
@@ -58,8 +58,8 @@ export function subsamplingBackward(
 ): void {
   const plane = g.hOut * g.wOut;
   const dz = zerosLike(dy, dy.length);
-  const df = s.activation === 'none' ? null : activationDerivative(s.activation);
-  for (let i = 0; i < dy.length; i++) dz[i] = df === null ? dy[i] : dy[i] * df(y[i]);
+  const grad = s.activation === 'none' ? null : activationGradient(s.activation);
+  for (let i = 0; i < dy.length; i++) dz[i] = grad === null ? dy[i] : grad(y[i], dy[i]);
   // the sums over (n, i, j) in float64, in memory order, as the sum kernel adds them
   const dbSum = new Float64Array(g.c);
   const dwSum = new Float64Array(g.c);

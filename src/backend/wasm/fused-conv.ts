@@ -6,6 +6,9 @@
  *     forward   z = W ⊗ X + b  →  y = maxPool(f(z)), argmax (a relu applied as z is read)
  *     backward  ∂L/∂z = up(∂L/∂y) · f'(a)  →  ∂L/∂b = Σ ∂L/∂z, ∂L/∂W, ∂L/∂X
  *
+ * (with a recomputed for a pooled tanh or sigmoid whose operands hold NaN or ±∞: see
+ * `mustRecompute` in ref/fused-conv.ts)
+ *
  * Each step is the same kernel the separate ops run, on the same values, so results are theirs
  * bit for bit (see ref/fused-conv.ts for the composition this must equal).
  */
@@ -19,6 +22,7 @@ import { maxPool2dAt, maxPool2dBackwardAt } from './pool.js';
 import { sumAt } from './reduce.js';
 import { unaryAt, unaryBackwardAt } from './elementwise.js';
 import { subsamplingAt, subsamplingBackwardAt } from './subsampling.js';
+import { mustRecompute } from '../ref/fused-conv.js';
 
 /** Elements of the convolution's output `[n, cOut, hOut, wOut]`. */
 function convOutputLength(g: ConvGeometry): number {
@@ -73,6 +77,7 @@ export function fusedConv2dBackward(
   dw: Float32Array | null,
   db: Float32Array | null,
   dxZeroed: boolean,
+  bias?: Float32Array | null,
 ): void {
   const { arena, kernels } = ctx;
   const { pool } = e;
@@ -85,7 +90,15 @@ export function fusedConv2dBackward(
       const ap = arena.read(argmax);
       const dyp = dz;
       dz = arena.alloc(zLength * 4);
-      if (e.activation === 'none' || e.activation === 'relu') {
+      if (mustRecompute(x, w, bias, e) && e.activation !== 'none') {
+        // the separate kernels over the whole map: z and a again, then unaryBackward(f) of up(dy)
+        const zp = arena.alloc(zLength * 4);
+        conv2dForwardAt(ctx, arena.read(x), arena.read(w), bias ? arena.read(bias) : 0, g, zp);
+        const a = arena.alloc(zLength * 4);
+        unaryAt(ctx, e.activation, zp, a, zLength, 0);
+        maxPool2dBackwardAt(ctx, dyp, ap, 0, pool, dz, false);
+        unaryBackwardAt(ctx, e.activation, zp, a, dz, dz, zLength, 0);
+      } else if (e.activation === 'none' || e.activation === 'relu') {
         // the relu's mask is applied as the gradient is routed
         maxPool2dBackwardAt(ctx, dyp, ap, e.activation === 'relu' ? arena.read(y) : 0, pool, dz, e.activation === 'relu');
       } else {

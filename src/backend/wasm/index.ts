@@ -233,11 +233,21 @@ function backendOn(runtime: WasmRuntime, threads: number, options: WasmBackendOp
         fusedConv2d(ctx, x, w, bias, g, e, out, am);
       } else refBackend.fusedConv2d(x, w, bias, g, e, out, am);
     },
-    fusedConv2dBackward(x, w, y, am, dy, g, e, dx, dw, db, dxZeroed = false) {
+    fusedConv2dBackward(x, w, y, am, dy, g, e, dx, dw, db, dxZeroed = false, bias) {
       const f32 = (a: unknown): a is Float32Array => a instanceof Float32Array;
-      if (f32(x) && f32(w) && f32(y) && f32(dy) && (dx === null || f32(dx)) && (dw === null || f32(dw)) && (db === null || f32(db))) {
-        fusedConv2dBackward(ctx, x, w, y, am, dy, g, e, dx, dw, db, dxZeroed);
-      } else refBackend.fusedConv2dBackward(x, w, y, am, dy, g, e, dx, dw, db);
+      const f32OrNull = (a: unknown): a is Float32Array | null => a === null || f32(a);
+      if (
+        f32(x) &&
+        f32(w) &&
+        f32(y) &&
+        f32(dy) &&
+        f32OrNull(dx) &&
+        f32OrNull(dw) &&
+        f32OrNull(db) &&
+        (bias === undefined || f32OrNull(bias))
+      ) {
+        fusedConv2dBackward(ctx, x, w, y, am, dy, g, e, dx, dw, db, dxZeroed, bias);
+      } else refBackend.fusedConv2dBackward(x, w, y, am, dy, g, e, dx, dw, db, dxZeroed, bias);
     },
     convSubsampling(x, w, bias, g, activation, s, out, a, pooled, am) {
       const f32 = (t: unknown): t is Float32Array => t instanceof Float32Array;

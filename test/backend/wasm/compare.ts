@@ -110,6 +110,16 @@ export function randomF32(n: number, g: Generator, specials = 0): Float32Array {
   return a;
 }
 
+/**
+ * `a` with each element set to NaN with probability `fraction` (in place; returned for chaining):
+ * windows and rows holding one NaN, several, or only NaN, for the kernels that must propagate it.
+ */
+export function withNaNs(a: Float32Array, g: Generator, fraction: number): Float32Array {
+  if (fraction <= 0) return a; // draws nothing: inputs without NaN are those of earlier versions
+  for (let i = 0; i < a.length; i++) if (g.uniform() < fraction) a[i] = NaN;
+  return a;
+}
+
 /** Elementwise absolute values. */
 export function abs(a: Float32Array): Float32Array {
   return a.map(Math.abs);

@@ -1,6 +1,7 @@
 /**
  * The wasm elementwise kernels against the reference, with NaN, ±Infinity and ±0 among the
- * inputs: exact agreement, except the transcendental functions (rtol 1e-6, see compare.ts).
+ * inputs (and a fifth of them NaN in a second pass, so that every vector lane and the scalar
+ * tail meet one): exact agreement, except the transcendental functions (rtol 1e-6, see compare.ts).
  */
 import { describe, expect, it } from 'vitest';
 import type { BinaryOp, UnaryOp } from '../../../src/backend/backend.js';
@@ -8,7 +9,7 @@ import { refBackend } from '../../../src/backend/ref/index.js';
 import { createWasmBackend } from '../../../src/backend/wasm/index.js';
 import { wasmSkipReason } from '../../helpers.js';
 import { type Shape, broadcastShapes, sizeOf } from '../../../src/tensor/shape.js';
-import { type KernelTests, type KernelsOf, abs, describeWasm, expectSame, expectWithin, randomF32, seeded } from './compare.js';
+import { type KernelTests, type KernelsOf, abs, describeWasm, expectSame, expectWithin, randomF32, seeded, withNaNs } from './compare.js';
 
 const UNARY_OPS: UnaryOp[] = ['neg', 'exp', 'log', 'sqrt', 'abs', 'square', 'relu', 'leakyRelu', 'sigmoid', 'tanh', 'powScalar'];
 /** Ops whose reference uses Math library functions that may differ in the last bit. */
@@ -55,13 +56,15 @@ const tests: Record<KernelsOf<'elementwise'>, KernelTests> = {
         const g = seeded(`unary ${op}`);
         for (const alpha of op === 'powScalar' ? [2, 3, 0.5, -1.5] : [0.01, 0.2]) {
           for (const n of [1, 3, 4, 37, 1000]) {
-            const x = randomF32(n, g, n > 4 ? 5 : 0);
-            const [actual, expected] = [new Float32Array(n), new Float32Array(n)];
-            wasm.unary(op, x, actual, alpha);
-            refBackend.unary(op, x, expected, alpha);
-            const label = `unary ${op} alpha ${alpha} n ${n}`;
-            if (TRANSCENDENTAL.includes(op)) expectWithin(actual, expected, abs(expected), 1e-6, label);
-            else expectSame(actual, expected, label);
+            for (const nanFraction of [0, 0.2]) {
+              const x = withNaNs(randomF32(n, g, n > 4 ? 5 : 0), g, nanFraction);
+              const [actual, expected] = [new Float32Array(n), new Float32Array(n)];
+              wasm.unary(op, x, actual, alpha);
+              refBackend.unary(op, x, expected, alpha);
+              const label = `unary ${op} alpha ${alpha} n ${n} NaN fraction ${nanFraction}`;
+              if (TRANSCENDENTAL.includes(op)) expectWithin(actual, expected, abs(expected), 1e-6, label);
+              else expectSame(actual, expected, label);
+            }
           }
         }
       });
@@ -73,16 +76,19 @@ const tests: Record<KernelsOf<'elementwise'>, KernelTests> = {
         const g = seeded(`unaryBackward ${op}`);
         for (const alpha of op === 'powScalar' ? [2, 3, 0.5] : [0.01, 0.2]) {
           for (const n of [1, 5, 37, 1000]) {
-            const x = randomF32(n, g, n > 4 ? 5 : 0);
-            const y = new Float32Array(n);
-            refBackend.unary(op, x, y, alpha);
-            const dy = randomF32(n, g);
-            const [actual, expected] = [new Float32Array(n), new Float32Array(n)];
-            wasm.unaryBackward(op, x, y, dy, actual, alpha);
-            refBackend.unaryBackward(op, x, y, dy, expected, alpha);
-            const label = `unaryBackward ${op} alpha ${alpha} n ${n}`;
-            if (op === 'powScalar') expectWithin(actual, expected, abs(expected), 1e-6, label);
-            else expectSame(actual, expected, label);
+            for (const nanFraction of [0, 0.2]) {
+              const x = withNaNs(randomF32(n, g, n > 4 ? 5 : 0), g, nanFraction);
+              const y = new Float32Array(n);
+              refBackend.unary(op, x, y, alpha);
+              // NaN and ±Infinity among the incoming gradients too (relu's gradient selects, 0·NaN would not)
+              const dy = withNaNs(randomF32(n, g, n > 4 ? 3 : 0), g, nanFraction / 2);
+              const [actual, expected] = [new Float32Array(n), new Float32Array(n)];
+              wasm.unaryBackward(op, x, y, dy, actual, alpha);
+              refBackend.unaryBackward(op, x, y, dy, expected, alpha);
+              const label = `unaryBackward ${op} alpha ${alpha} n ${n} NaN fraction ${nanFraction}`;
+              if (op === 'powScalar') expectWithin(actual, expected, abs(expected), 1e-6, label);
+              else expectSame(actual, expected, label);
+            }
           }
         }
       });
@@ -95,15 +101,17 @@ const tests: Record<KernelsOf<'elementwise'>, KernelTests> = {
         it(label, () => {
           const g = seeded(`binary ${label}`);
           const outShape = broadcastShapes(op, as, bs);
-          const a = randomF32(sizeOf(as), g, sizeOf(as) > 4 ? 3 : 0);
-          const b = randomF32(sizeOf(bs), g);
-          // equal pairs, so that eq, maximum and minimum see ties
-          if (a.length === b.length) for (let i = 0; i < a.length; i += 3) b[i] = a[i];
-          const size = sizeOf(outShape);
-          const [actual, expected] = [new Float32Array(size), new Float32Array(size)];
-          wasm.binary(op, a, as, b, bs, actual, outShape);
-          refBackend.binary(op, a, as, b, bs, expected, outShape);
-          expectSame(actual, expected, `binary ${label}`);
+          for (const nanFraction of [0, 0.2]) {
+            const a = withNaNs(randomF32(sizeOf(as), g, sizeOf(as) > 4 ? 3 : 0), g, nanFraction);
+            const b = withNaNs(randomF32(sizeOf(bs), g, sizeOf(bs) > 4 ? 3 : 0), g, nanFraction);
+            // equal pairs, so that eq, maximum and minimum see ties
+            if (a.length === b.length) for (let i = 0; i < a.length; i += 3) b[i] = a[i];
+            const size = sizeOf(outShape);
+            const [actual, expected] = [new Float32Array(size), new Float32Array(size)];
+            wasm.binary(op, a, as, b, bs, actual, outShape);
+            refBackend.binary(op, a, as, b, bs, expected, outShape);
+            expectSame(actual, expected, `binary ${label} NaN fraction ${nanFraction}`);
+          }
         });
       }
     }

@@ -13,28 +13,38 @@ const tests: Record<KernelsOf<'fused'>, KernelTests> = {
   fusedConv2d(wasm) {
     for (const { label, geometry: c } of CONV_CASES) {
       for (const ep of EPILOGUES) {
-        const name = `${label}, ${ep.label}`;
-        const e = epilogueFor(c, ep.activation, ep.pool);
-        if ('skip' in e) it.skip(`${name} — ${e.skip}`, () => {});
-        else it(name, () => checkFusedBlock(wasm, c, e.epilogue, seeded(name), name));
+        for (const nan of [false, true]) {
+          const name = `${label}, ${ep.label}${nan ? ', NaN in a pixel and a bias' : ''}`;
+          const e = epilogueFor(c, ep.activation, ep.pool);
+          if ('skip' in e) it.skip(`${name} — ${e.skip}`, () => {});
+          else it(name, () => checkFusedBlock(wasm, c, e.epilogue, seeded(name), name, nan));
+        }
       }
     }
   },
   fusedConv2dBackward(wasm) {
     const c = { ...CONV_CASES.find((k) => k.label.includes('(LeNet C1)'))!.geometry, n: 64 };
-    const name = 'LeNet C1 at batch 64, relu, maxPool 2';
     const e = epilogueFor(c, 'relu', { kernelSize: 2 });
-    if ('skip' in e) throw new Error(`${name}: ${e.skip}`);
-    it(name, () => checkFusedBlock(wasm, c, e.epilogue, seeded(name), name));
+    for (const nan of [false, true]) {
+      const name = `LeNet C1 at batch 64, relu, maxPool 2${nan ? ', NaN in a pixel and a bias' : ''}`;
+      if ('skip' in e) throw new Error(`${name}: ${e.skip}`);
+      it(name, () => checkFusedBlock(wasm, c, e.epilogue, seeded(name), name, nan));
+    }
   },
   // both convolution + subsampling kernels are checked by one body too
   convSubsampling(wasm) {
     const stage = SUBSAMPLING_STAGES[0];
+    const reluMax = SUBSAMPLING_STAGES.find((s) => s.spec.pool === 'max' && s.spec.activation === 'relu')!;
     for (const { label, geometry: c } of CONV_CASES) {
-      const name = `${label}, tanh, subsampling ${stage.label}`;
-      const skip = subsamplingSkip(c, stage.pool);
-      if (skip !== null) it.skip(`${name} — ${skip}`, () => {});
-      else it(name, () => checkConvSubsampling(wasm, c, 'tanh', stage, seeded(name), name));
+      for (const [activation, st, nan] of [
+        ['tanh', stage, false],
+        ['relu', reluMax, true],
+      ] as const) {
+        const name = `${label}, ${activation}, subsampling ${st.label}${nan ? ', NaN in a pixel and a bias' : ''}`;
+        const skip = subsamplingSkip(c, st.pool);
+        if (skip !== null) it.skip(`${name} — ${skip}`, () => {});
+        else it(name, () => checkConvSubsampling(wasm, c, activation, st, seeded(name), name, nan));
+      }
     }
   },
   convSubsamplingBackward(wasm) {
@@ -43,8 +53,10 @@ const tests: Record<KernelsOf<'fused'>, KernelTests> = {
       const c = { ...CONV_CASES.find((k) => k.label.includes(`(${lenet})`))!.geometry, n: 16 };
       SUBSAMPLING_STAGES.forEach((stage, i) => {
         const activation = activations[i % activations.length];
-        const name = `${lenet} at batch 16, ${activation}, subsampling ${stage.label}`;
-        it(name, () => checkConvSubsampling(wasm, c, activation, stage, seeded(name), name));
+        for (const nan of [false, true]) {
+          const name = `${lenet} at batch 16, ${activation}, subsampling ${stage.label}${nan ? ', NaN in a pixel and a bias' : ''}`;
+          it(name, () => checkConvSubsampling(wasm, c, activation, stage, seeded(name), name, nan));
+        }
       });
     }
   },

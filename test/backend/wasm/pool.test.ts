@@ -1,4 +1,8 @@
-/** The wasm pooling kernels against the reference: exact agreement (see compare.ts). */
+/**
+ * The wasm pooling kernels against the reference: exact agreement (see compare.ts), the max
+ * poolings also on inputs of which a fifth are NaN (windows with one NaN, several, or only NaN:
+ * the output is NaN and the argmax the last NaN, in the SIMD 2x2 path and the scalar one).
+ */
 import { it } from 'vitest';
 import { refBackend } from '../../../src/backend/ref/index.js';
 import { type Pool2dOptions, poolGeometry } from '../../../src/geometry/pool.js';
@@ -13,6 +17,7 @@ import {
   optionsLabel,
   randomF32,
   seeded,
+  withNaNs,
 } from './compare.js';
 import { SPECS, checkSubsampling } from '../subsampling-check.js';
 
@@ -37,14 +42,16 @@ const tests: Record<Exclude<KernelsOf<'pool'>, 'subsampling' | 'subsamplingBackw
       it(label, () => {
         const g = seeded(`maxPool2d ${label}`);
         const p = poolGeometry('maxPool2d', shape, options);
-        const x = randomF32(sizeOf(shape), g, 3);
         const outSize = p.n * p.c * p.hOut * p.wOut;
-        const [actual, expected] = [new Float32Array(outSize), new Float32Array(outSize)];
-        const [am1, am2] = [new Int32Array(outSize), new Int32Array(outSize)];
-        wasm.maxPool2d(x, p, actual, am1);
-        refBackend.maxPool2d(x, p, expected, am2);
-        expectSame(actual, expected, `maxPool2d ${label}`);
-        expectSame(am1, am2, `maxPool2d ${label} argmax`);
+        for (const nanFraction of [0, 0.2]) {
+          const x = withNaNs(randomF32(sizeOf(shape), g, 3), g, nanFraction);
+          const [actual, expected] = [new Float32Array(outSize), new Float32Array(outSize)];
+          const [am1, am2] = [new Int32Array(outSize), new Int32Array(outSize)];
+          wasm.maxPool2d(x, p, actual, am1);
+          refBackend.maxPool2d(x, p, expected, am2);
+          expectSame(actual, expected, `maxPool2d ${label} NaN fraction ${nanFraction}`);
+          expectSame(am1, am2, `maxPool2d ${label} NaN fraction ${nanFraction} argmax`);
+        }
       });
     }
   },
@@ -55,8 +62,9 @@ const tests: Record<Exclude<KernelsOf<'pool'>, 'subsampling' | 'subsamplingBackw
         const p = poolGeometry('maxPool2d', shape, options);
         const outSize = p.n * p.c * p.hOut * p.wOut;
         const am = new Int32Array(outSize);
-        refBackend.maxPool2d(randomF32(sizeOf(shape), g), p, new Float32Array(outSize), am);
-        const dy = randomF32(outSize, g);
+        // the maxima of an input with NaN among it, and NaN among the deltas routed to them
+        refBackend.maxPool2d(withNaNs(randomF32(sizeOf(shape), g), g, 0.2), p, new Float32Array(outSize), am);
+        const dy = withNaNs(randomF32(outSize, g, 3), g, 0.1);
         for (const [dx0, zeroed] of [
           [randomF32(sizeOf(shape), g), false],
           [new Float32Array(sizeOf(shape)), true],
@@ -133,22 +141,28 @@ const subsamplingTests: Record<'subsampling' | 'subsamplingBackward', KernelTest
       it(label, () => {
         const g = seeded(`subsampling ${label}`);
         const p = subsamplingGeometry(shape, kernelSize, stride, s.pool);
-        const x = randomF32(sizeOf(shape), g);
         const [w, b] = [randomF32(p.c, g), randomF32(p.c, g)];
         const size = p.n * p.c * p.hOut * p.wOut;
-        const run = (backend: typeof wasm | typeof refBackend) => {
-          const out = { y: new Float32Array(size), pooled: new Float32Array(size), argmax: s.pool === 'max' ? new Int32Array(size) : null };
-          backend.subsampling(x, w, b, p, s, out.y, out.pooled, out.argmax);
-          return out;
-        };
-        const [actual, expected] = [run(wasm), run(refBackend)];
-        expectSame(actual.pooled, expected.pooled, `subsampling ${label} pooled`);
-        if (actual.argmax !== null) expectSame(actual.argmax, expected.argmax!, `subsampling ${label} argmax`);
-        // tanh and the sigmoid: the vector forms are within 2 ulp (elementwise.test.ts)
-        if (s.activation === 'tanh' || s.activation === 'sigmoid')
-          expectWithin(actual.y, expected.y, abs(expected.y), 1e-6, `subsampling ${label}`);
-        else expectSame(actual.y, expected.y, `subsampling ${label}`);
-        checkSubsampling(wasm, p, s, g, `wasm ${label}`);
+        for (const nanFraction of [0, 0.05]) {
+          const x = withNaNs(randomF32(sizeOf(shape), g), g, nanFraction);
+          const run = (backend: typeof wasm | typeof refBackend) => {
+            const out = {
+              y: new Float32Array(size),
+              pooled: new Float32Array(size),
+              argmax: s.pool === 'max' ? new Int32Array(size) : null,
+            };
+            backend.subsampling(x, w, b, p, s, out.y, out.pooled, out.argmax);
+            return out;
+          };
+          const [actual, expected] = [run(wasm), run(refBackend)];
+          const name = `subsampling ${label} NaN fraction ${nanFraction}`;
+          expectSame(actual.pooled, expected.pooled, `${name} pooled`);
+          if (actual.argmax !== null) expectSame(actual.argmax, expected.argmax!, `${name} argmax`);
+          // tanh and the sigmoid: the vector forms are within 2 ulp (elementwise.test.ts)
+          if (s.activation === 'tanh' || s.activation === 'sigmoid') expectWithin(actual.y, expected.y, abs(expected.y), 1e-6, name);
+          else expectSame(actual.y, expected.y, name);
+          checkSubsampling(wasm, p, s, g, `wasm ${name}`, nanFraction);
+        }
       });
     }
   },
@@ -158,25 +172,28 @@ const subsamplingTests: Record<'subsampling' | 'subsamplingBackward', KernelTest
         const g = seeded(`subsamplingBackward ${label}`);
         const p = subsamplingGeometry(shape, kernelSize, stride, s.pool);
         const size = p.n * p.c * p.hOut * p.wOut;
-        const x = randomF32(sizeOf(shape), g);
         const [w, b] = [randomF32(p.c, g), randomF32(p.c, g)];
-        const [y, pooled] = [new Float32Array(size), new Float32Array(size)];
-        const argmax = s.pool === 'max' ? new Int32Array(size) : null;
-        refBackend.subsampling(x, w, b, p, s, y, pooled, argmax);
-        const dy = randomF32(size, g);
-        for (const [dx0, zeroed] of [
-          [randomF32(x.length, g), false],
-          [new Float32Array(x.length), true],
-        ] as const) {
-          const grads = (backend: typeof wasm | typeof refBackend) => {
-            const out = { dx: dx0.slice(), dw: randomF32(p.c, g), db: randomF32(p.c, g) };
-            backend.subsamplingBackward(dy, y, pooled, argmax, w, p, s, out.dx, out.dw, out.db, zeroed);
-            return out;
-          };
-          const [actual, expected] = [grads(wasm), grads(refBackend)];
-          expectSame(actual.dx, expected.dx, `subsamplingBackward ${label} dx (dxZeroed ${zeroed})`);
-          expectSame(actual.dw, expected.dw, `subsamplingBackward ${label} dw`);
-          expectSame(actual.db, expected.db, `subsamplingBackward ${label} db`);
+        for (const nanFraction of [0, 0.05]) {
+          const x = withNaNs(randomF32(sizeOf(shape), g), g, nanFraction);
+          const [y, pooled] = [new Float32Array(size), new Float32Array(size)];
+          const argmax = s.pool === 'max' ? new Int32Array(size) : null;
+          refBackend.subsampling(x, w, b, p, s, y, pooled, argmax);
+          const dy = withNaNs(randomF32(size, g), g, nanFraction);
+          for (const [dx0, zeroed] of [
+            [randomF32(x.length, g), false],
+            [new Float32Array(x.length), true],
+          ] as const) {
+            const grads = (backend: typeof wasm | typeof refBackend) => {
+              const out = { dx: dx0.slice(), dw: randomF32(p.c, g), db: randomF32(p.c, g) };
+              backend.subsamplingBackward(dy, y, pooled, argmax, w, p, s, out.dx, out.dw, out.db, zeroed);
+              return out;
+            };
+            const [actual, expected] = [grads(wasm), grads(refBackend)];
+            const name = `subsamplingBackward ${label} NaN fraction ${nanFraction}`;
+            expectSame(actual.dx, expected.dx, `${name} dx (dxZeroed ${zeroed})`);
+            expectSame(actual.dw, expected.dw, `${name} dw`);
+            expectSame(actual.db, expected.db, `${name} db`);
+          }
         }
       });
     }

@@ -1,9 +1,12 @@
-/** The wasm reductions, permutation and log-softmax against the reference (see compare.ts). */
+/**
+ * The wasm reductions, permutation and log-softmax against the reference (see compare.ts); argmax
+ * and log-softmax (whose maximum must propagate NaN) also on rows of which a fifth are NaN.
+ */
 import { it } from 'vitest';
 import type { AxisSplit } from '../../../src/backend/backend.js';
 import { refBackend } from '../../../src/backend/ref/index.js';
 import { type Shape, sizeOf } from '../../../src/tensor/shape.js';
-import { type KernelTests, type KernelsOf, abs, describeWasm, expectSame, expectWithin, randomF32, seeded } from './compare.js';
+import { type KernelTests, type KernelsOf, abs, describeWasm, expectSame, expectWithin, randomF32, seeded, withNaNs } from './compare.js';
 
 /** `[shape, axes]` summed over. */
 const SUMS: [Shape, number[]][] = [
@@ -85,12 +88,16 @@ const tests: Record<KernelsOf<'reduce'>, KernelTests> = {
   argmax(wasm) {
     for (const split of SPLITS) {
       it(splitLabel(split), () => {
-        const x = randomF32(split.outer * split.size * split.inner, seeded(`argmax ${splitLabel(split)}`), 2);
-        for (let i = 0; i + 1 < x.length; i += 7) x[i + 1] = x[i]; // ties
-        const [actual, expected] = [new Int32Array(split.outer * split.inner), new Int32Array(split.outer * split.inner)];
-        wasm.argmax(x, split, actual);
-        refBackend.argmax(x, split, expected);
-        expectSame(actual, expected, `argmax ${splitLabel(split)}`);
+        const g = seeded(`argmax ${splitLabel(split)}`);
+        for (const nanFraction of [0, 0.2]) {
+          const x = randomF32(split.outer * split.size * split.inner, g, 2);
+          for (let i = 0; i + 1 < x.length; i += 7) x[i + 1] = x[i]; // ties
+          withNaNs(x, g, nanFraction);
+          const [actual, expected] = [new Int32Array(split.outer * split.inner), new Int32Array(split.outer * split.inner)];
+          wasm.argmax(x, split, actual);
+          refBackend.argmax(x, split, expected);
+          expectSame(actual, expected, `argmax ${splitLabel(split)} NaN fraction ${nanFraction}`);
+        }
       });
     }
   },
@@ -109,11 +116,14 @@ const tests: Record<KernelsOf<'reduce'>, KernelTests> = {
   logSoftmax(wasm) {
     for (const split of SPLITS) {
       it(splitLabel(split), () => {
-        const x = randomF32(split.outer * split.size * split.inner, seeded(`logSoftmax ${splitLabel(split)}`));
-        const [actual, expected] = [new Float32Array(x.length), new Float32Array(x.length)];
-        wasm.logSoftmax(x, split, actual);
-        refBackend.logSoftmax(x, split, expected);
-        expectWithin(actual, expected, abs(expected), 1e-6, `logSoftmax ${splitLabel(split)}`);
+        const g = seeded(`logSoftmax ${splitLabel(split)}`);
+        for (const nanFraction of [0, 0.2]) {
+          const x = withNaNs(randomF32(split.outer * split.size * split.inner, g), g, nanFraction);
+          const [actual, expected] = [new Float32Array(x.length), new Float32Array(x.length)];
+          wasm.logSoftmax(x, split, actual);
+          refBackend.logSoftmax(x, split, expected);
+          expectWithin(actual, expected, abs(expected), 1e-6, `logSoftmax ${splitLabel(split)} NaN fraction ${nanFraction}`);
+        }
       });
     }
   },

@@ -3,6 +3,9 @@
  * backend uses (f32 where that is exact, f64 and one rounding otherwise), so they agree with it
  * to the last bit wherever the math functions do.
  *
+ * NaN as the reference (and PyTorch): relu, leakyRelu, maximum and minimum propagate it, and the
+ * relu's gradient is the selection `x ≤ 0 ? 0 : dy`, which passes dy where x is NaN.
+ *
  * The op codes are `UnaryCode` and `BinaryCode` of abi.ts.
  */
 import { BinaryCode, UnaryCode, UnaryDesc } from './abi';
@@ -26,7 +29,7 @@ function unaryScalar(op: i32, v: f64, alpha: f64): f64 {
     case UnaryCode.square:
       return v * v;
     case UnaryCode.relu:
-      return v > 0 ? v : 0;
+      return v < 0 ? 0 : v;
     case UnaryCode.leakyRelu:
       return v > 0 ? v : alpha * v;
     case UnaryCode.sigmoid:
@@ -52,7 +55,7 @@ function unaryVector(op: i32, v: v128, alpha: v128): v128 {
     case UnaryCode.square:
       return f32x4.mul(v, v);
     case UnaryCode.relu:
-      return v128.and(v, f32x4.gt(v, f32x4.splat(0)));
+      return relu4(v);
     case UnaryCode.tanh:
       return tanh4(v);
     case UnaryCode.sigmoid:
@@ -63,6 +66,16 @@ function unaryVector(op: i32, v: v128, alpha: v128): v128 {
       return v128.bitselect(v, neg, f32x4.gt(v, f32x4.splat(0)));
     }
   }
+}
+
+/**
+ * `v < 0 ? +0 : v` per lane: the relu, which keeps NaN (and −0) as PyTorch's `clamp_min(x, 0)`
+ * does. The same two instructions as `v > 0 ? v : +0`, whose mask would drop NaN.
+ */
+// @ts-ignore: decorator
+@inline
+export function relu4(v: v128): v128 {
+  return v128.andnot(v, f32x4.lt(v, f32x4.splat(0)));
 }
 
 /** `out[i] = f(x[i])`. */
@@ -123,7 +136,7 @@ export function derivativeScalar(op: i32, x: f64, y: f64, dy: f64, alpha: f64): 
     case UnaryCode.square:
       return dy * (2 * x);
     case UnaryCode.relu:
-      return dy * (x > 0 ? 1 : 0);
+      return x <= 0 ? 0 : dy;
     case UnaryCode.leakyRelu:
       return dy * (x > 0 ? 1 : alpha);
     case UnaryCode.sigmoid:
@@ -161,7 +174,14 @@ function derivativeHalf(op: i32, x: v128, y: v128, dy: v128, alpha: v128): v128 
 /** `dx[i] = dy[i] · f'(x[i])`, given `y = f(x)`. */
 export function unaryBackward(op: i32, x: usize, y: usize, dy: usize, dx: usize, n: i32, alpha: f64): void {
   let i = 0;
-  if (op == UnaryCode.neg || op == UnaryCode.abs || op == UnaryCode.relu) {
+  if (op == UnaryCode.relu) {
+    // a selection: dy where x is not ≤ 0 (NaN included), else +0
+    const zero = f32x4.splat(0);
+    for (; i + 4 <= n; i += 4) {
+      const off = (<usize>i) << 2;
+      v128.store(dx + off, v128.andnot(v128.load(dy + off), f32x4.le(v128.load(x + off), zero)));
+    }
+  } else if (op == UnaryCode.neg || op == UnaryCode.abs) {
     // the factor is exactly 0, ±1: one f32 product is the f64 product rounded
     const zero = f32x4.splat(0);
     for (; i + 4 <= n; i += 4) {
@@ -170,7 +190,6 @@ export function unaryBackward(op: i32, x: usize, y: usize, dy: usize, dx: usize,
       const g = v128.load(dy + off);
       let factor: v128;
       if (op == UnaryCode.neg) factor = f32x4.splat(-1);
-      else if (op == UnaryCode.relu) factor = v128.and(f32x4.splat(1), f32x4.gt(xv, zero));
       else factor = v128.or(v128.and(f32x4.splat(1), f32x4.gt(xv, zero)), v128.and(f32x4.splat(-1), f32x4.lt(xv, zero)));
       v128.store(dx + off, f32x4.mul(g, factor));
     }
@@ -222,9 +241,10 @@ function binaryVector(op: i32, a: v128, b: v128): v128 {
     case BinaryCode.div:
       return f32x4.div(a, b);
     case BinaryCode.maximum:
-      return v128.bitselect(a, b, f32x4.ge(a, b));
+      // a where a ≥ b or a is NaN, else b (NaN when b is): NaN from either side, a on ties
+      return v128.bitselect(a, b, v128.or(f32x4.ge(a, b), f32x4.ne(a, a)));
     case BinaryCode.minimum:
-      return v128.bitselect(a, b, f32x4.le(a, b));
+      return v128.bitselect(a, b, v128.or(f32x4.le(a, b), f32x4.ne(a, a)));
     case BinaryCode.eq:
       return v128.and(one, f32x4.eq(a, b));
     case BinaryCode.gt:
@@ -248,9 +268,9 @@ function binaryScalar(op: i32, a: f32, b: f32): f32 {
     case BinaryCode.div:
       return a / b;
     case BinaryCode.maximum:
-      return a >= b ? a : b;
+      return a >= b || isNaN(a) ? a : b;
     case BinaryCode.minimum:
-      return a <= b ? a : b;
+      return a <= b || isNaN(a) ? a : b;
     case BinaryCode.eq:
       return a == b ? 1 : 0;
     case BinaryCode.gt:

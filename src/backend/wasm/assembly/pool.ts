@@ -5,7 +5,7 @@
  */
 import { chunkStart, field, ptr } from './desc';
 import { PoolDesc } from './abi';
-import { derivativeScalar } from './elementwise';
+import { derivativeScalar, relu4 } from './elementwise';
 import { hi, lo, narrow } from './f64x4';
 
 /**
@@ -40,10 +40,10 @@ function maxPool2x2Four(row0: usize, row1: usize, firstAt: i32, j: i32, w: i32, 
   let b0 = v128.load(row1 + off);
   let b1 = v128.load(row1 + off, 16);
   if (relu) {
-    a0 = reluOf(a0);
-    a1 = reluOf(a1);
-    b0 = reluOf(b0);
-    b1 = reluOf(b1);
+    a0 = relu4(a0);
+    a1 = relu4(a1);
+    b0 = relu4(b0);
+    b1 = relu4(b1);
   }
   let best = f32x4.shuffle(a0, a1, 0, 2, 4, 6);
   let at = i32x4.add(i32x4.splat(firstAt + 2 * j), i32x4(0, 2, 4, 6));
@@ -96,17 +96,11 @@ export function avgPool2x2Row(row0: usize, row1: usize, w: i32, out: usize, wOut
   return j;
 }
 
-/** `v > 0 ? v : +0` per lane (the relu of elementwise.ts: NaN and −0 give +0). */
-// @ts-ignore: decorator
-@inline
-function reluOf(v: v128): v128 {
-  return v128.and(v, f32x4.gt(v, f32x4.splat(0)));
-}
-
 /**
- * Max pooling; `argmax` gets each maximum's flat index within its plane (NaN wins, first on
- * ties). With `relu`, pools `relu(x)` (each value is rectified as it is read): the result and
- * argmax of rectifying x first and pooling after.
+ * Max pooling; `argmax` gets each maximum's flat index within its plane (the first on ties; a
+ * window holding NaN gives NaN at its last NaN, as PyTorch). With `relu`, pools `relu(x)` (each
+ * value is rectified as it is read, NaN kept): the result and argmax of rectifying x first and
+ * pooling after.
  */
 export function maxPool(
   x: usize,
@@ -149,7 +143,7 @@ export function maxPool(
           for (let xx = xStart; xx < xEnd; xx++) {
             const at = y * w + xx;
             let value = load<f32>(xo + ((<usize>at) << 2));
-            if (relu && !(value > 0)) value = 0;
+            if (relu && value < 0) value = 0;
             if (value > best || bestAt < 0 || isNaN(value)) {
               best = value;
               bestAt = at;
@@ -211,10 +205,11 @@ export function scaleMaxima(
 }
 
 /**
- * The ReLU's mask on a max pooling's input gradient (after `maxPoolBackward`):
- * `dx[plane, argmax] *= (y > 0 ? 1 : 0)` for every output `y` of the pooled ReLU, which is
- * positive exactly where the ReLU's input at that maximum was. Positions that are no window's
- * maximum hold 0 and keep it.
+ * The ReLU's gradient on a max pooling's input gradient (after `maxPoolBackward`):
+ * `dx[plane, argmax] = y ≤ 0 ? 0 : dx[plane, argmax]` for every output `y` of the pooled ReLU,
+ * which is ≤ 0 exactly where the ReLU's input at that maximum was (and NaN where it was NaN,
+ * passing the gradient as `unaryBackward` does). Positions that are no window's maximum hold 0
+ * and keep it.
  */
 export function maskMaxima(y: usize, argmax: usize, dx: usize, planes: i32, h: i32, w: i32, hOut: i32, wOut: i32): void {
   const per = hOut * wOut;
@@ -223,7 +218,7 @@ export function maskMaxima(y: usize, argmax: usize, dx: usize, planes: i32, h: i
     const dxo = dx + ((<usize>plane * <usize>h * <usize>w) << 2);
     for (let k = 0; k < per; k++) {
       const d = dxo + ((<usize>load<i32>(argmax + (o << 2))) << 2);
-      store<f32>(d, load<f32>(d) * (load<f32>(y + (o << 2)) > 0 ? <f32>1 : <f32>0));
+      if (load<f32>(y + (o << 2)) <= 0) store<f32>(d, 0);
       o++;
     }
   }
