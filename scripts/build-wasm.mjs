@@ -1,16 +1,23 @@
 // Builds the JS side's view of the wasm backend's AssemblyScript kernels (src/backend/wasm/assembly):
 //   - src/backend/wasm/abi.generated.ts: descriptor layouts, op codes, tile sizes and the kernels'
-//     signatures, read from the sources by scripts/wasm-abi.mjs (no compiler run);
-//   - src/backend/wasm/kernels.generated.ts: the kernels compiled four times — for a shared memory
-//     (threads) and for a plain one, each with and without relaxed SIMD (fused multiply-adds) — as
-//     base64 strings, so that tsc carries them into dist/ and no runtime code needs a file path. Compiling is skipped when the sources, the compiler version
-//     and the flags are those the file was built from (their hash is recorded in it).
+//     signatures, read from the sources by scripts/wasm-abi.mjs (no compiler run), and the shared
+//     memory's maximum size;
+//   - the kernels compiled four times — for a shared memory (threads) and for a plain one, each with
+//     and without relaxed SIMD (fused multiply-adds) — in two forms: src/backend/wasm/kernels-*.wasm,
+//     which Node reads synchronously (so the first op needs no `await`), and
+//     src/backend/wasm/kernels.generated.ts, the same bytes as base64 strings, which `ready()`
+//     imports dynamically (so a browser bundle keeps them in a chunk of their own, loaded only
+//     then, and a bundler needs no asset handling). Compiling is skipped when the sources, the
+//     compiler version and the flags are those the files were built from (their hash is recorded).
 // Run by `npm run build` and `npm run typecheck` before tsc; exits non-zero if asc fails.
+// `--finish DIR`, run by `npm run build` after tsc with DIR = dist/backend/wasm, only copies the
+// .wasm files there and removes the source map of the base64 module (data: nothing to step
+// through, and 200 KB of base64 again in its sourcesContent).
 //
-//   node scripts/build-wasm.mjs [--force]
+//   node scripts/build-wasm.mjs [--force] [--finish DIR]
 import asc from 'assemblyscript/asc';
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +28,7 @@ const assemblyDir = join(root, 'src/backend/wasm/assembly');
 const entry = 'src/backend/wasm/assembly/index.ts';
 const kernelsTarget = join(root, 'src/backend/wasm/kernels.generated.ts');
 const abiTarget = join(root, 'src/backend/wasm/abi.generated.ts');
+const wasmDir = join(root, 'src/backend/wasm');
 
 /** The maximum memory a shared module declares, in 64 KiB pages (4 GiB). */
 const MAX_PAGES = 65536;
@@ -34,6 +42,9 @@ const variants = {
   sharedFma: [...common, ...shared, '--enable', 'relaxed-simd'],
   plainFma: [...common, '--enable', 'relaxed-simd'],
 };
+
+/** The file of each variant in src/backend/wasm/ (and dist/backend/wasm/), as src/backend/wasm/module.ts names them. */
+const wasmFile = (name) => `kernels-${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}.wasm`;
 
 /** Writes `text` to `path` unless it already holds exactly that (so tsc and vitest see no change). */
 function writeIfChanged(path, text) {
@@ -69,8 +80,19 @@ async function compile(name, flags) {
   return Buffer.from(binary);
 }
 
+const finish = process.argv.indexOf('--finish');
+if (finish !== -1) {
+  const target = join(root, process.argv[finish + 1] ?? '');
+  for (const name of Object.keys(variants)) copyFileSync(join(wasmDir, wasmFile(name)), join(target, wasmFile(name)));
+  const js = join(target, 'kernels.generated.js');
+  writeFileSync(js, readFileSync(js, 'utf8').replace(/\n\/\/# sourceMappingURL=.*\n?$/, '\n'));
+  rmSync(`${js}.map`, { force: true });
+  process.exit(0);
+}
+
 try {
-  writeIfChanged(abiTarget, generateAbi(assemblyDir));
+  const maxPages = { name: 'SHARED_MAX_PAGES', value: MAX_PAGES, doc: 'The maximum memory (64 KiB pages) the shared variants declare.' };
+  writeIfChanged(abiTarget, generateAbi(assemblyDir, [maxPages]));
   const hash = inputsHash();
   const stamp = `// Inputs hash: ${hash}`;
   let previous = '';
@@ -79,11 +101,13 @@ try {
   } catch {
     // first build
   }
-  if (!process.argv.includes('--force') && previous.includes(`\n${stamp}\n`)) {
+  const filesPresent = Object.keys(variants).every((name) => existsSync(join(wasmDir, wasmFile(name))));
+  if (!process.argv.includes('--force') && previous.includes(`\n${stamp}\n`) && filesPresent) {
     console.log('build-wasm: kernels up to date');
   } else {
     const binaries = {};
     for (const [name, flags] of Object.entries(variants)) binaries[name] = await compile(name, flags);
+    for (const [name, binary] of Object.entries(binaries)) writeFileSync(join(wasmDir, wasmFile(name)), binary);
     const constant = (name, what) =>
       `/** The kernels compiled for ${what}, base64 (${binaries[name].length} bytes). */\n` +
       `export const ${name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}_WASM_BASE64: string = '${binaries[name].toString('base64')}';\n`;
@@ -91,14 +115,12 @@ try {
       kernelsTarget,
       `// Generated by scripts/build-wasm.mjs from src/backend/wasm/assembly — do not edit.
 ${stamp}
-${constant('shared', 'a shared memory (threads)')}${constant('plain', 'a plain memory (one thread)')}${constant('sharedFma', 'a shared memory, with relaxed SIMD')}${constant('plainFma', 'a plain memory, with relaxed SIMD')}/** The maximum memory (64 KiB pages) the shared variants declare. */
-export const SHARED_MAX_PAGES: number = ${MAX_PAGES};
-`,
+${constant('shared', 'a shared memory (threads)')}${constant('plain', 'a plain memory (one thread)')}${constant('sharedFma', 'a shared memory, with relaxed SIMD')}${constant('plainFma', 'a plain memory, with relaxed SIMD')}`,
     );
     console.log(
       `build-wasm: ${Object.values(binaries)
         .map((b) => b.length)
-        .join(' + ')} bytes of wasm -> src/backend/wasm/kernels.generated.ts`,
+        .join(' + ')} bytes of wasm -> src/backend/wasm/kernels-*.wasm and kernels.generated.ts`,
     );
   }
 } catch (e) {

@@ -1,8 +1,9 @@
 /**
  * Backend selection. `ref` is always available; `wasm` (WebAssembly SIMD, multi-threaded) is
  * created on first use and is the default wherever it loads — if it cannot be instantiated
- * (no WebAssembly SIMD, or a browser main thread that refuses synchronous compilation), float32
- * work stays on `ref`; in a browser, await `ready()` to load it asynchronously. float64 (and
+ * synchronously (no WebAssembly SIMD; a browser, where the kernels' bytes are fetched by a dynamic
+ * import and a page's main thread refuses synchronous compilation anyway), float32 work stays on
+ * `ref`; in a browser, await `ready()` to load it asynchronously. In Node it loads synchronously. float64 (and
  * int32) tensors always run on `ref`; the selected backend runs float32. Other backends can be
  * added with `registerBackend`.
  */

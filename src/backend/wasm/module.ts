@@ -1,16 +1,31 @@
 /**
- * Compiling and instantiating the AssemblyScript kernels (kernels.generated.ts, built by
- * scripts/build-wasm.mjs) on a WebAssembly memory owned by the JS side. Their exports' names and
- * signatures (`WasmKernels`) come from abi.generated.ts, generated from the same sources.
+ * Compiling and instantiating the AssemblyScript kernels (built by scripts/build-wasm.mjs) on a
+ * WebAssembly memory owned by the JS side. Their exports' names and signatures (`WasmKernels`)
+ * come from abi.generated.ts, generated from the same sources.
+ *
+ * The kernels' bytes (four builds of ~38 KB) are not imported statically, so that a page that
+ * bundles the library without computing anything, or before `ready()`, does not carry them:
+ * - Node reads them synchronously from the files beside this module (`kernels-*.wasm`), so that
+ *   `setBackend('wasm')` and the first op need no `await`;
+ * - `loadWasmRuntimeAsync` (behind `ready()`) imports kernels.generated.ts, the same bytes as
+ *   base64, with a dynamic `import()`: bundlers put it into a chunk of its own that a page loads
+ *   only then, and need no asset handling for it. Once imported, the synchronous path uses it too.
  */
-import { type WasmKernels, kernelsOf } from './abi.generated.js';
-import {
-  PLAIN_FMA_WASM_BASE64,
-  PLAIN_WASM_BASE64,
-  SHARED_FMA_WASM_BASE64,
-  SHARED_MAX_PAGES,
-  SHARED_WASM_BASE64,
-} from './kernels.generated.js';
+import { SHARED_MAX_PAGES, type WasmKernels, kernelsOf } from './abi.generated.js';
+
+/** The base64 kernels module (kernels.generated.ts), once `loadWasmRuntimeAsync` has imported it. */
+let embedded: typeof import('./kernels.generated.js') | null = null;
+
+/** Imports the base64 kernels: the one place that loads kernels.generated.ts, and only on demand. */
+async function importEmbeddedKernels(): Promise<typeof import('./kernels.generated.js')> {
+  embedded ??= await import('./kernels.generated.js');
+  return embedded;
+}
+
+/** Whether the base64 kernels module has been imported (by `ready()` or `loadWasmRuntimeAsync`). */
+export function embeddedKernelsLoaded(): boolean {
+  return embedded !== null;
+}
 
 /** A compiled module, its memory and the main thread's instance. */
 export interface WasmRuntime {
@@ -54,10 +69,35 @@ function sharedMemory(): WebAssembly.Memory {
   throw lastError instanceof Error ? lastError : new Error('wasm backend: cannot create a shared memory');
 }
 
-/** The kernels' bytes: for a shared memory (threads) or a plain one, with relaxed SIMD or without. */
+/** The file beside this module of each build, as scripts/build-wasm.mjs writes them. */
+function kernelFile(shared: boolean, fma: boolean): string {
+  return `kernels-${shared ? 'shared' : 'plain'}${fma ? '-fma' : ''}.wasm`;
+}
+
+/**
+ * The kernels' bytes: for a shared memory (threads) or a plain one, with relaxed SIMD or without.
+ * From the base64 module where it has been imported, else (Node) from the file beside this
+ * module; elsewhere it throws, saying to await `ready()`.
+ */
 function kernelBytes(shared: boolean, fma: boolean): Uint8Array<ArrayBuffer> {
   if (typeof WebAssembly !== 'object') throw new Error('wasm backend: WebAssembly is not available');
-  return decodeBase64(shared ? (fma ? SHARED_FMA_WASM_BASE64 : SHARED_WASM_BASE64) : fma ? PLAIN_FMA_WASM_BASE64 : PLAIN_WASM_BASE64);
+  if (embedded !== null) {
+    const e = embedded;
+    return decodeBase64(
+      shared ? (fma ? e.SHARED_FMA_WASM_BASE64 : e.SHARED_WASM_BASE64) : fma ? e.PLAIN_FMA_WASM_BASE64 : e.PLAIN_WASM_BASE64,
+    );
+  }
+  const proc = typeof process === 'object' ? process : undefined;
+  if (typeof proc?.getBuiltinModule !== 'function') {
+    throw new Error('wasm backend: the kernels load asynchronously here: await ready() before the first computation');
+  }
+  const url = new URL(kernelFile(shared, fma), import.meta.url);
+  try {
+    return new Uint8Array(proc.getBuiltinModule('node:fs').readFileSync(url));
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    throw new Error(`wasm backend: cannot read the kernels file ${url.href} (${why}); await ready() loads them without it`);
+  }
 }
 
 /** Whether the relaxed-SIMD kernels validate here; computed once. */
@@ -125,6 +165,8 @@ export function loadWasmRuntime(shared: boolean, fmaOption?: boolean): WasmRunti
  * Rejects where WebAssembly or SIMD is unavailable.
  */
 export async function loadWasmRuntimeAsync(shared: boolean, fmaOption?: boolean): Promise<WasmRuntime> {
+  if (typeof WebAssembly !== 'object') throw new Error('wasm backend: WebAssembly is not available');
+  await importEmbeddedKernels();
   const fma = chooseFma(fmaOption);
   const module = await WebAssembly.compile(kernelBytes(shared, fma));
   const memory = newMemory(shared);
