@@ -7,7 +7,8 @@
  * - Backends: `setBackend`, `getBackend` (`wasm` by default where it loads, else `ref`), `setNumThreads`;
  *   `await ready()` first in a browser, where the wasm backend loads asynchronously.
  */
-export { Tensor, type NestedArray } from './tensor/tensor.js';
+export { Tensor, type NestedArray, type BackwardOptions } from './tensor/tensor.js';
+export { formatTensor, setPrintOptions, type PrintOptions } from './tensor/format.js';
 export type { DType, TypedArray } from './tensor/dtype.js';
 export type { Shape } from './tensor/shape.js';
 export {
@@ -26,6 +27,7 @@ export {
 export { Generator, manualSeed, defaultGenerator } from './tensor/random.js';
 export { noGrad, enableGrad, isGradEnabled } from './autograd/engine.js';
 export { gradcheck, type GradcheckOptions } from './autograd/gradcheck.js';
+export { detectAnomaly, setDetectAnomaly, isAnomalyEnabled } from './autograd/anomaly.js';
 export {
   add,
   sub,
@@ -95,9 +97,26 @@ export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 export * as data from './data/index.js';
 export { lenet5, type LeNet5Options } from './models/lenet5.js';
-export { ARCHITECTURES, MODEL_PRESETS, buildModel, type Architecture } from './models/registry.js';
+export {
+  ARCHITECTURES,
+  MODEL_PRESETS,
+  buildModel,
+  registerArchitecture,
+  architectureNames,
+  type Architecture,
+  type CustomArchitecture,
+} from './models/registry.js';
 export { encodeSafetensors, decodeSafetensors } from './io/safetensors.js';
-export { encodeModel, decodeModel, type ModelInfo } from './io/model-file.js';
-export { fit, type FitConfig, type FitHooks, type FitResult, type BatchProgress, type EpochResult } from './training/fit.js';
+export { encodeModel, decodeModel, type ModelInfo, type ModelFileOptions } from './io/model-file.js';
+export {
+  fit,
+  fitConfig,
+  FIT_DEFAULTS,
+  type FitConfig,
+  type FitHooks,
+  type FitResult,
+  type BatchProgress,
+  type EpochResult,
+} from './training/fit.js';
 export { evaluate, predictProbabilities, type Evaluation } from './training/evaluate.js';
 export { type Normalization, pixelStatistics } from './data/normalization.js';

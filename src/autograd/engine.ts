@@ -8,6 +8,7 @@
  * result into `.grad` of every leaf that requires it.
  */
 import type { Tensor } from '../tensor/tensor.js';
+import { checkGradient, checkOutput, currentLayer, isAnomalyEnabled } from './anomaly.js';
 
 /** How an op's output was computed, for the backward pass. */
 export interface GradFn {
@@ -15,7 +16,11 @@ export interface GradFn {
   readonly name: string;
   readonly inputs: readonly Tensor[];
   /** Gradients of the inputs (null where an input needs none) given the output's gradient. */
-  readonly backward: (gradOutput: Tensor) => readonly (Tensor | null)[];
+  backward: (gradOutput: Tensor) => readonly (Tensor | null)[];
+  /** Set once a `backward()` has run through it without `retainGraph`: its saved values are gone. */
+  released?: boolean;
+  /** The path of the layer the op ran in, recorded while anomaly detection is on. */
+  readonly layer?: string | null;
 }
 
 let gradEnabled = true;
@@ -52,11 +57,23 @@ export function enableGrad<T>(fn: () => T): T {
  * recording is on; returns `out`.
  */
 export function record(out: Tensor, name: string, inputs: readonly Tensor[], backward: GradFn['backward']): Tensor {
+  const anomaly = isAnomalyEnabled();
+  if (anomaly) checkOutput(name, out, currentLayer());
   if (gradEnabled && inputs.some((t) => t.requiresGrad)) {
     out.requiresGrad = true;
-    out.gradFn = { name, inputs, backward };
+    out.gradFn = anomaly ? { name, inputs, backward, layer: currentLayer() } : { name, inputs, backward };
   }
   return out;
+}
+
+/** What a released grad function does when a backward pass reaches it again. */
+function releasedBackward(name: string): GradFn['backward'] {
+  return () => {
+    throw new Error(
+      `backward: trying to backward through the graph a second time (through ${name}, whose saved values the first backward() freed); ` +
+        'pass { retainGraph: true } to the first backward() if you need to run it again',
+    );
+  };
 }
 
 /** Tensors reachable from `root` through grad functions, each after all tensors that use it. */
@@ -84,9 +101,14 @@ function topologicalOrder(root: Tensor): Tensor[] {
  * Back-propagates `gradient` (the gradient of some scalar L with respect to `root`) through the
  * recorded graph, adding ∂L/∂t into `t.grad` for every leaf `t` that requires a gradient (and
  * every tensor marked with `retainGrad()`).
+ *
+ * As in PyTorch, the pass frees the graph it went through (each grad function drops the values it
+ * saved), so a second `backward()` through it is an error rather than gradients added twice;
+ * `retainGraph` keeps it for another pass.
  */
-export function runBackward(root: Tensor, gradient: Tensor, add: (a: Tensor, b: Tensor) => Tensor): void {
+export function runBackward(root: Tensor, gradient: Tensor, add: (a: Tensor, b: Tensor) => Tensor, retainGraph = false): void {
   const grads = new Map<Tensor, Tensor>([[root, gradient]]);
+  const anomaly = isAnomalyEnabled();
   noGrad(() => {
     for (const t of topologicalOrder(root)) {
       const g = grads.get(t);
@@ -95,11 +117,17 @@ export function runBackward(root: Tensor, gradient: Tensor, add: (a: Tensor, b: 
       if (t.gradFn === null || t.retainsGrad) {
         t.grad = t.grad === null ? g.clone() : add(t.grad, g);
       }
-      if (t.gradFn === null) continue;
-      const inputGrads = t.gradFn.backward(g);
-      t.gradFn.inputs.forEach((input, i) => {
+      const fn = t.gradFn;
+      if (fn === null) continue;
+      const inputGrads = fn.backward(g);
+      if (!retainGraph) {
+        fn.released = true;
+        fn.backward = releasedBackward(fn.name);
+      }
+      fn.inputs.forEach((input, i) => {
         const raw = inputGrads[i];
         if (raw === null || raw === undefined || !input.requiresGrad) return;
+        if (anomaly) checkGradient(fn.name, raw, i, fn.layer ?? null);
         const gi = raw.dtype === input.dtype ? raw : raw.to(input.dtype);
         const previous = grads.get(input);
         grads.set(input, previous === undefined ? gi : add(previous, gi));

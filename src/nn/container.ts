@@ -6,7 +6,7 @@ import { flatten } from '../ops/shape.js';
 import { convBlock, convSubsamplingBlock } from '../ops/fused-conv.js';
 import { linkMask } from '../ops/linked-conv.js';
 import type { Activation } from '../backend/backend.js';
-import { type AnyModule, Module, type ModuleSpec } from './module.js';
+import { type AnyModule, Module, type ModuleSpec, runAsLayer } from './module.js';
 import { Conv2d, LinkedConv2d } from './conv.js';
 import { ReLU, Sigmoid, Tanh } from './activation.js';
 import { MaxPool2d, Subsampling } from './pooling.js';
@@ -95,7 +95,8 @@ export class Sequential extends Module {
         y = this.layers[i].forward(y);
         i++;
       } else {
-        y = runBlock(block, this.layers.slice(i, i + block.length), y);
+        const layers = this.layers.slice(i, i + block.length);
+        y = runAsLayer(block.conv, () => runBlock(block, layers, y));
         i += block.length;
       }
     }

@@ -20,6 +20,7 @@
 import { shapeStr, shapesEqual } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { persistentStorage } from '../backend/registry.js';
+import { inLayer, isAnomalyEnabled } from '../autograd/anomaly.js';
 
 /** A module of any signature (containers hold these). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -76,6 +77,17 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   private readonly registeredParameters = new Map<string, Tensor>();
   private readonly registeredBuffers = new Map<string, Tensor>();
   private readonly registeredChildren = new Map<string, AnyModule>();
+
+  constructor() {
+    // forward runs as this layer, so that anomaly detection can name it (see runAsLayer)
+    const forward = this.forward as (...args: In) => Out;
+    Object.defineProperty(this, 'forward', {
+      value: (...args: In): Out => runAsLayer(this, () => forward.apply(this, args)),
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
+  }
 
   /** The layer's computation, e.g. `y = f(x)`. */
   abstract forward(...args: In): Out;
@@ -299,6 +311,26 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
 
   [INSPECT](): string {
     return this.toString();
+  }
+}
+
+/** The modules whose `forward` is running, innermost last (kept only while anomaly detection is on). */
+const running: AnyModule[] = [];
+
+/**
+ * Runs `fn` as module `m`'s forward: while anomaly detection is on, the ops it records are
+ * attributed to `m`'s path in the model (its name in the module whose forward called it, appended
+ * to that module's path). `Module` wraps every `forward` in it; a container that computes several
+ * layers in one op (`Sequential`'s fused blocks) calls it for the layer it attributes them to.
+ */
+export function runAsLayer<T>(m: AnyModule, fn: () => T): T {
+  if (!isAnomalyEnabled()) return fn();
+  const parent = running.length > 0 ? running[running.length - 1] : null;
+  running.push(m);
+  try {
+    return inLayer(() => (parent === null ? '' : (parent.namedChildren().find(([, c]) => c === m)?.[0] ?? m.constructor.name)), fn);
+  } finally {
+    running.pop();
   }
 }
 

@@ -13,6 +13,7 @@
 import { type DType, type TypedArray, allocate, dtypeOf, isFloating } from './dtype.js';
 import { type Shape, shapeStr, sizeOf, stridesOf } from './shape.js';
 import { type GradFn, runBackward } from '../autograd/engine.js';
+import { formatTensor } from './format.js';
 import * as ew from '../ops/elementwise.js';
 import * as red from '../ops/reduce.js';
 import * as sh from '../ops/shape.js';
@@ -36,6 +37,12 @@ function sizesArg(op: string, args: readonly (number | Shape)[]): number[] {
 
 /** A nested array of numbers, as returned by `toArray()` (a plain number for a scalar). */
 export type NestedArray = number | NestedArray[];
+
+/** Options of `backward()`. */
+export interface BackwardOptions {
+  /** Keep the graph for another backward pass through it (default false: the pass frees it). */
+  retainGraph?: boolean;
+}
 
 /** An n-dimensional array of float32, float64 or int32 that records how it was computed. */
 export class Tensor {
@@ -117,11 +124,18 @@ export class Tensor {
   /**
    * Computes gradients of this tensor with respect to every leaf that requires one, adding them
    * into the leaves' `.grad`. A scalar needs no `gradient`; otherwise pass `∂L/∂this` (same shape).
+   * The pass frees the graph, as PyTorch's does: a second `backward()` through it throws, unless
+   * the first was given `{ retainGraph: true }`. `t.backward({ retainGraph: true })` is short for
+   * `t.backward(undefined, { retainGraph: true })`.
    */
-  backward(gradient?: Tensor): void {
+  backward(gradient?: Tensor | null | BackwardOptions, options: BackwardOptions = {}): void {
+    if (gradient !== undefined && gradient !== null && !(gradient instanceof Tensor)) {
+      if (typeof gradient !== 'object') throw new Error(`backward: gradient must be a Tensor or omitted, got ${typeof gradient}`);
+      return this.backward(undefined, gradient);
+    }
     if (!this.requiresGrad) throw new Error('backward: tensor does not require grad and has no grad function');
     let g: Tensor;
-    if (gradient === undefined) {
+    if (gradient === undefined || gradient === null) {
       if (this.size !== 1) {
         throw new Error(`backward: gradient can be implicit only for a scalar output, got shape ${shapeStr(this.shape)}`);
       }
@@ -134,7 +148,7 @@ export class Tensor {
       }
       g = gradient.to(this.dtype);
     }
-    runBackward(this, g, ew.add);
+    runBackward(this, g, ew.add, options.retainGraph === true);
   }
 
   /**
@@ -193,8 +207,14 @@ export class Tensor {
     return build(0, 0);
   }
 
+  /** The values as PyTorch prints them (`formatTensor`): `tensor([[1.0000, 2.0000], …], requiresGrad=true)`. */
   toString(): string {
-    return `Tensor(${shapeStr(this.shape)}, ${this.dtype}${this.requiresGrad ? ', requiresGrad' : ''})`;
+    return formatTensor(this);
+  }
+
+  /** Node's `util.inspect` (and `console.log`) print the values too. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return formatTensor(this);
   }
 
   // Arithmetic (broadcasting), see ops/elementwise.ts

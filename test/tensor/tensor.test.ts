@@ -1,4 +1,5 @@
 /** Tensor creation, dtypes, shapes, broadcasting arithmetic, reductions and the seeded generator. */
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { Generator, Tensor, arange, argmax, full, manualSeed, matmul, ones, rand, randn, tensor, zeros } from '../../src/index.js';
 
@@ -200,9 +201,12 @@ describe('reductions and matmul', () => {
     expect(out.shape).toEqual([4, 3, 3]);
     expect(out.toArray()).toEqual([0, 1, 2, 3].map((i) => matmul(tensor((batch.toArray() as number[][][])[i]), b).toArray()));
   });
-  it('toString names shape and dtype', () => {
-    expect(String(zeros([2, 3]))).toBe('Tensor([2, 3], float32)');
-    expect(new Tensor(new Float64Array(1), []).dtype).toBe('float64');
+  it('toString, console.log and util.inspect print the values as PyTorch does (format.test.ts has the rules)', () => {
+    const expected = 'tensor([[0., 0., 0.],\n        [0., 0., 0.]])';
+    expect(String(zeros([2, 3]))).toBe(expected);
+    expect(inspect(zeros([2, 3]))).toBe(expected);
+    expect(inspect({ w: zeros([2]) })).toBe('{ w: tensor([0., 0.]) }');
+    expect(String(new Tensor(new Float64Array(1), []))).toBe('tensor(0., dtype=float64)');
   });
 });
 
