@@ -10,14 +10,12 @@
 //     then, and a bundler needs no asset handling). Compiling is skipped when the sources, the
 //     compiler version and the flags are those the files were built from (their hash is recorded).
 // Run by `npm run build` and `npm run typecheck` before tsc; exits non-zero if asc fails.
-// `--finish DIR`, run by `npm run build` after tsc with DIR = dist/backend/wasm, only copies the
-// .wasm files there and removes the source map of the base64 module (data: nothing to step
-// through, and 200 KB of base64 again in its sourcesContent).
+// scripts/finish-dist.mjs copies the .wasm files into dist/ after tsc.
 //
-//   node scripts/build-wasm.mjs [--force] [--finish DIR]
+//   node scripts/build-wasm.mjs [--force]
 import asc from 'assemblyscript/asc';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,16 +76,6 @@ async function compile(name, flags) {
     throw new Error(`build-wasm: asc failed for the ${name} variant: ${error ? error.message : 'no binary written'}`);
   }
   return Buffer.from(binary);
-}
-
-const finish = process.argv.indexOf('--finish');
-if (finish !== -1) {
-  const target = join(root, process.argv[finish + 1] ?? '');
-  for (const name of Object.keys(variants)) copyFileSync(join(wasmDir, wasmFile(name)), join(target, wasmFile(name)));
-  const js = join(target, 'kernels.generated.js');
-  writeFileSync(js, readFileSync(js, 'utf8').replace(/\n\/\/# sourceMappingURL=.*\n?$/, '\n'));
-  rmSync(`${js}.map`, { force: true });
-  process.exit(0);
 }
 
 try {
