@@ -182,10 +182,10 @@ export interface Backend {
    * `conv2dBackwardInput`, `conv2dBackwardWeight` and `sum` over axes (0, 2) of `∂L/∂z` as
    * `[n, cOut, hOut·wOut]`.
    *
-   * `bias` is the forward's (null for none). With tanh or the sigmoid before a pooling, a NaN of a
-   * at a position that is no window's maximum gives `0·f'(NaN) = NaN` there in the separate
-   * kernels, which y and argmax do not show: where x, w or bias hold a NaN or ±∞, a backend
-   * recomputes a from them to be exact. Without `bias` (undefined), such positions get 0.
+   * `bias` is the forward's (null for none; not given, it is taken as finite). With tanh or the
+   * sigmoid before a pooling, a NaN of a at a position that is no window's maximum gives
+   * `0·f'(NaN) = NaN` there in the separate kernels, which y and argmax do not show: where x, w or
+   * the bias hold a NaN or ±∞, a backend computes z again to find those positions.
    */
   fusedConv2dBackward(
     x: TypedArray,

@@ -6,10 +6,11 @@
  * `convSubsamplingBackward`, with LeNet-5's subsampling in place of the max pooling. Used by fused-conv.test.ts (ref)
  * and wasm/fused.test.ts (wasm, 1 and 2 threads).
  *
- * With `nan`, one pixel of the first and last images and one channel's bias are NaN: the
- * convolution spreads the pixel over a patch of every channel and the bias over a whole channel,
- * so pooling windows hold one NaN, several, or only NaN, which the activation and the pooling
- * must propagate (and route the gradient to the last NaN of each window) as the separate kernels do.
+ * With NaN planted (`NAN_PLANTINGS`), one pixel of the first and last images is NaN, and maybe
+ * one channel's bias: the convolution spreads the pixel over a patch of every channel and the
+ * bias over a whole channel, so pooling windows hold one NaN, several, or only NaN, which the
+ * activation and the pooling must propagate (and route the gradient to the last NaN of each
+ * window) as the separate kernels do.
  */
 import { expect } from 'vitest';
 import type {
@@ -70,13 +71,23 @@ function inputs(n: number, g: Generator): Float32Array {
   return a;
 }
 
-/** With `nan`: NaN at one pixel of the first image and one of the last (x `[n, cIn, h, w]`), and in one channel's bias. */
-function plantNaNs(x: Float32Array, bias: Float32Array, g: ConvGeometry, gen: Generator, nan: boolean): void {
-  if (!nan) return;
+/** Where the checks plant NaN: nowhere, in the input, or in the input and the bias. */
+export type NaNPlanting = 'none' | 'pixels' | 'pixels and a bias';
+
+/** Each planting, with the words test names add for it. */
+export const NAN_PLANTINGS: { nan: NaNPlanting; label: string }[] = [
+  { nan: 'none', label: '' },
+  { nan: 'pixels', label: ', NaN in two pixels' },
+  { nan: 'pixels and a bias', label: ', NaN in two pixels and a bias' },
+];
+
+/** NaN at one pixel of the first image and one of the last (x `[n, cIn, h, w]`), and in one channel's bias, as `nan` says. */
+function plantNaNs(x: Float32Array, bias: Float32Array, g: ConvGeometry, gen: Generator, nan: NaNPlanting): void {
+  if (nan === 'none') return;
   const image = g.cIn * g.h * g.w;
   x[gen.randint(image)] = NaN;
   x[(g.n - 1) * image + gen.randint(image)] = NaN;
-  bias[gen.randint(bias.length)] = NaN;
+  if (nan === 'pixels and a bias') bias[gen.randint(bias.length)] = NaN;
 }
 
 function same(actual: ArrayLike<number>, expected: ArrayLike<number>, label: string): void {
@@ -86,8 +97,15 @@ function same(actual: ArrayLike<number>, expected: ArrayLike<number>, label: str
   }
 }
 
-/** Checks both fused kernels of `b` on one convolution and epilogue (with NaN planted when `nan`). */
-export function checkFusedBlock(b: Backend, g: ConvGeometry, e: ConvEpilogue, gen: Generator, label: string, nan = false): void {
+/** Checks both fused kernels of `b` on one convolution and epilogue (with NaN planted as `nan` says). */
+export function checkFusedBlock(
+  b: Backend,
+  g: ConvGeometry,
+  e: ConvEpilogue,
+  gen: Generator,
+  label: string,
+  nan: NaNPlanting = 'none',
+): void {
   const zLength = g.n * g.cOut * g.hOut * g.wOut;
   const x = inputs(g.n * g.cIn * g.h * g.w, gen);
   const w = inputs(g.cOut * (g.cIn / g.groups) * g.kh * g.kw, gen);
@@ -143,6 +161,12 @@ export function checkFusedBlock(b: Backend, g: ConvGeometry, e: ConvEpilogue, ge
   b.fusedConv2dBackward(x, w, y, argmax, dy, g, e, null, dwP, dbP, true, bias);
   same(dwP, dw, `${label}: fusedConv2dBackward dw without dx`);
   same(dbP, db, `${label}: fusedConv2dBackward db without dx`);
+  // the bias not given (taken as finite): the same where it is finite
+  if (bias.every(Number.isFinite)) {
+    const dxN = new Float32Array(x.length);
+    b.fusedConv2dBackward(x, w, y, argmax, dy, g, e, dxN, null, null, true);
+    same(dxN, dxFromZero, `${label}: fusedConv2dBackward dx without the bias`);
+  }
 }
 
 /** The closing subsamplings checked after a convolution block (classic LeNet-5's is avg + tanh). */
@@ -157,7 +181,7 @@ export const SUBSAMPLING_STAGES: { label: string; spec: SubsamplingSpec; pool: P
 /**
  * Checks `convSubsampling` and `convSubsamplingBackward` of `b` against its separate kernels
  * (conv2d → the activation → subsampling; subsamplingBackward → the activation's backward → sum,
- * conv2dBackwardWeight, conv2dBackwardInput), bit for bit (with NaN planted when `nan`).
+ * conv2dBackwardWeight, conv2dBackwardInput), bit for bit (with NaN planted as `nan` says).
  */
 export function checkConvSubsampling(
   b: Backend,
@@ -166,7 +190,7 @@ export function checkConvSubsampling(
   stage: { spec: SubsamplingSpec; pool: Pool2dOptions },
   gen: Generator,
   label: string,
-  nan = false,
+  nan: NaNPlanting = 'none',
 ): void {
   const zLength = g.n * g.cOut * g.hOut * g.wOut;
   const pg = poolGeometry('avgPool2d', [g.n, g.cOut, g.hOut, g.wOut], stage.pool);

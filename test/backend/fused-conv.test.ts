@@ -7,7 +7,15 @@ import { refBackend } from '../../src/backend/ref/index.js';
 import { type Conv2dOptions, convGeometry } from '../../src/geometry/conv.js';
 import { Generator } from '../../src/tensor/random.js';
 import type { Shape } from '../../src/tensor/shape.js';
-import { EPILOGUES, SUBSAMPLING_STAGES, checkConvSubsampling, checkFusedBlock, epilogueFor, subsamplingSkip } from './fused-check.js';
+import {
+  EPILOGUES,
+  NAN_PLANTINGS,
+  SUBSAMPLING_STAGES,
+  checkConvSubsampling,
+  checkFusedBlock,
+  epilogueFor,
+  subsamplingSkip,
+} from './fused-check.js';
 
 const CASES: [string, Shape, Shape, Conv2dOptions][] = [
   ['LeNet C1', [3, 1, 28, 28], [6, 1, 5, 5], { padding: 2 }],
@@ -21,8 +29,8 @@ describe('ref fusedConv2d / fusedConv2dBackward = the separate kernels', () => {
     describe(`${label} x=${JSON.stringify(x)} w=${JSON.stringify(w)} ${JSON.stringify(options)}`, () => {
       const c = convGeometry('conv2d', x, w, options, 2);
       for (const ep of EPILOGUES) {
-        for (const nan of [false, true]) {
-          const name = `${ep.label}${nan ? ', NaN in a pixel and a bias' : ''}`;
+        for (const { nan, label: nanLabel } of NAN_PLANTINGS) {
+          const name = `${ep.label}${nanLabel}`;
           const e = epilogueFor(c, ep.activation, ep.pool);
           if ('skip' in e) it.skip(`${name} — ${e.skip}`, () => {});
           else it(name, () => checkFusedBlock(refBackend, c, e.epilogue, new Generator(77), `${label}, ${name}`, nan));
@@ -38,9 +46,9 @@ describe('ref convSubsampling / convSubsamplingBackward = the separate kernels',
       const c = convGeometry('conv2d', x, w, options, 2);
       for (const stage of SUBSAMPLING_STAGES) {
         for (const activation of ['tanh', 'relu'] as const) {
-          for (const nan of [false, true]) {
+          for (const { nan, label: nanLabel } of NAN_PLANTINGS) {
             const skip = subsamplingSkip(c, stage.pool);
-            const name = `${activation}, subsampling ${stage.label}${nan ? ', NaN in a pixel and a bias' : ''}`;
+            const name = `${activation}, subsampling ${stage.label}${nanLabel}`;
             if (skip !== null) it.skip(`${name} — ${skip}`, () => {});
             else it(name, () => checkConvSubsampling(refBackend, c, activation, stage, new Generator(78), `${label}, ${name}`, nan));
           }

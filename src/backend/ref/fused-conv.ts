@@ -5,14 +5,14 @@
  *     z = W ⊗ X + b,   a = f(z) (or z),   y = maxPool(a) (or a)
  *     ∂L/∂a = up(∂L/∂y),   ∂L/∂z = ∂L/∂a · f'(a),   then ∂L/∂X, ∂L/∂W, ∂L/∂b from ∂L/∂z
  *
- * The backward pass writes `f'` with y (a at each window's maximum, 0 elsewhere), and recomputes a
- * only where a NaN of a elsewhere could show (`mustRecompute`).
+ * The backward pass writes `f'` with y (a at each window's maximum), and recomputes z only where
+ * a NaN of a elsewhere could show (`mustFindNaNs`).
  */
 import type { TypedArray } from '../../tensor/dtype.js';
 import type { ConvGeometry } from '../../geometry/conv.js';
 import type { Activation, ConvEpilogue, ConvSubsamplingGrads, SubsamplingStage } from '../backend.js';
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
-import { activationGradient, unary, unaryBackward } from './elementwise.js';
+import { activationGradient, unary } from './elementwise.js';
 import { maxPool2d, maxPool2dBackward } from './pool.js';
 import { sum } from './reduce.js';
 import { subsampling, subsamplingBackward } from './subsampling.js';
@@ -78,38 +78,14 @@ export function allFinite(a: TypedArray): boolean {
 }
 
 /**
- * Whether a pooled tanh or sigmoid block must recompute its activation for the backward pass:
- * where x, w or the bias hold a NaN or ±∞, a may be NaN at a position that is no window's
- * maximum, whose `0·f'(a)` is then NaN (the relu's gradient selects 0 there, and without pooling
- * every position's a is y). Never without the bias (`undefined`: not given).
+ * Whether a pooled tanh or sigmoid block's backward pass must look for NaN in a away from the
+ * windows' maxima: possible only where x, w or the bias (when given; taken as finite when not)
+ * hold a NaN or ±∞. There the separate kernels give `0·f'(NaN) = NaN`, which y and argmax do not
+ * show (the relu's gradient selects 0 there, and without pooling every position's a is y).
  */
-export function mustRecompute(x: TypedArray, w: TypedArray, bias: TypedArray | null | undefined, e: ConvEpilogue): boolean {
-  if (e.pool === null || (e.activation !== 'tanh' && e.activation !== 'sigmoid') || bias === undefined) return false;
-  return !allFinite(x) || !allFinite(w) || (bias !== null && !allFinite(bias));
-}
-
-/** `∂L/∂z` as the separate kernels compute it: z and a recomputed, `unaryBackward(f)` of `maxPool2dBackward(dy)` over the whole map. */
-function separateDeltas(
-  x: TypedArray,
-  w: TypedArray,
-  bias: TypedArray | null,
-  argmax: Int32Array | null,
-  dy: TypedArray,
-  g: ConvGeometry,
-  e: ConvEpilogue,
-): TypedArray {
-  if (e.pool === null || argmax === null || e.activation === 'none')
-    throw new Error('fusedConv2dBackward: recomputing needs a pooled, activated block');
-  const zLength = g.n * g.cOut * g.hOut * g.wOut;
-  const z = zerosLike(dy, zLength);
-  conv2d(x, w, bias, g, z);
-  const a = zerosLike(dy, zLength);
-  unary(e.activation, z, a, 0);
-  const da = zerosLike(dy, zLength);
-  maxPool2dBackward(dy, argmax, e.pool, da);
-  const dz = zerosLike(dy, zLength);
-  unaryBackward(e.activation, z, a, da, dz, 0);
-  return dz;
+export function mustFindNaNs(x: TypedArray, w: TypedArray, bias: TypedArray | null | undefined, e: ConvEpilogue): boolean {
+  if (e.pool === null || (e.activation !== 'tanh' && e.activation !== 'sigmoid')) return false;
+  return !allFinite(x) || !allFinite(w) || (bias !== undefined && bias !== null && !allFinite(bias));
 }
 
 /** Backend.fusedConv2dBackward. */
@@ -127,7 +103,13 @@ export function fusedConv2dBackward(
   _dxZeroed?: boolean,
   bias?: TypedArray | null,
 ): void {
-  const dz = mustRecompute(x, w, bias, e) ? separateDeltas(x, w, bias ?? null, argmax, dy, g, e) : blockDeltas(y, argmax, dy, g, e);
+  const dz = blockDeltas(y, argmax, dy, g, e);
+  if (mustFindNaNs(x, w, bias, e)) {
+    // z again (its NaN are a's): 0·f'(NaN) = NaN where a is NaN, as unaryBackward over the whole map
+    const z = zerosLike(dy, dz.length);
+    conv2d(x, w, bias ?? null, g, z);
+    for (let i = 0; i < z.length; i++) if (Number.isNaN(z[i])) dz[i] = NaN;
+  }
   if (db !== null) sum(dz, [g.n, g.cOut, g.hOut * g.wOut], [0, 2], db);
   if (dw !== null) conv2dBackwardWeight(x, dz, g, dw);
   if (dx !== null) conv2dBackwardInput(dz, w, g, dx);

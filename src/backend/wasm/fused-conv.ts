@@ -6,8 +6,8 @@
  *     forward   z = W ⊗ X + b  →  y = maxPool(f(z)), argmax (a relu applied as z is read)
  *     backward  ∂L/∂z = up(∂L/∂y) · f'(a)  →  ∂L/∂b = Σ ∂L/∂z, ∂L/∂W, ∂L/∂X
  *
- * (with a recomputed for a pooled tanh or sigmoid whose operands hold NaN or ±∞: see
- * `mustRecompute` in ref/fused-conv.ts)
+ * (with z recomputed for a pooled tanh or sigmoid whose operands hold NaN or ±∞, to find a's NaN
+ * away from the maxima: see `mustFindNaNs` in ref/fused-conv.ts)
  *
  * Each step is the same kernel the separate ops run, on the same values, so results are theirs
  * bit for bit (see ref/fused-conv.ts for the composition this must equal).
@@ -22,7 +22,7 @@ import { maxPool2dAt, maxPool2dBackwardAt } from './pool.js';
 import { sumAt } from './reduce.js';
 import { unaryAt, unaryBackwardAt } from './elementwise.js';
 import { subsamplingAt, subsamplingBackwardAt } from './subsampling.js';
-import { mustRecompute } from '../ref/fused-conv.js';
+import { mustFindNaNs } from '../ref/fused-conv.js';
 
 /** Elements of the convolution's output `[n, cOut, hOut, wOut]`. */
 function convOutputLength(g: ConvGeometry): number {
@@ -90,15 +90,7 @@ export function fusedConv2dBackward(
       const ap = arena.read(argmax);
       const dyp = dz;
       dz = arena.alloc(zLength * 4);
-      if (mustRecompute(x, w, bias, e) && e.activation !== 'none') {
-        // the separate kernels over the whole map: z and a again, then unaryBackward(f) of up(dy)
-        const zp = arena.alloc(zLength * 4);
-        conv2dForwardAt(ctx, arena.read(x), arena.read(w), bias ? arena.read(bias) : 0, g, zp);
-        const a = arena.alloc(zLength * 4);
-        unaryAt(ctx, e.activation, zp, a, zLength, 0);
-        maxPool2dBackwardAt(ctx, dyp, ap, 0, pool, dz, false);
-        unaryBackwardAt(ctx, e.activation, zp, a, dz, dz, zLength, 0);
-      } else if (e.activation === 'none' || e.activation === 'relu') {
+      if (e.activation === 'none' || e.activation === 'relu') {
         // the relu's mask is applied as the gradient is routed
         maxPool2dBackwardAt(ctx, dyp, ap, e.activation === 'relu' ? arena.read(y) : 0, pool, dz, e.activation === 'relu');
       } else {
@@ -107,6 +99,7 @@ export function fusedConv2dBackward(
         kernels.zeroFill(dz, zLength * 4);
         const planes = pool.n * pool.c;
         kernels.scaleMaxima(da, arena.read(y), ap, dz, UnaryCode[e.activation], planes, pool.h, pool.w, pool.hOut, pool.wOut);
+        if (mustFindNaNs(x, w, bias, e)) dz = withNaNsOfZ(ctx, x, w, bias ?? null, g, dz);
       }
     } else if (e.activation !== 'none') {
       const yp = arena.read(y);
@@ -114,6 +107,23 @@ export function fusedConv2dBackward(
     }
     convolutionGradients(ctx, x, w, dz, g, dx, dw, db, dxZeroed);
   });
+}
+
+/**
+ * `∂L/∂z` at `dzp` with NaN wherever the convolution `z = W ⊗ X + b` is NaN (`0·f'(NaN)` of the
+ * separate kernels): z computed again and the marking done on copies, for the rare blocks whose
+ * operands hold NaN or ±∞. Returns where the marked `∂L/∂z` is.
+ */
+function withNaNsOfZ(ctx: WasmContext, x: Float32Array, w: Float32Array, bias: Float32Array | null, g: ConvGeometry, dzp: number): number {
+  const { arena } = ctx;
+  const zLength = convOutputLength(g);
+  const zp = arena.alloc(zLength * 4);
+  conv2dForwardAt(ctx, arena.read(x), arena.read(w), bias === null ? 0 : arena.read(bias), g, zp);
+  const [z, dz] = [new Float32Array(zLength), new Float32Array(zLength)];
+  arena.take(zp, z);
+  arena.take(dzp, dz);
+  for (let i = 0; i < zLength; i++) if (Number.isNaN(z[i])) dz[i] = NaN;
+  return arena.put(dz);
 }
 
 /**
