@@ -26,6 +26,7 @@ export function topk(x: Tensor, k: number, dim = -1, largest = true, sorted = tr
   if (!Number.isInteger(k) || k < 0 || k > size) {
     throw new Error(`topk: k ${k} is out of range for size ${size} of dim ${dim} (shape ${shapeStr(x.shape)}); expected [0, ${size}]`);
   }
+  const count = x.ndim === 0 ? 1 : k; // a scalar gives itself for k = 0 too, as PyTorch
   const sign = largest ? 1 : -1;
   // a before b when it is larger (smaller), NaN being the largest; ties keep index order (stable sort)
   const before = (a: number, b: number): number => {
@@ -34,16 +35,16 @@ export function topk(x: Tensor, k: number, dim = -1, largest = true, sorted = tr
     if (an || bn) return an === bn ? 0 : (an ? -1 : 1) * sign;
     return a === b ? 0 : (a > b ? -1 : 1) * sign;
   };
-  const values = allocate(x.dtype, outer * k * inner);
-  const indices = new Int32Array(outer * k * inner);
+  const values = allocate(x.dtype, outer * count * inner);
+  const indices = new Int32Array(outer * count * inner);
   const order = new Array<number>(size);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * size * inner + i;
       for (let j = 0; j < size; j++) order[j] = j;
       order.sort((a, b) => before(x.data[base + a * inner], x.data[base + b * inner]));
-      for (let j = 0; j < k; j++) {
-        const at = (o * k + j) * inner + i;
+      for (let j = 0; j < count; j++) {
+        const at = (o * count + j) * inner + i;
         indices[at] = order[j];
         values[at] = x.data[base + order[j] * inner];
       }

@@ -71,6 +71,12 @@ describe('topk order', () => {
     expect(r.values.toArray()).toEqual([3, 3, 3]);
     expect(r.indices.toArray()).toEqual([1, 2, 3]);
   });
+  it('a scalar gives itself, for k = 0 too (as PyTorch)', () => {
+    const r = topk(tensor(3), 0);
+    expect(r.values.shape).toEqual([]);
+    expect(r.values.item()).toBe(3);
+    expect(r.indices.item()).toBe(0);
+  });
   it('sorted=false returns the sorted result', () => {
     const x = tensor([0.3, -1, 2, 0.7, 5]);
     expect(topk(x, 3, 0, true, false).indices.toArray()).toEqual(topk(x, 3).indices.toArray());
