@@ -152,6 +152,51 @@ function namedPadding(
   }
 }
 
+/** `1 input channel`, `3 input channels`. */
+function channels(n: number): string {
+  return `${n} input channel${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * Why an input of shape `x` may have the wrong number of channels (`expected`), as advice: a
+ * channels-last input (`(N, H, W, C)`, `(H, W, C)`) and how to permute it, or (unbatched) a batch of
+ * one-channel images that lacks its channel axis; empty when neither fits.
+ */
+export function layoutHint(x: Shape, expected: number, unbatched: boolean): string {
+  const rank = x.length;
+  const first = unbatched ? 0 : 1;
+  if (x[rank - 1] === expected && x[first] !== expected && rank - first >= 2) {
+    const order = unbatched
+      ? [rank - 1, ...x.slice(0, rank - 1).map((_, i) => i)]
+      : [0, rank - 1, ...x.slice(1, rank - 1).map((_, i) => i + 1)];
+    const layout = rank - first === 3 ? '(H, W, C)' : '(L, C)';
+    return (
+      `: it looks channels-last ${unbatched ? layout : `(N, ${layout.slice(1)}`}, but convolutions take the channels first ` +
+      `(${unbatched ? '' : 'N, '}C, ${rank - first === 3 ? 'H, W' : 'L'}): use x.permute(${order.join(', ')})`
+    );
+  }
+  if (unbatched && expected === 1) {
+    const batched = [x[0], 1, ...x.slice(1)];
+    return (
+      `: it looks like a batch of ${x[0]} images without the channel axis; add it with x.unsqueeze(1) (giving ${shapeStr(batched)}), ` +
+      `as convolutions take (N, C, ${rank === 3 ? 'H, W' : 'L'}), or (C, ${rank === 3 ? 'H, W' : 'L'}) for one input`
+    );
+  }
+  return '';
+}
+
+/**
+ * Checks the channels of an unbatched convolution input (`(C, H, W)` or `(C, L)`) before a batch
+ * axis is added, so that the message shows the shape the caller gave (and the likely fix).
+ */
+export function checkUnbatchedChannels(op: string, x: Shape, wt: Shape, groups: number, spatial: 1 | 2, transposed: boolean): void {
+  if (x.length !== spatial + 1 || wt.length !== spatial + 2) return;
+  const expected = transposed ? wt[0] : wt[1] * groups;
+  if (!Number.isInteger(expected) || x[0] === expected) return;
+  const weight = transposed ? `weight ${shapeStr(wt)}` : `weight ${shapeStr(wt)} with groups ${groups}`;
+  throw new Error(`${op}: ${weight} expects ${channels(expected)}, but input ${shapeStr(x)} has ${x[0]}${layoutHint(x, expected, true)}`);
+}
+
 /** Checks rank and channel agreement of a convolution's operands. */
 function checkConvOperands(op: string, x: Shape, wt: Shape, spatial: 1 | 2, groups: number, transposed: boolean): void {
   const rank = spatial + 2;
@@ -172,15 +217,17 @@ function checkConvOperands(op: string, x: Shape, wt: Shape, spatial: 1 | 2, grou
   if (cIn % groups !== 0) throw new Error(`${op}: input channels ${cIn} are not divisible by groups ${groups}`);
   if (transposed) {
     if (wt[0] !== cIn) {
-      throw new Error(`${op}: weight ${shapeStr(wt)} expects ${wt[0]} input channels, but input ${shapeStr(x)} has ${cIn}`);
+      throw new Error(
+        `${op}: weight ${shapeStr(wt)} expects ${channels(wt[0])}, but input ${shapeStr(x)} has ${cIn}${layoutHint(x, wt[0], false)}`,
+      );
     }
   } else {
     if (wt[0] % groups !== 0)
       throw new Error(`${op}: output channels ${wt[0]} (weight ${shapeStr(wt)}) are not divisible by groups ${groups}`);
     if (wt[1] * groups !== cIn) {
       throw new Error(
-        `${op}: weight ${shapeStr(wt)} with groups ${groups} expects ${wt[1] * groups} input channels, ` +
-          `but input ${shapeStr(x)} has ${cIn}`,
+        `${op}: weight ${shapeStr(wt)} with groups ${groups} expects ${channels(wt[1] * groups)}, ` +
+          `but input ${shapeStr(x)} has ${cIn}${layoutHint(x, wt[1] * groups, false)}`,
       );
     }
   }

@@ -71,6 +71,24 @@ function runBlock(block: ConvBlockLayers, layers: readonly Module[], x: Tensor):
   return convBlock(names, x, conv.weight, conv.bias, { ...conv.options, activation, maxPool: pool?.options ?? null }, mask);
 }
 
+/** Where in nested `Sequential`s an error happened: the index path and the innermost layer. */
+const ERROR_LAYER = new WeakMap<Error, { message: string; path: number[]; layer: string }>();
+
+/**
+ * `e` with the layer it came from appended to its message — `(in layer 3: Linear(10, 2))`, or
+ * `(in layer 1.0: Conv2d(…))` through nested `Sequential`s — so that a shape error deep in a model
+ * says where it is. Other thrown values pass through.
+ */
+function atLayer(e: unknown, index: number, layer: AnyModule): unknown {
+  if (!(e instanceof Error)) return e;
+  const known = ERROR_LAYER.get(e);
+  const where = known ?? { message: e.message, path: [], layer: layer.describe() };
+  where.path.unshift(index);
+  ERROR_LAYER.set(e, where);
+  e.message = `${where.message} (in layer ${where.path.join('.')}: ${where.layer})`;
+  return e;
+}
+
 /**
  * Applies its modules in order: `y = f_k(… f_2(f_1(x)))`. Children are named `"0"`, `"1"`, ….
  *
@@ -80,6 +98,9 @@ function runBlock(block: ConvBlockLayers, layers: readonly Module[], x: Tensor):
  * (or LeNet-5's `Subsampling`) runs as one convolution block op (as `F.fusedConv2d`), whose
  * values and gradients are those of the layers run one by one, bit for bit, but which a backend
  * computes without handing the full-resolution activations back and forth.
+ *
+ * An error in a layer gets the layer's index and description appended to its message:
+ * `linear: input [2, 144] has 144 features but weight [2, 10] expects 10 (in layer 3: Linear(10, 2))`.
  */
 export class Sequential extends Module {
   readonly layers: Module[];
@@ -92,11 +113,22 @@ export class Sequential extends Module {
     for (let i = 0; i < this.layers.length;) {
       const block = convBlockAt(this.layers, i);
       if (block === null) {
-        y = this.layers[i].forward(y);
+        try {
+          y = this.layers[i].forward(y);
+        } catch (e) {
+          throw atLayer(e, i, this.layers[i]);
+        }
         i++;
       } else {
         const layers = this.layers.slice(i, i + block.length);
-        y = runAsLayer(block.conv, () => runBlock(block, layers, y));
+        try {
+          y = runAsLayer(block.conv, () => runBlock(block, layers, y));
+        } catch (e) {
+          // the pooling's own errors name its op; the rest are the convolution's
+          const last = i + block.length - 1;
+          const k = block.pool !== null && e instanceof Error && /^(maxPool2d|subsampling): /.test(e.message) ? last : i;
+          throw atLayer(e, k, this.layers[k]);
+        }
         i += block.length;
       }
     }

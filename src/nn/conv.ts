@@ -35,6 +35,15 @@ function describeOptions(options: object): string {
 /**
  * Validates a convolution layer's channel counts, kernel size and groups; returns `[kh, kw, groups]`.
  */
+/** The kernel's `[m, n]`, each a positive integer (`kernelSize` 5 or `[5, 3]`). */
+function kernelPair(layer: string, kernelSize: Size2d): [number, number] {
+  const [kh, kw] = pair(layer, 'kernelSize', kernelSize, 1, 2);
+  if (![kh, kw].every((k) => Number.isInteger(k) && k >= 1)) {
+    throw new Error(`${layer}: kernelSize must be a positive integer or a pair of them, got ${JSON.stringify(kernelSize)}`);
+  }
+  return [kh, kw];
+}
+
 function checkLayerShape(
   layer: string,
   inChannels: number,
@@ -44,7 +53,7 @@ function checkLayerShape(
 ): [number, number, number] {
   checkPositiveInt(layer, 'inChannels', inChannels);
   checkPositiveInt(layer, 'outChannels', outChannels);
-  const [kh, kw] = pair(layer, 'kernelSize', kernelSize, 1, 2);
+  const [kh, kw] = kernelPair(layer, kernelSize);
   const groups = groupsOption ?? 1;
   checkPositiveInt(layer, 'groups', groups);
   if (inChannels % groups !== 0 || outChannels % groups !== 0) {
@@ -180,7 +189,9 @@ export class LinkedConv2d extends Module {
     options: LinkedConv2dLayerOptions,
   ) {
     super();
-    const [kh, kw] = pair('LinkedConv2d', 'kernelSize', kernelSize, 1, 2);
+    checkPositiveInt('LinkedConv2d', 'inChannels', inChannels);
+    checkPositiveInt('LinkedConv2d', 'outChannels', outChannels);
+    const [kh, kw] = kernelPair('LinkedConv2d', kernelSize);
     const shape = [outChannels, inChannels, kh, kw];
     const mask = linkMask('LinkedConv2d', options.table, shape, options.dtype ?? 'float32');
     this.table = options.table;

@@ -13,7 +13,12 @@ import { allocate } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { record } from '../autograd/engine.js';
 import { backendFor } from '../backend/registry.js';
-import { type ConvTranspose1dOptions, type ConvTranspose2dOptions, convTransposeGeometry } from '../geometry/conv.js';
+import {
+  type ConvTranspose1dOptions,
+  type ConvTranspose2dOptions,
+  checkUnbatchedChannels,
+  convTransposeGeometry,
+} from '../geometry/conv.js';
 import { channelSum, checkConvTensors } from './conv.js';
 import { withBatch } from './batch.js';
 
@@ -25,6 +30,7 @@ function convTransposeNd(
   options: ConvTranspose2dOptions | ConvTranspose1dOptions,
   spatial: 1 | 2,
 ): Tensor {
+  checkUnbatchedChannels(op, x.shape, weight.shape, options.groups ?? 1, spatial, true);
   return withBatch(x, spatial + 1, (xb) => {
     // g describes the forward convolution (N, Cout, H_out, W_out) -> (N, Cin, H, W)
     const g = convTransposeGeometry(op, xb.shape, weight.shape, options, spatial);

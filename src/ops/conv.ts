@@ -14,7 +14,7 @@ import { shapeStr } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { record } from '../autograd/engine.js';
 import { backendFor } from '../backend/registry.js';
-import { type Conv1dOptions, type Conv2dOptions, type ConvGeometry, convGeometry } from '../geometry/conv.js';
+import { type Conv1dOptions, type Conv2dOptions, type ConvGeometry, checkUnbatchedChannels, convGeometry } from '../geometry/conv.js';
 import { flip, reshape } from './shape.js';
 import { withBatch } from './batch.js';
 import { sum } from './reduce.js';
@@ -74,6 +74,7 @@ export function convNd(
   options: Conv2dOptions | Conv1dOptions,
   spatial: 1 | 2,
 ): Tensor {
+  checkUnbatchedChannels(op, x.shape, weight.shape, options.groups ?? 1, spatial, false);
   return withBatch(x, spatial + 1, (xb) => {
     const g = convGeometry(op, xb.shape, weight.shape, options, spatial);
     checkConvTensors(op, xb, weight, bias, g.cOut);

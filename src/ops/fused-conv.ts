@@ -20,7 +20,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { record } from '../autograd/engine.js';
 import type { Activation, ConvEpilogue, ConvSubsamplingGrads, SubsamplingStage } from '../backend/backend.js';
 import { backendFor } from '../backend/registry.js';
-import { type Conv2dOptions, convGeometry } from '../geometry/conv.js';
+import { type Conv2dOptions, checkUnbatchedChannels, convGeometry } from '../geometry/conv.js';
 import { type Pool2dOptions, poolGeometry } from '../geometry/pool.js';
 import { checkConvTensors } from './conv.js';
 import { withBatch } from './batch.js';
@@ -92,6 +92,7 @@ export function convBlock(
   if (!ACTIVATIONS.includes(activation)) {
     throw new Error(`${op}: activation must be one of ${ACTIVATIONS.join(', ')}, got ${JSON.stringify(activation)}`);
   }
+  checkUnbatchedChannels(op, x.shape, weight.shape, options.groups ?? 1, 2, false);
   return withBatch(x, 3, (xb) => {
     const g = convGeometry(op, xb.shape, weight.shape, options, 2);
     checkConvTensors(op, xb, weight, b, g.cOut);

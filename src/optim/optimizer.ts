@@ -79,7 +79,9 @@ export abstract class Optimizer {
   protected constructor(name: string, params: Iterable<Tensor>, lr: unknown) {
     this.name = name;
     if (params instanceof Tensor) {
-      throw new Error(`${name}: params must be an iterable of tensors, got a single ${params.toString()}; wrap it in an array`);
+      throw new Error(
+        `${name}: params must be an iterable of tensors, got a single tensor of shape ${shapeStr(params.shape)}; wrap it in an array: [t]`,
+      );
     }
     const given: unknown = params;
     if (typeof given !== 'object' || given === null || !(Symbol.iterator in given) || typeof given[Symbol.iterator] !== 'function') {

@@ -1,5 +1,5 @@
 /** Functions that create tensors. Shapes are arrays; float32 is the default dtype. */
-import { type DType, type TypedArray, allocate, dtypeOf } from './dtype.js';
+import { type DType, type TypedArray, allocate, checkDType, dtypeOf } from './dtype.js';
 import { type Shape, checkShape, shapeStr, sizeOf } from './shape.js';
 import { Generator, defaultGenerator } from './random.js';
 import { type NestedArray, Tensor } from './tensor.js';
@@ -53,6 +53,11 @@ function flattenInto(value: unknown, shape: number[], dim: number, out: number[]
   for (const item of value) flattenInto(item, shape, dim + 1, out);
 }
 
+/** The `dtype` option of a creation function, float32 by default; an unknown one is an error naming `op`. */
+function dtypeOption(op: string, options: { dtype?: DType }): DType {
+  return options.dtype === undefined ? 'float32' : checkDType(op, options.dtype);
+}
+
 /**
  * A tensor from a number, a nested array, or a flat typed array / array with an explicit `shape`.
  * `tensor([[1, 2], [3, 4]])` has shape `[2, 2]`.
@@ -62,7 +67,7 @@ export function tensor(
   options: TensorOptions & { shape?: Shape } = {},
 ): Tensor {
   const isTyped = ArrayBuffer.isView(value);
-  const dtype = options.dtype ?? (isTyped ? dtypeOf(value as TypedArray) : 'float32');
+  const dtype = options.dtype === undefined ? (isTyped ? dtypeOf(value as TypedArray) : 'float32') : checkDType('tensor', options.dtype);
   let flat: ArrayLike<number>;
   let shape: Shape;
   if (typeof value === 'number') {
@@ -92,7 +97,7 @@ export function tensor(
 /** A tensor of `shape` filled with `value`. */
 export function full(shape: Shape, value: number, options: TensorOptions = {}): Tensor {
   checkShape('full', shape);
-  const data = allocate(options.dtype ?? 'float32', sizeOf(shape));
+  const data = allocate(dtypeOption('full', options), sizeOf(shape));
   data.fill(value);
   return leaf(data, shape, options);
 }
@@ -100,7 +105,7 @@ export function full(shape: Shape, value: number, options: TensorOptions = {}): 
 /** A tensor of zeros. */
 export function zeros(shape: Shape, options: TensorOptions = {}): Tensor {
   checkShape('zeros', shape);
-  return leaf(allocate(options.dtype ?? 'float32', sizeOf(shape)), shape, options);
+  return leaf(allocate(dtypeOption('zeros', options), sizeOf(shape)), shape, options);
 }
 
 /** A tensor of ones. */
@@ -122,7 +127,7 @@ export function onesLike(t: Tensor, options: TensorOptions = {}): Tensor {
 export function randn(shape: Shape, options: RandomOptions = {}): Tensor {
   checkShape('randn', shape);
   const g = generatorOf(options);
-  const data = allocate(options.dtype ?? 'float32', sizeOf(shape));
+  const data = allocate(dtypeOption('randn', options), sizeOf(shape));
   for (let i = 0; i < data.length; i++) data[i] = g.normal();
   return leaf(data, shape, options);
 }
@@ -133,7 +138,7 @@ export function rand(shape: Shape, options: RandomOptions & { low?: number; high
   const g = generatorOf(options);
   const low = options.low ?? 0;
   const high = options.high ?? 1;
-  const data = allocate(options.dtype ?? 'float32', sizeOf(shape));
+  const data = allocate(dtypeOption('rand', options), sizeOf(shape));
   for (let i = 0; i < data.length; i++) data[i] = low + (high - low) * g.uniform();
   return leaf(data, shape, options);
 }
@@ -148,7 +153,7 @@ export function arange(start: number, end?: number, step = 1, options: TensorOpt
   }
   if (step === 0 || !Number.isFinite(step)) throw new Error(`arange: step must be a non-zero finite number, got ${step}`);
   const n = Math.max(0, Math.ceil((end - start) / step));
-  const data = allocate(options.dtype ?? 'float32', n);
+  const data = allocate(dtypeOption('arange', options), n);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
   return leaf(data, [n], options);
 }

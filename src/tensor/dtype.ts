@@ -16,7 +16,20 @@ export function allocate(dtype: DType, size: number): TypedArray {
       return new Float64Array(size);
     case 'int32':
       return new Int32Array(size);
+    default:
+      return checkDType('allocate', dtype) as never;
   }
+}
+
+/** The dtypes tensors can have. */
+export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32'];
+
+/** `dtype` itself when it is one of `DTYPES`; otherwise an error naming `op`, the value and the supported ones. */
+export function checkDType(op: string, dtype: unknown): DType {
+  if (!DTYPES.includes(dtype as DType)) {
+    throw new Error(`${op}: unknown dtype ${JSON.stringify(dtype)} (supported: ${DTYPES.join(', ')})`);
+  }
+  return dtype as DType;
 }
 
 /** The dtype of an existing storage. */

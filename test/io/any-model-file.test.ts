@@ -7,8 +7,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { F, Generator, Tensor, buildModel, decodeModel, encodeModel, nn, noGrad, randn } from '../../src/index.js';
-import { registerArchitecture } from '../../src/models/registry.js';
+import { F, Generator, Tensor, buildModel, decodeModel, encodeModel, nn, noGrad, randn, registerArchitecture } from '../../src/index.js';
 import { loadModel, saveModel } from '../../src/node.js';
 
 const dir = (): string => mkdtempSync(join(tmpdir(), 'convnet-any-model-'));

@@ -39,7 +39,7 @@ describe('validation errors name the option and the value', () => {
     [
       'a single tensor',
       () => new SGD(bad<Tensor[]>(param()), { lr: 0.1 }),
-      'SGD: params must be an iterable of tensors, got a single Tensor([3], float32, requiresGrad); wrap it in an array',
+      'SGD: params must be an iterable of tensors, got a single tensor of shape [3]; wrap it in an array: [t]',
     ],
     ['not iterable', () => new SGD(bad<Tensor[]>(42), { lr: 0.1 }), 'SGD: params must be an iterable of tensors, got 42'],
     ['a number in params', () => new SGD(bad<Tensor[]>([param(), 3]), { lr: 0.1 }), 'SGD: params[1] must be a Tensor, got 3'],
