@@ -2,6 +2,7 @@
 import { allocate } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { record } from '../autograd/engine.js';
+import { checkTensor } from '../tensor/arguments.js';
 
 /**
  * `min(max(x, lo), hi)` elementwise, as `torch.clamp(x, min, max)`; either bound may be omitted,
@@ -11,6 +12,7 @@ import { record } from '../autograd/engine.js';
  * fractional one.
  */
 export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
+  checkTensor('clamp', 'input', x);
   const lo = min ?? undefined;
   const hi = max ?? undefined;
   if (lo === undefined && hi === undefined) throw new Error('clamp: at least one of min and max must be given');

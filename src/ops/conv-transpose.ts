@@ -21,6 +21,7 @@ import {
 } from '../geometry/conv.js';
 import { channelSum, checkConvTensors } from './conv.js';
 import { withBatch } from './batch.js';
+import { checkOptionalTensor, checkTensor } from '../tensor/arguments.js';
 
 function convTransposeNd(
   op: string,
@@ -74,6 +75,9 @@ function convTransposeNd(
  * @returns `(N, Cout, H_out, W_out)`, each size by `convTransposeOutputSize` (src/geometry/output-size.ts)
  */
 export function convTranspose2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvTranspose2dOptions = {}): Tensor {
+  checkTensor('convTranspose2d', 'input', x);
+  checkTensor('convTranspose2d', 'weight', weight);
+  checkOptionalTensor('convTranspose2d', 'bias', bias);
   return convTransposeNd('convTranspose2d', x, weight, bias, options, 2);
 }
 
@@ -84,5 +88,8 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias?: Tensor | null,
  * @returns `(N, Cout, L_out)`, `L_out` by `convTransposeOutputSize` (src/geometry/output-size.ts)
  */
 export function convTranspose1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvTranspose1dOptions = {}): Tensor {
+  checkTensor('convTranspose1d', 'input', x);
+  checkTensor('convTranspose1d', 'weight', weight);
+  checkOptionalTensor('convTranspose1d', 'bias', bias);
   return convTransposeNd('convTranspose1d', x, weight, bias, options, 1);
 }

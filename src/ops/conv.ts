@@ -18,6 +18,7 @@ import { type Conv1dOptions, type Conv2dOptions, type ConvGeometry, checkUnbatch
 import { flip, reshape } from './shape.js';
 import { withBatch } from './batch.js';
 import { sum } from './reduce.js';
+import { checkOptionalTensor, checkTensor } from '../tensor/arguments.js';
 
 /** Checks that bias is `(cOut)` and all operands share one dtype. */
 export function checkConvTensors(op: string, x: Tensor, weight: Tensor, bias: Tensor | null | undefined, cOut: number): void {
@@ -93,6 +94,9 @@ export function convNd(
  * @returns `(N, Cout, H_out, W_out)`, each size by `convOutputSize` (src/geometry/output-size.ts)
  */
 export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv2dOptions = {}): Tensor {
+  checkTensor('conv2d', 'input', x);
+  checkTensor('conv2d', 'weight', weight);
+  checkOptionalTensor('conv2d', 'bias', bias);
   return convNd('conv2d', x, weight, bias, options, 2);
 }
 
@@ -103,6 +107,9 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
  * @returns `(N, Cout, L_out)`, `L_out` by `convOutputSize` (src/geometry/output-size.ts)
  */
 export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv1dOptions = {}): Tensor {
+  checkTensor('conv1d', 'input', x);
+  checkTensor('conv1d', 'weight', weight);
+  checkOptionalTensor('conv1d', 'bias', bias);
   return convNd('conv1d', x, weight, bias, options, 1);
 }
 
@@ -111,6 +118,7 @@ export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
  * given as rank ≤ 1 or 3) reversed. `rot180(W)[…, u, v] = W[…, m−1−u, n−1−v]` (S2).
  */
 export function rot180(w: Tensor): Tensor {
+  checkTensor('rot180', 'weight', w);
   if (w.ndim === 0) throw new Error('rot180: tensor must have rank ≥ 1, got a scalar');
   const dims = w.ndim === 1 || w.ndim === 3 ? [w.ndim - 1] : [w.ndim - 2, w.ndim - 1];
   return flip(w, dims);
@@ -122,6 +130,9 @@ export function rot180(w: Tensor): Tensor {
  * options as `conv2d`; `padding: 'full'` gives the wide convolution `⊗̃` of the notes.
  */
 export function convolve2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv2dOptions = {}): Tensor {
+  checkTensor('convolve2d', 'input', x);
+  checkTensor('convolve2d', 'weight', weight);
+  checkOptionalTensor('convolve2d', 'bias', bias);
   if (weight.ndim !== 4)
     throw new Error(`convolve2d: weight must have rank 4 (Cout, Cin/groups, m, n), got shape ${shapeStr(weight.shape)}`);
   return convNd('convolve2d', x, flip(weight, [2, 3]), bias, options, 2);
@@ -129,6 +140,9 @@ export function convolve2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opti
 
 /** 1-D true convolution: `convolve1d(x, w) = conv1d(x, rot180(w))`. Same shapes and options as `conv1d`. */
 export function convolve1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv1dOptions = {}): Tensor {
+  checkTensor('convolve1d', 'input', x);
+  checkTensor('convolve1d', 'weight', weight);
+  checkOptionalTensor('convolve1d', 'bias', bias);
   if (weight.ndim !== 3) throw new Error(`convolve1d: weight must have rank 3 (Cout, Cin/groups, m), got shape ${shapeStr(weight.shape)}`);
   return convNd('convolve1d', x, flip(weight, [2]), bias, options, 1);
 }

@@ -14,6 +14,7 @@ import { record } from '../autograd/engine.js';
 import { axisOfNonScalar, axisSplit } from './dims.js';
 import { reshape } from './shape.js';
 import { sumTo } from './reduce.js';
+import { checkTensor, checkTensorOrNumber } from '../tensor/arguments.js';
 
 /**
  * The slices of `x` at `index` along axis `d`: `out[…, j, …] = x[…, index[j], …]`, or `fill`
@@ -67,6 +68,7 @@ function checkInteger(op: string, name: string, value: number): void {
  * `torch.narrow`: `(…, n, …) → (…, length, …)`, `out[…, j, …] = x[…, start + j, …]`.
  */
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  checkTensor('narrow', 'input', x);
   const d = axisOfNonScalar('narrow', dim, x.shape);
   const n = x.shape[d];
   checkInteger('narrow', 'start', start);
@@ -87,6 +89,7 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
  * `(…, n, …) → (…, …)`; a negative index counts from the end.
  */
 export function select(x: Tensor, dim: number, index: number): Tensor {
+  checkTensor('select', 'input', x);
   const d = axisOfNonScalar('select', dim, x.shape);
   const n = x.shape[d];
   checkInteger('select', 'index', index);
@@ -107,6 +110,7 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
  * `step` must be positive (as in PyTorch).
  */
 export function slice(x: Tensor, dim: number, start?: number, end?: number, step = 1): Tensor {
+  checkTensor('slice', 'input', x);
   const d = axisOfNonScalar('slice', dim, x.shape);
   const n = x.shape[d];
   if (!Number.isInteger(step) || step <= 0) throw new Error(`slice: step must be a positive integer, got ${step}`);
@@ -128,6 +132,8 @@ export function slice(x: Tensor, dim: number, start?: number, end?: number, step
  * Indices may repeat; their gradients then add up. Each must lie in `[0, n)`.
  */
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+  checkTensor('indexSelect', 'input', x);
+  checkTensor('indexSelect', 'index', index);
   if (index.dtype !== 'int32') throw new Error(`indexSelect: index must be an int32 tensor, got ${index.dtype}`);
   if (index.ndim > 1) throw new Error(`indexSelect: index must be a vector (rank 0 or 1), got shape ${shapeStr(index.shape)}`);
   const d = axisOfNonScalar('indexSelect', dim, x.shape);
@@ -190,6 +196,9 @@ function scalarLike(v: number, dtype: DType): Tensor {
  * and the other int32). ∂/∂x = [condition], ∂/∂y = 1 − [condition], summed over broadcast axes.
  */
 export function where(condition: Tensor, x: Tensor | number, y: Tensor | number): Tensor {
+  checkTensor('where', 'condition', condition);
+  checkTensorOrNumber('where', 'input', x);
+  checkTensorOrNumber('where', 'other', y);
   const xt = x instanceof Tensor ? x : scalarLike(x, y instanceof Tensor ? y.dtype : 'float32');
   const yt = y instanceof Tensor ? y : scalarLike(y, xt.dtype);
   const shape = broadcastShapes('where', broadcastShapes('where', condition.shape, xt.shape), yt.shape);
@@ -215,6 +224,8 @@ export function where(condition: Tensor, x: Tensor | number, y: Tensor | number)
  * to `x`'s shape, which the output keeps. The gradient passes where the mask is zero.
  */
 export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
+  checkTensor('maskedFill', 'input', x);
+  checkTensor('maskedFill', 'mask', mask);
   if (typeof value !== 'number') throw new Error(`maskedFill: value must be a number, got ${String(value)}`);
   if (x.dtype === 'int32' && !Number.isInteger(value)) throw new Error(`maskedFill: value ${value} cannot be stored in an int32 tensor`);
   const shape = broadcastShapes('maskedFill', x.shape, mask.shape);
@@ -237,6 +248,8 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
  * scattered back (and summed over the axes along which `x` was broadcast).
  */
 export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
+  checkTensor('maskedSelect', 'input', x);
+  checkTensor('maskedSelect', 'mask', mask);
   const shape = broadcastShapes('maskedSelect', x.shape, mask.shape);
   const truth = truthAt(mask, shape);
   const xAt = broadcastOffsets(x.shape, shape);

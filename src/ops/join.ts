@@ -9,6 +9,7 @@ import { record } from '../autograd/engine.js';
 import { axisOf, axisOfNonScalar, axisSplit } from './dims.js';
 import { narrow } from './indexing.js';
 import { unsqueeze } from './shape.js';
+import { checkTensor, checkTensorList } from '../tensor/arguments.js';
 
 function checkList(op: string, tensors: readonly Tensor[]): void {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new Error(`${op}: expected a non-empty array of tensors`);
@@ -24,6 +25,7 @@ function checkList(op: string, tensors: readonly Tensor[]): void {
  * skipped. The gradient of each input is its part of the output's gradient.
  */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+  checkTensorList('cat', 'tensors', tensors);
   checkList('cat', tensors);
   const parts = tensors.filter((t) => !(t.ndim === 1 && t.size === 0));
   const dtype = tensors.map((t) => t.dtype).reduce(promoteTypes);
@@ -72,6 +74,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
  * `torch.stack`: k tensors of shape `(…)` → `(…, k, …)`. Equal to `cat` of `unsqueeze(t, dim)`.
  */
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+  checkTensorList('stack', 'tensors', tensors);
   checkList('stack', tensors);
   const first = tensors[0];
   tensors.forEach((t, i) => {
@@ -100,6 +103,7 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
  * the size of `dim`. `(…, n, …) → [(…, n₁, …), (…, n₂, …), …]`. Each piece is a `narrow`.
  */
 export function split(x: Tensor, splitSizeOrSections: number | readonly number[], dim = 0): Tensor[] {
+  checkTensor('split', 'input', x);
   const d = axisOfNonScalar('split', dim, x.shape);
   const n = x.shape[d];
   let sizes: number[];
@@ -136,6 +140,7 @@ export function split(x: Tensor, splitSizeOrSections: number | readonly number[]
  * 2, 2, 1), and `chunks` empty pieces when n = 0.
  */
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
+  checkTensor('chunk', 'input', x);
   if (!Number.isInteger(chunks) || chunks <= 0) throw new Error(`chunk: chunks must be a positive integer, got ${chunks}`);
   const d = axisOfNonScalar('chunk', dim, x.shape);
   const n = x.shape[d];

@@ -15,6 +15,7 @@ import { shapeStr } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Conv2dOptions } from '../geometry/conv.js';
 import { convBlock } from './fused-conv.js';
+import { checkOptionalTensor, checkTensor } from '../tensor/arguments.js';
 
 /** A link table: `table[p][d]` is 1 (or true) when output map p is connected to input map d. */
 export type LinkTable = readonly (readonly (number | boolean)[])[];
@@ -85,6 +86,9 @@ export function linkedConv2d(
   bias: Tensor | null | undefined,
   options: Conv2dOptions & { table: LinkTable },
 ): Tensor {
+  checkTensor('linkedConv2d', 'input', x);
+  checkTensor('linkedConv2d', 'weight', weight);
+  checkOptionalTensor('linkedConv2d', 'bias', bias);
   if (options.groups !== undefined && options.groups !== 1) {
     throw new Error(`linkedConv2d: groups must be 1 (the link table replaces it), got ${options.groups}`);
   }

@@ -7,6 +7,7 @@ import { backendFor } from '../backend/registry.js';
 import { add } from './elementwise.js';
 import { expand, reshape, transpose } from './shape.js';
 import { sumTo } from './reduce.js';
+import { checkOptionalTensor, checkTensor } from '../tensor/arguments.js';
 
 /**
  * Matrix product with PyTorch's rules: `(m, k) @ (k, n) → (m, n)`; 1-D operands are treated as
@@ -14,6 +15,8 @@ import { sumTo } from './reduce.js';
  * (batch) dimensions broadcast. Gradients: `∂L/∂A = ∂L/∂Y · Bᵀ`, `∂L/∂B = Aᵀ · ∂L/∂Y`.
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
+  checkTensor('matmul', 'input', a);
+  checkTensor('matmul', 'other', b);
   if (a.ndim === 0 || b.ndim === 0)
     throw new Error(`matmul: operands must have rank ≥ 1, got ${shapeStr(a.shape)} and ${shapeStr(b.shape)}`);
   if (a.ndim === 1) {
@@ -55,6 +58,9 @@ function dropAxis(shape: readonly number[], axis: number): number[] {
  * transpose is copied. Operands of different dtypes go through `matmul` and `add` (promotion).
  */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  checkTensor('linear', 'input', x);
+  checkTensor('linear', 'weight', weight);
+  checkOptionalTensor('linear', 'bias', bias);
   if (weight.ndim !== 2) throw new Error(`linear: weight must have rank 2 (out, in), got shape ${shapeStr(weight.shape)}`);
   if (x.ndim < 1 || x.shape[x.ndim - 1] !== weight.shape[1]) {
     throw new Error(

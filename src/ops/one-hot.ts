@@ -1,6 +1,7 @@
 /** `oneHot`: class labels as indicator vectors, `torch.nn.functional.one_hot`. */
 import { shapeStr } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { checkTensor } from '../tensor/arguments.js';
 
 /**
  * Each label as a row of `numClasses` entries, 1 at the label and 0 elsewhere, as `F.one_hot`:
@@ -9,6 +10,7 @@ import { Tensor } from '../tensor/tensor.js';
  * `[0, numClasses)`. No gradient (the result is an integer tensor).
  */
 export function oneHot(labels: Tensor, numClasses = -1): Tensor {
+  checkTensor('oneHot', 'labels', labels);
   if (labels.dtype !== 'int32')
     throw new Error(`oneHot: labels must be an int32 tensor, got ${labels.dtype} of shape ${shapeStr(labels.shape)}`);
   if (!Number.isInteger(numClasses) || numClasses < -1)

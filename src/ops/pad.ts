@@ -17,6 +17,7 @@
 import { shapeStr } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { gatherAxis } from './indexing.js';
+import { checkTensor } from '../tensor/arguments.js';
 
 /** How positions outside the input are filled. */
 export type PadMode = 'constant' | 'reflect' | 'replicate' | 'circular';
@@ -43,6 +44,7 @@ function sourceIndex(mode: PadMode, n: number, l: number, r: number): Int32Array
  * See the file's header for each mode.
  */
 export function pad(x: Tensor, pad: readonly number[], mode: PadMode = 'constant', value = 0): Tensor {
+  checkTensor('pad', 'input', x);
   if (!MODES.includes(mode)) throw new Error(`pad: mode must be one of ${MODES.map((m) => `'${m}'`).join(', ')}, got '${String(mode)}'`);
   if (!Array.isArray(pad) || pad.length % 2 !== 0 || pad.some((p) => !Number.isInteger(p))) {
     throw new Error(`pad: pad must list an even number of integers [left, right, top, bottom, …], got ${JSON.stringify(pad)}`);

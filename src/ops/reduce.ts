@@ -10,6 +10,7 @@ import { backendFor } from '../backend/registry.js';
 import { reshape, expand } from './shape.js';
 import { cast, exp, maximum, minimum, mul, sub } from './elementwise.js';
 import { axisOf, axisSplit } from './dims.js';
+import { checkTensor } from '../tensor/arguments.js';
 
 /** Sorted, validated, distinct axes from a `dim` argument (all axes when undefined). */
 function reductionAxes(op: string, dim: number | readonly number[] | undefined, rank: number): number[] {
@@ -34,6 +35,7 @@ function reducedShape(shape: Shape, axes: readonly number[], keepdim: boolean): 
  * The gradient is broadcast back over the summed axes.
  */
 export function sum(x: Tensor, dim?: number | readonly number[], keepdim = false): Tensor {
+  checkTensor('sum', 'input', x);
   const axes = reductionAxes('sum', dim, x.ndim);
   const keptShape = reducedShape(x.shape, axes, true);
   const dtype = x.dtype;
@@ -45,6 +47,7 @@ export function sum(x: Tensor, dim?: number | readonly number[], keepdim = false
 
 /** Mean over `dim` (all elements when omitted): `sum / count`. */
 export function mean(x: Tensor, dim?: number | readonly number[], keepdim = false): Tensor {
+  checkTensor('mean', 'input', x);
   if (x.dtype === 'int32') throw new Error('mean: input must be a floating-point tensor, got int32');
   const axes = reductionAxes('mean', dim, x.ndim);
   const count = axes.reduce((n, a) => n * x.shape[a], 1);
@@ -71,6 +74,7 @@ export function sumTo(g: Tensor, shape: Shape): Tensor {
  * The first index wins ties. `(…, n_dim, …) → (…, [1,] …)`.
  */
 export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor {
+  checkTensor('argmax', 'input', x);
   if (dim === undefined) {
     const flat = reshape(x.detach(), [x.size]);
     const r = argmax(flat, 0);
@@ -96,6 +100,7 @@ export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor {
  * index is returned, as PyTorch does). `(…, n_dim, …) → (…, [1,] …)`.
  */
 export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor {
+  checkTensor('argmin', 'input', x);
   if (dim === undefined) {
     if (x.size === 0) throw new Error(`argmin: cannot reduce an empty tensor of shape ${shapeStr(x.shape)} without a dim`);
     const r = argmin(reshape(x.detach(), [x.size]), 0);
@@ -208,6 +213,7 @@ export function max(x: Tensor): Tensor;
 export function max(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
 export function max(x: Tensor, other: Tensor): Tensor;
 export function max(x: Tensor, dimOrOther?: number | Tensor, keepdim = false): Tensor | ValuesIndices {
+  checkTensor('max', 'input', x);
   return extremum('max', x, dimOrOther, keepdim);
 }
 
@@ -220,6 +226,7 @@ export function min(x: Tensor): Tensor;
 export function min(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
 export function min(x: Tensor, other: Tensor): Tensor;
 export function min(x: Tensor, dimOrOther?: number | Tensor, keepdim = false): Tensor | ValuesIndices {
+  checkTensor('min', 'input', x);
   return extremum('min', x, dimOrOther, keepdim);
 }
 
@@ -229,6 +236,7 @@ export function min(x: Tensor, dimOrOther?: number | Tensor, keepdim = false): T
  * `(…, n_dim, …) → (…, [1,] …)`; int32 input gives float32. ∂/∂x = exp(x − logsumexp(x)), the softmax.
  */
 export function logsumexp(x: Tensor, dim: number | readonly number[], keepdim = false): Tensor {
+  checkTensor('logsumexp', 'input', x);
   if (dim === undefined) throw new Error(`logsumexp: dim is required (got undefined for shape ${shapeStr(x.shape)})`);
   const xf = x.dtype === 'int32' ? cast(x, 'float32') : x;
   for (const d of typeof dim === 'number' ? [dim] : dim) axisOf('logsumexp', d, x.shape);

@@ -9,12 +9,14 @@ import { record } from '../autograd/engine.js';
 import { backendFor } from '../backend/registry.js';
 import { sumTo } from './reduce.js';
 import { gatherAxis } from './indexing.js';
+import { checkTensor } from '../tensor/arguments.js';
 
 /**
  * The same elements with a new shape of equal size; one entry may be −1 (inferred). Shares
  * storage with `x`.
  */
 export function reshape(x: Tensor, shape: Shape): Tensor {
+  checkTensor('reshape', 'input', x);
   const target = [...shape];
   const infer = target.indexOf(-1);
   if (target.filter((d) => d === -1).length > 1) throw new Error(`reshape: only one dimension can be -1, got ${shapeStr(shape)}`);
@@ -45,6 +47,7 @@ export const view = reshape;
  * is summed back.
  */
 export function expand(x: Tensor, sizes: Shape): Tensor {
+  checkTensor('expand', 'input', x);
   const lead = sizes.length - x.ndim;
   if (lead < 0) throw new Error(`expand: shape ${shapeStr(sizes)} has fewer dimensions than the input's ${shapeStr(x.shape)}`);
   const shape = sizes.map((n, i) => {
@@ -70,6 +73,7 @@ export function expand(x: Tensor, sizes: Shape): Tensor {
  * is the sum over its copies.
  */
 export function repeat(x: Tensor, sizes: Shape): Tensor {
+  checkTensor('repeat', 'input', x);
   if (sizes.length < x.ndim) {
     throw new Error(
       `repeat: sizes ${shapeStr(sizes)} must have at least as many entries as the input has dimensions (shape ${shapeStr(x.shape)})`,
@@ -90,6 +94,7 @@ export function repeat(x: Tensor, sizes: Shape): Tensor {
 
 /** Axes reordered: `out.shape[i] = x.shape[dims[i]]`. The gradient is permuted back. */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
+  checkTensor('permute', 'input', x);
   if (dims.length !== x.ndim)
     throw new Error(`permute: dims ${JSON.stringify(dims)} must list ${x.ndim} axes for shape ${shapeStr(x.shape)}`);
   const perm = dims.map((d) => normalizeDim('permute', d, x.ndim));
@@ -105,6 +110,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
 
 /** Swaps two axes. For a matrix, `transpose(x)` is `xᵀ`. */
 export function transpose(x: Tensor, dim0 = 0, dim1 = 1): Tensor {
+  checkTensor('transpose', 'input', x);
   const a = normalizeDim('transpose', dim0, x.ndim);
   const b = normalizeDim('transpose', dim1, x.ndim);
   const perm = [...Array(x.ndim).keys()];
@@ -115,6 +121,7 @@ export function transpose(x: Tensor, dim0 = 0, dim1 = 1): Tensor {
 
 /** Merges axes `startDim..endDim` into one: `(N, C, H, W) → (N, C·H·W)` for `flatten(x, 1)`. */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+  checkTensor('flatten', 'input', x);
   if (x.ndim === 0) return reshape(x, [1]);
   const s = normalizeDim('flatten', startDim, x.ndim);
   const e = normalizeDim('flatten', endDim, x.ndim);
@@ -125,6 +132,7 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
 
 /** Removes axis `dim` if it has size 1 (every size-1 axis when omitted). */
 export function squeeze(x: Tensor, dim?: number): Tensor {
+  checkTensor('squeeze', 'input', x);
   if (dim === undefined)
     return reshape(
       x,
@@ -140,6 +148,7 @@ export function squeeze(x: Tensor, dim?: number): Tensor {
 
 /** Inserts an axis of size 1 at `dim`. */
 export function unsqueeze(x: Tensor, dim: number): Tensor {
+  checkTensor('unsqueeze', 'input', x);
   const d = normalizeDim('unsqueeze', dim, x.ndim + 1);
   const shape = [...x.shape];
   shape.splice(d, 0, 1);
@@ -148,6 +157,7 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
 
 /** Reverses the order of elements along each axis in `dims`. Its own adjoint. */
 export function flip(x: Tensor, dims: readonly number[]): Tensor {
+  checkTensor('flip', 'input', x);
   const axes = dims.map((d) => normalizeDim('flip', d, x.ndim));
   const out = allocate(x.dtype, x.size);
   const strides = x.strides;

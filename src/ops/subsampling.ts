@@ -15,6 +15,7 @@ import type { SubsamplingSpec } from '../backend/backend.js';
 import { backendFor } from '../backend/registry.js';
 import type { Size2d } from '../geometry/options.js';
 import { type PoolGeometry, poolGeometry } from '../geometry/pool.js';
+import { checkTensor } from '../tensor/arguments.js';
 
 /** The activation `f` of a subsampling layer. */
 export type SubsamplingActivation = 'sigmoid' | 'tanh' | 'relu' | 'none';
@@ -42,6 +43,9 @@ export interface SubsamplingOptions {
  * @returns `(N, C, H_out, W_out)`, each size by `poolOutputSize` (src/geometry/output-size.ts)
  */
 export function subsampling(x: Tensor, weight: Tensor, bias: Tensor, options: SubsamplingOptions = {}): Tensor {
+  checkTensor('subsampling', 'input', x);
+  checkTensor('subsampling', 'weight', weight);
+  checkTensor('subsampling', 'bias', bias);
   if (x.ndim !== 4) throw new Error(`subsampling: input must have rank 4 (N, C, H, W), got shape ${shapeStr(x.shape)}`);
   if (x.dtype === 'int32') throw new Error('subsampling: input must be a floating-point tensor, got int32');
   const { g, spec } = subsamplingStage(x.shape, x.dtype, weight, bias, options);

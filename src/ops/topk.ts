@@ -5,6 +5,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { record } from '../autograd/engine.js';
 import { axisOf, axisSplit } from './dims.js';
 import { type ValuesIndices, scatterAlong } from './reduce.js';
+import { checkTensor } from '../tensor/arguments.js';
 
 /**
  * The `k` largest elements of `x` along `dim` (the smallest when `largest` is false) and their
@@ -18,6 +19,7 @@ import { type ValuesIndices, scatterAlong } from './reduce.js';
  * order, that of `torch.sort(x, dim, descending=largest, stable=True)` cut to k.
  */
 export function topk(x: Tensor, k: number, dim = -1, largest = true, sorted = true): ValuesIndices {
+  checkTensor('topk', 'input', x);
   if (typeof largest !== 'boolean' || typeof sorted !== 'boolean') {
     throw new Error(`topk: largest and sorted must be booleans, got ${String(largest)} and ${String(sorted)}`);
   }

@@ -4,7 +4,7 @@
  * unknown dtype.
  */
 import { describe, expect, it } from 'vitest';
-import { F, nn, randn, tensor, zeros } from '../../src/index.js';
+import { F, cat, nn, randn, reshape, tensor, zeros } from '../../src/index.js';
 
 describe('convolution input layouts', () => {
   const conv = new nn.Conv2d(1, 4, 3);
@@ -80,5 +80,30 @@ describe('dtypes', () => {
     expect(() => zeros([2], { dtype: 'float16' as never })).toThrow('zeros: unknown dtype "float16" (supported: float32, float64, int32)');
     expect(() => tensor([1], { dtype: 'int64' as never })).toThrow('tensor: unknown dtype "int64" (supported: float32, float64, int32)');
     expect(() => randn([1], { dtype: 'bfloat16' as never })).toThrow(/^randn: unknown dtype "bfloat16"/);
+  });
+});
+
+describe('arguments that are not tensors', () => {
+  it('name the op and the argument, and how to make a tensor', () => {
+    const w = randn([4, 1, 3, 3]);
+    expect(() => F.conv2d(null as never, w)).toThrow("conv2d: argument 'input' must be a Tensor, got null");
+    expect(() => F.conv2d(randn([1, 1, 5, 5]), [1, 2] as never)).toThrow(
+      "conv2d: argument 'weight' must be a Tensor, got an array (make one with tensor([...]))",
+    );
+    expect(() => F.conv2d(randn([1, 1, 5, 5]), w, 3 as never)).toThrow(
+      "conv2d: argument 'bias' must be a Tensor or null, got the number 3",
+    );
+    expect(() => F.linear(new Float32Array(4) as never, randn([2, 4]))).toThrow(
+      "linear: argument 'input' must be a Tensor, got a Float32Array (make one with tensor(data, { shape }))",
+    );
+    expect(() => cat([randn([2]), [1, 2]] as never)).toThrow(
+      'cat: tensors[1] must be a Tensor, got an array (make one with tensor([...]))',
+    );
+    expect(() => reshape(undefined as never, [2])).toThrow(
+      "reshape: argument 'input' must be a Tensor, got undefined (a missing argument?)",
+    );
+    expect(() => F.subsampling(randn([1, 2, 4, 4]), randn([2]), null as never)).toThrow(
+      "subsampling: argument 'bias' must be a Tensor, got null",
+    );
   });
 });
