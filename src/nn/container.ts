@@ -6,7 +6,7 @@ import { flatten } from '../ops/shape.js';
 import { convBlock, convSubsamplingBlock } from '../ops/fused-conv.js';
 import { linkMask } from '../ops/linked-conv.js';
 import type { Activation } from '../backend/backend.js';
-import { type AnyModule, Module, type ModuleSpec, runAsLayer } from './module.js';
+import { type AnyModule, Module, type ModuleSpec, observingForwards, runAsLayer } from './module.js';
 import { Conv2d, LinkedConv2d } from './conv.js';
 import { ReLU, Sigmoid, Tanh } from './activation.js';
 import { MaxPool2d, Subsampling } from './pooling.js';
@@ -111,7 +111,7 @@ export class Sequential extends Module {
   forward(x: Tensor): Tensor {
     let y = x;
     for (let i = 0; i < this.layers.length;) {
-      const block = convBlockAt(this.layers, i);
+      const block = observingForwards() ? null : convBlockAt(this.layers, i);
       if (block === null) {
         try {
           y = this.layers[i].forward(y);

@@ -314,6 +314,29 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   }
 }
 
+/** Called with every module and its forward's result while `observeForwards` runs (null otherwise). */
+let observer: ((m: AnyModule, output: unknown) => void) | null = null;
+
+/**
+ * Runs `fn`, calling `onForward(module, output)` each time a module's `forward` returns (inner
+ * modules first, in the order they ran) — PyTorch's forward hooks, for summaries. While it runs,
+ * `Sequential` calls its layers one by one instead of fusing them, so each is seen.
+ */
+export function observeForwards<T>(fn: () => T, onForward: (m: AnyModule, output: unknown) => void): T {
+  const previous = observer;
+  observer = onForward;
+  try {
+    return fn();
+  } finally {
+    observer = previous;
+  }
+}
+
+/** Whether `observeForwards` is running (containers then run their layers one by one). */
+export function observingForwards(): boolean {
+  return observer !== null;
+}
+
 /** The modules whose `forward` is running, innermost last (kept only while anomaly detection is on). */
 const running: AnyModule[] = [];
 
@@ -324,6 +347,11 @@ const running: AnyModule[] = [];
  * layers in one op (`Sequential`'s fused blocks) calls it for the layer it attributes them to.
  */
 export function runAsLayer<T>(m: AnyModule, fn: () => T): T {
+  if (observer !== null) {
+    const out = fn();
+    observer(m, out);
+    return out;
+  }
   if (!isAnomalyEnabled()) return fn();
   const parent = running.length > 0 ? running[running.length - 1] : null;
   running.push(m);

@@ -5,9 +5,8 @@
 import { noGrad } from '../autograd/engine.js';
 import { zeros } from '../tensor/creation.js';
 import { shapeStr } from '../tensor/shape.js';
-import type { Tensor } from '../tensor/tensor.js';
-import { Module } from './module.js';
-import { Sequential } from './container.js';
+import { Tensor } from '../tensor/tensor.js';
+import { type AnyModule, type Module, observeForwards } from './module.js';
 import { Conv2d, ConvTranspose2d, LinkedConv2d } from './conv.js';
 import { Linear } from './linear.js';
 
@@ -37,23 +36,31 @@ function formula(m: Module): string {
   return '';
 }
 
-/** Summary rows for `model` applied to an input of `inputShape` (a zero tensor, in eval mode). */
-export function summaryRows(model: Module, inputShape: number[]): SummaryRow[] {
+/**
+ * Summary rows for `model` applied to an input of `inputShape` (a zero tensor, in eval mode): one
+ * per call of a layer without children (a model's own layers, however it is built), in the order
+ * they ran, named by their path in the model.
+ */
+export function summaryRows(model: AnyModule, inputShape: number[]): SummaryRow[] {
   const rows: SummaryRow[] = [];
-  const walk = (m: Module, x: Tensor, name: string): Tensor => {
-    if (m instanceof Sequential) {
-      let y = x;
-      m.namedChildren().forEach(([child, layer]) => (y = walk(layer, y, name ? `${name}.${child}` : child)));
-      return y;
-    }
-    const y = m.forward(x);
-    rows.push({ name, layer: m.describe(), outputShape: [...y.shape], parameters: m.numParameters(), formula: formula(m) });
-    return y;
-  };
+  const names = new Map<AnyModule, string>();
+  for (const [name, m] of model.namedModules()) if (!names.has(m)) names.set(m, name);
   const wasTraining = model.training;
   model.eval();
   try {
-    noGrad(() => walk(model, zeros(inputShape), ''));
+    observeForwards(
+      () => noGrad(() => model.forward(zeros(inputShape))),
+      (m, y) => {
+        if (m.children().length > 0 || !(y instanceof Tensor)) return;
+        rows.push({
+          name: names.get(m) ?? m.constructor.name,
+          layer: m.describe(),
+          outputShape: [...y.shape],
+          parameters: m.numParameters(),
+          formula: formula(m),
+        });
+      },
+    );
   } finally {
     model.train(wasTraining);
   }
@@ -65,7 +72,7 @@ export function summaryRows(model: Module, inputShape: number[]): SummaryRow[] {
  *
  * @param inputShape e.g. `[1, 1, 28, 28]`
  */
-export function summary(model: Module, inputShape: number[]): string {
+export function summary(model: AnyModule, inputShape: number[]): string {
   const rows = summaryRows(model, inputShape);
   const table = [
     ['#', 'layer', 'output shape', 'parameters'],

@@ -194,3 +194,18 @@ describe('forward with several arguments', () => {
     expect(m.namedParameters().map(([n]) => n)).toEqual(['proj.weight', 'proj.bias']);
   });
 });
+
+describe('summary of any model', () => {
+  it('lists every layer that ran, named by its path, with output shapes', () => {
+    const rows = nn.summaryRows(new Net(), [2, 1, 8, 8]);
+    expect(rows.map((r) => `${r.name} ${r.layer} ${JSON.stringify(r.outputShape)} ${r.parameters}`)).toEqual([
+      'conv1 Conv2d(1, 4, kernelSize=3, padding=1) [2,4,8,8] 40',
+      'blocks.0.conv Conv2d(4, 4, kernelSize=3, padding=1) [2,4,8,8] 148',
+      'blocks.1.conv Conv2d(4, 4, kernelSize=3, padding=1) [2,4,8,8] 148',
+      'head Linear(256, 10) [2,10] 2570',
+    ]);
+    // a Sequential's layers one by one, fused or not
+    const seq = new nn.Sequential(new nn.Conv2d(1, 2, 3), new nn.ReLU(), new nn.MaxPool2d(2));
+    expect(nn.summaryRows(seq, [1, 1, 6, 6]).map((r) => r.name)).toEqual(['0', '1', '2']);
+  });
+});
