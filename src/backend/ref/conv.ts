@@ -5,10 +5,18 @@
  *
  * where taps falling into the zero padding contribute nothing. The two backward kernels are the
  * same sum read the other way round: each output delta is scattered back onto the inputs (∂L/∂X)
- * or onto the weights (∂L/∂W) that produced it.
+ * or onto the weights (∂L/∂W) that produced it. A zero delta adds nothing there only while the
+ * operand it multiplies is finite: `0·NaN` and `0·±∞` are NaN (IEEE, and PyTorch's products), so
+ * zero deltas are skipped only when every weight (∂L/∂X) or input (∂L/∂W) is finite.
  */
 import type { TypedArray } from '../../tensor/dtype.js';
 import type { ConvGeometry } from '../../geometry/conv.js';
+
+/** Whether every element of `a` is finite (no NaN, no ±∞). */
+export function allFinite(a: TypedArray): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
+  return true;
+}
 
 /** Backend.conv2d: the formula in the file comment, gathered per output. */
 export function conv2d(x: TypedArray, w: TypedArray, bias: TypedArray | null, g: ConvGeometry, out: TypedArray): void {
@@ -46,13 +54,14 @@ export function conv2dBackwardInput(dy: TypedArray, w: TypedArray, g: ConvGeomet
   const { n: batch, cIn, h, w: width, cOut, kh, kw, strideH, strideW, dilationH, dilationW, padTop, padLeft, groups, hOut, wOut } = g;
   const cInG = cIn / groups;
   const cOutG = cOut / groups;
+  const skipZeros = allFinite(w);
   for (let n = 0; n < batch; n++) {
     for (let p = 0; p < cOut; p++) {
       const firstIn = Math.floor(p / cOutG) * cInG;
       for (let i = 0; i < hOut; i++) {
         for (let j = 0; j < wOut; j++) {
           const delta = dy[((n * cOut + p) * hOut + i) * wOut + j];
-          if (delta === 0) continue;
+          if (delta === 0 && skipZeros) continue;
           for (let d = 0; d < cInG; d++) {
             const xPlane = (n * cIn + firstIn + d) * h * width;
             const wPlane = (p * cInG + d) * kh * kw;
@@ -78,13 +87,14 @@ export function conv2dBackwardWeight(x: TypedArray, dy: TypedArray, g: ConvGeome
   const cInG = cIn / groups;
   const cOutG = cOut / groups;
   const acc = new Float64Array(dw.length);
+  const skipZeros = allFinite(x);
   for (let n = 0; n < batch; n++) {
     for (let p = 0; p < cOut; p++) {
       const firstIn = Math.floor(p / cOutG) * cInG;
       for (let i = 0; i < hOut; i++) {
         for (let j = 0; j < wOut; j++) {
           const delta = dy[((n * cOut + p) * hOut + i) * wOut + j];
-          if (delta === 0) continue;
+          if (delta === 0 && skipZeros) continue;
           for (let d = 0; d < cInG; d++) {
             const xPlane = (n * cIn + firstIn + d) * h * width;
             const wPlane = (p * cInG + d) * kh * kw;

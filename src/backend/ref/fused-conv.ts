@@ -11,7 +11,7 @@
 import type { TypedArray } from '../../tensor/dtype.js';
 import type { ConvGeometry } from '../../geometry/conv.js';
 import type { Activation, ConvEpilogue, ConvSubsamplingGrads, SubsamplingStage } from '../backend.js';
-import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
+import { allFinite, conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
 import { activationGradient, unary } from './elementwise.js';
 import { maxPool2d, maxPool2dBackward } from './pool.js';
 import { sum } from './reduce.js';
@@ -69,12 +69,6 @@ function blockDeltas(y: TypedArray, argmax: Int32Array | null, dy: TypedArray, g
     dz[at] = grad(y[o], da[at]);
   }
   return dz;
-}
-
-/** Whether every element of `a` is finite (no NaN, no ±∞). */
-export function allFinite(a: TypedArray): boolean {
-  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
-  return true;
 }
 
 /**
