@@ -7,14 +7,18 @@ import { backendFor } from '../backend/registry.js';
 import type { AxisSplit } from '../backend/backend.js';
 import { exp, unaryOp } from './elementwise.js';
 
-/** ReLU `max(0, x)` (S14); derivative 1 for x > 0, else 0. Any shape. */
+/**
+ * ReLU `max(0, x)` (S14), as PyTorch's: NaN stays NaN (and −0 stays −0). Its gradient is
+ * `x ≤ 0 ? 0 : ∂L/∂y`, a selection: 0 for x ≤ 0 even where `∂L/∂y` is NaN, and `∂L/∂y` at a NaN
+ * input. Any shape.
+ */
 export function relu(x: Tensor): Tensor {
   return unaryOp('relu', 'relu', x);
 }
 
 /**
- * Leaky ReLU `max(0, x) + negativeSlope·min(0, x)` (S14); derivative 1 for x > 0, else the
- * slope. Any shape.
+ * Leaky ReLU `max(0, x) + negativeSlope·min(0, x)` (S14), `x > 0 ? x : slope·x`, so NaN stays
+ * NaN; derivative 1 for x > 0, else the slope (at a NaN input too, as PyTorch). Any shape.
  */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
   if (typeof negativeSlope !== 'number' || !Number.isFinite(negativeSlope)) {

@@ -63,31 +63,49 @@ export function div(a: Tensor | number, b: Tensor | number): Tensor {
   ]);
 }
 
-/** Elementwise maximum; the gradient goes to `a` where `a ≥ b`, else to `b`. */
+/**
+ * Elementwise maximum (broadcasting), NaN where either operand is NaN (`torch.maximum`). The
+ * gradient is PyTorch's: all of it to the larger operand, half to each on a tie, and all of it to
+ * both where either is NaN (no comparison holds there):
+ * `∂/∂a = a < b ? 0 : a = b ? g/2 : g`, `∂/∂b = a > b ? 0 : a = b ? g/2 : g`.
+ */
 export function maximum(a: Tensor | number, b: Tensor | number): Tensor {
   const [x, y] = operands(a, b);
   const out = binaryForward('maximum', 'maximum', x, y);
   return record(out, 'maximum', [x, y], (g) => {
-    const takeA = compare('maximum', 'lt', x, y, true);
-    return [sumTo(mul(g, takeA), x.shape), sumTo(mul(g, sub(1, takeA)), y.shape)];
+    const [lt, eq, gt] = [compare('maximum', 'lt', x, y), compare('maximum', 'eq', x, y), compare('maximum', 'gt', x, y)];
+    return [sumTo(shareOf(g, lt, eq), x.shape), sumTo(shareOf(g, gt, eq), y.shape)];
   });
 }
 
-/** Elementwise minimum; the gradient goes to `a` where `a ≤ b`, else to `b`. */
+/**
+ * Elementwise minimum (broadcasting), NaN where either operand is NaN (`torch.minimum`); the
+ * gradient as `maximum`'s with the comparisons swapped:
+ * `∂/∂a = a > b ? 0 : a = b ? g/2 : g`, `∂/∂b = a < b ? 0 : a = b ? g/2 : g`.
+ */
 export function minimum(a: Tensor | number, b: Tensor | number): Tensor {
   const [x, y] = operands(a, b);
   const out = binaryForward('minimum', 'minimum', x, y);
   return record(out, 'minimum', [x, y], (g) => {
-    const takeA = compare('minimum', 'gt', x, y, true);
-    return [sumTo(mul(g, takeA), x.shape), sumTo(mul(g, sub(1, takeA)), y.shape)];
+    const [lt, eq, gt] = [compare('minimum', 'lt', x, y), compare('minimum', 'eq', x, y), compare('minimum', 'gt', x, y)];
+    return [sumTo(shareOf(g, gt, eq), x.shape), sumTo(shareOf(g, lt, eq), y.shape)];
   });
 }
 
-/** 1 where `a op b` holds, else 0 (`negate` flips it); never carries a gradient. */
-function compare(name: string, op: BinaryOp, a: Tensor, b: Tensor, negate = false): Tensor {
-  const out = binaryForward(name, op, a, b);
-  if (negate) for (let i = 0; i < out.data.length; i++) out.data[i] = 1 - out.data[i];
-  return out;
+/**
+ * An operand's share of the gradient `g` of maximum or minimum (all three in the output's shape):
+ * `lost ? 0 : tie ? g/2 : g`. A selection, as PyTorch's `masked_fill`: the operand that lost gets
+ * exactly 0 even where g is NaN or ±∞.
+ */
+function shareOf(g: Tensor, lost: Tensor, tie: Tensor): Tensor {
+  const share = allocate(g.dtype, g.size);
+  for (let i = 0; i < g.size; i++) share[i] = lost.data[i] === 1 ? 0 : tie.data[i] === 1 ? g.data[i] / 2 : g.data[i];
+  return new Tensor(share, g.shape);
+}
+
+/** 1 where `a op b` holds, else 0; never carries a gradient. */
+function compare(name: string, op: BinaryOp, a: Tensor, b: Tensor): Tensor {
+  return binaryForward(name, op, a, b);
 }
 
 /** 1 where `a = b`, else 0 (broadcasting, no gradient). */

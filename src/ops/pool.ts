@@ -22,7 +22,9 @@ function checkFloat(op: string, x: Tensor): void {
 
 /**
  * Max pooling: `y_{ij} = max_{(u,v) ∈ R_{ij}} x_{uv}` over windows `R_{ij}` of `kernelSize`,
- * moved by `stride` (default `kernelSize`; smaller strides overlap), with −∞ padding.
+ * moved by `stride` (default `kernelSize`; smaller strides overlap), with −∞ padding. As in
+ * PyTorch, a window holding NaN gives NaN, and the gradient goes to its last NaN in row-major
+ * order; among equal maxima, to the first.
  */
 export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
   checkFloat('maxPool2d', x);
