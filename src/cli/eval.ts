@@ -6,6 +6,7 @@ import { CliError } from './errors.js';
 import { applyBackendOptions, backendOptions } from './backend.js';
 import { loadSplits } from '../data/splits.js';
 import { NO_NORMALIZATION } from '../data/normalization.js';
+import { plural } from './progress.js';
 
 /** Options and help of `convnet eval`. */
 export const evalSpec: CommandSpec = {
@@ -50,7 +51,7 @@ export function runEval(positionals: string[], values: Record<string, string | b
   const result = evaluate(model, ds, info.normalization ?? NO_NORMALIZATION, batchSize);
   const out = process.stdout;
   const options = info.architecture === 'modules' ? '' : ` ${JSON.stringify(info.options)}`;
-  out.write(`${path}: ${info.architecture}${options} on ${ds.n} held-out images of ${data.source}\n\n`);
+  out.write(`${path}: ${info.architecture}${options} on ${plural(ds.n, 'held-out image')} of ${data.source}\n\n`);
   out.write(`${confusionTable(result.confusion, info.classNames ?? [])}\n\n`);
   out.write(`loss: ${result.loss.toFixed(4)}\n`);
   out.write(`accuracy: ${(result.accuracy * 100).toFixed(2)}% (${Math.round(result.accuracy * ds.n)}/${ds.n})\n`);

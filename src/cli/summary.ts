@@ -2,6 +2,7 @@
 import { loadModel } from '../io/files.js';
 import { summary } from '../nn/summary.js';
 import type { CommandSpec } from './args.js';
+import { plural } from './progress.js';
 
 /** Options and help of `convnet summary`. */
 export const summarySpec: CommandSpec = {
@@ -20,7 +21,7 @@ export function runSummary(positionals: string[]): number {
   const { model, info } = loadModel(path);
   const out = process.stdout;
   const input = info.inputShape ? `input ${info.inputShape.join('x')}` : 'input shape not recorded';
-  const classes = info.classNames ? `${info.classNames.length} classes` : 'class names not recorded';
+  const classes = info.classNames ? plural(info.classNames.length, 'class', 'classes') : 'class names not recorded';
   const options = info.architecture === 'modules' ? '' : ` ${JSON.stringify(info.options)}`;
   out.write(`${path}: ${info.architecture}${options}, ${input}, ${classes}\n`);
   for (const [k, v] of Object.entries(info.training ?? {})) out.write(`  ${k}: ${v}\n`);
