@@ -75,7 +75,7 @@ export type { FusedConv2dOptions } from './ops/fused-conv.js';
 export type { SubsamplingOptions, SubsamplingActivation } from './ops/subsampling.js';
 export type { LinkTable } from './ops/linked-conv.js';
 export type { DropoutOptions } from './ops/dropout.js';
-export type { Reduction, Labels } from './ops/loss.js';
+export type { Reduction, Labels, CrossEntropyOptions, NllLossOptions } from './ops/loss.js';
 export {
   ready,
   setBackend,

@@ -6,6 +6,7 @@ import { record } from '../autograd/engine.js';
 import { backendFor } from '../backend/registry.js';
 import type { AxisSplit } from '../backend/backend.js';
 import { exp, unaryOp } from './elementwise.js';
+import { checkTensor } from '../tensor/arguments.js';
 
 /**
  * ReLU `max(0, x)` (S14), as PyTorch's: NaN stays NaN (and −0 stays −0). Its gradient is
@@ -13,6 +14,7 @@ import { exp, unaryOp } from './elementwise.js';
  * input. Any shape.
  */
 export function relu(x: Tensor): Tensor {
+  checkTensor('relu', 'input', x);
   return unaryOp('relu', 'relu', x);
 }
 
@@ -21,6 +23,7 @@ export function relu(x: Tensor): Tensor {
  * NaN; derivative 1 for x > 0, else the slope (at a NaN input too, as PyTorch). Any shape.
  */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
+  checkTensor('leakyRelu', 'input', x);
   if (typeof negativeSlope !== 'number' || !Number.isFinite(negativeSlope)) {
     throw new Error(`leakyRelu: negativeSlope must be a finite number, got ${negativeSlope}`);
   }
@@ -29,11 +32,13 @@ export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
 
 /** Logistic sigmoid `σ(x) = 1/(1 + e^(−x))`; derivative `σ(x)(1 − σ(x))`. */
 export function sigmoid(x: Tensor): Tensor {
+  checkTensor('sigmoid', 'input', x);
   return unaryOp('sigmoid', 'sigmoid', x);
 }
 
 /** Hyperbolic tangent; derivative `1 − tanh²(x)`. */
 export function tanh(x: Tensor): Tensor {
+  checkTensor('tanh', 'input', x);
   return unaryOp('tanh', 'tanh', x);
 }
 
@@ -47,6 +52,7 @@ function split(op: string, x: Tensor, dim: number): [AxisSplit, number] {
  * Gradient `∂L/∂x = ∂L/∂y − softmax(x) · Σ ∂L/∂y`.
  */
 export function logSoftmax(x: Tensor, dim = -1): Tensor {
+  checkTensor('logSoftmax', 'input', x);
   if (x.dtype === 'int32') throw new Error('logSoftmax: input must be a floating-point tensor, got int32');
   const [s] = split('logSoftmax', x, dim);
   const out = allocate(x.dtype, x.size);
@@ -61,5 +67,6 @@ export function logSoftmax(x: Tensor, dim = -1): Tensor {
 
 /** `softmax` along `dim`: `y_i = e^{x_i} / Σ_j e^{x_j}` = `exp(logSoftmax(x))`. Same shape as x. */
 export function softmax(x: Tensor, dim = -1): Tensor {
+  checkTensor('softmax', 'input', x);
   return exp(logSoftmax(x, dim));
 }

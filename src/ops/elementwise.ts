@@ -2,13 +2,14 @@
  * Elementwise arithmetic with NumPy/PyTorch broadcasting, each forward beside its backward.
  * A gradient flowing into a broadcast operand is summed back over the broadcast dimensions.
  */
-import { type DType, allocate, promoteTypes } from '../tensor/dtype.js';
+import { type DType, allocate, checkDType, promoteTypes } from '../tensor/dtype.js';
 import { broadcastShapes, shapesEqual, sizeOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { record } from '../autograd/engine.js';
 import { backendFor } from '../backend/registry.js';
 import type { BinaryOp, UnaryOp } from '../backend/backend.js';
 import { sumTo } from './reduce.js';
+import { checkTensor, checkTensorOrNumber } from '../tensor/arguments.js';
 
 /** A number becomes a scalar tensor of the other operand's dtype (as PyTorch treats Python scalars). */
 function asTensor(v: Tensor | number, like: Tensor): Tensor {
@@ -30,21 +31,21 @@ function binaryForward(name: string, op: BinaryOp, a: Tensor, b: Tensor, dtype?:
 
 /** `a + b` (broadcasting). ∂/∂a = 1, ∂/∂b = 1. */
 export function add(a: Tensor | number, b: Tensor | number): Tensor {
-  const [x, y] = operands(a, b);
+  const [x, y] = operands('add', a, b);
   const out = binaryForward('add', 'add', x, y);
   return record(out, 'add', [x, y], (g) => [sumTo(g, x.shape), sumTo(g, y.shape)]);
 }
 
 /** `a − b` (broadcasting). */
 export function sub(a: Tensor | number, b: Tensor | number): Tensor {
-  const [x, y] = operands(a, b);
+  const [x, y] = operands('sub', a, b);
   const out = binaryForward('sub', 'sub', x, y);
   return record(out, 'sub', [x, y], (g) => [sumTo(g, x.shape), sumTo(neg(g), y.shape)]);
 }
 
 /** `a ⊙ b` (broadcasting). ∂/∂a = b, ∂/∂b = a. */
 export function mul(a: Tensor | number, b: Tensor | number): Tensor {
-  const [x, y] = operands(a, b);
+  const [x, y] = operands('mul', a, b);
   const out = binaryForward('mul', 'mul', x, y);
   return record(out, 'mul', [x, y], (g) => [
     x.requiresGrad ? sumTo(mul(g, y), x.shape) : null,
@@ -54,7 +55,7 @@ export function mul(a: Tensor | number, b: Tensor | number): Tensor {
 
 /** `a / b` (broadcasting; integer operands give a float result). ∂/∂a = 1/b, ∂/∂b = −a/b². */
 export function div(a: Tensor | number, b: Tensor | number): Tensor {
-  const [x, y] = operands(a, b);
+  const [x, y] = operands('div', a, b);
   const dtype = promoteTypes(promoteTypes(x.dtype, y.dtype), 'float32');
   const out = binaryForward('div', 'div', x, y, dtype);
   return record(out, 'div', [x, y], (g) => [
@@ -70,7 +71,7 @@ export function div(a: Tensor | number, b: Tensor | number): Tensor {
  * `∂/∂a = a < b ? 0 : a = b ? g/2 : g`, `∂/∂b = a > b ? 0 : a = b ? g/2 : g`.
  */
 export function maximum(a: Tensor | number, b: Tensor | number): Tensor {
-  const [x, y] = operands(a, b);
+  const [x, y] = operands('maximum', a, b);
   const out = binaryForward('maximum', 'maximum', x, y);
   return record(out, 'maximum', [x, y], (g) => {
     const [lt, eq, gt] = [compare('maximum', 'lt', x, y), compare('maximum', 'eq', x, y), compare('maximum', 'gt', x, y)];
@@ -84,7 +85,7 @@ export function maximum(a: Tensor | number, b: Tensor | number): Tensor {
  * `∂/∂a = a > b ? 0 : a = b ? g/2 : g`, `∂/∂b = a < b ? 0 : a = b ? g/2 : g`.
  */
 export function minimum(a: Tensor | number, b: Tensor | number): Tensor {
-  const [x, y] = operands(a, b);
+  const [x, y] = operands('minimum', a, b);
   const out = binaryForward('minimum', 'minimum', x, y);
   return record(out, 'minimum', [x, y], (g) => {
     const [lt, eq, gt] = [compare('minimum', 'lt', x, y), compare('minimum', 'eq', x, y), compare('minimum', 'gt', x, y)];
@@ -110,24 +111,26 @@ function compare(name: string, op: BinaryOp, a: Tensor, b: Tensor): Tensor {
 
 /** 1 where `a = b`, else 0 (broadcasting, no gradient). */
 export function eq(a: Tensor | number, b: Tensor | number): Tensor {
-  const [x, y] = operands(a, b);
+  const [x, y] = operands('eq', a, b);
   return compare('eq', 'eq', x, y);
 }
 
 /** 1 where `a > b`, else 0 (broadcasting, no gradient). */
 export function gt(a: Tensor | number, b: Tensor | number): Tensor {
-  const [x, y] = operands(a, b);
+  const [x, y] = operands('gt', a, b);
   return compare('gt', 'gt', x, y);
 }
 
 /** 1 where `a < b`, else 0 (broadcasting, no gradient). */
 export function lt(a: Tensor | number, b: Tensor | number): Tensor {
-  const [x, y] = operands(a, b);
+  const [x, y] = operands('lt', a, b);
   return compare('lt', 'lt', x, y);
 }
 
-function operands(a: Tensor | number, b: Tensor | number): [Tensor, Tensor] {
-  if (!(a instanceof Tensor) && !(b instanceof Tensor)) throw new Error('elementwise op: at least one operand must be a Tensor');
+function operands(op: string, a: Tensor | number, b: Tensor | number): [Tensor, Tensor] {
+  checkTensorOrNumber(op, 'input', a);
+  checkTensorOrNumber(op, 'other', b);
+  if (!(a instanceof Tensor) && !(b instanceof Tensor)) throw new Error(`${op}: at least one operand must be a Tensor, got ${a} and ${b}`);
   const x = a instanceof Tensor ? a : asTensor(a, b as Tensor);
   const y = b instanceof Tensor ? b : asTensor(b, x);
   return [x, y];
@@ -138,6 +141,7 @@ function operands(a: Tensor | number, b: Tensor | number): [Tensor, Tensor] {
  * `dx = dy · f'(x)` (computed by the backend from x and y = f(x)).
  */
 export function unaryOp(name: string, op: UnaryOp, x: Tensor, alpha = 0): Tensor {
+  checkTensor(name, 'input', x);
   const dtype = x.dtype === 'int32' ? 'float32' : x.dtype;
   const out = allocate(dtype, x.size);
   const backend = backendFor(dtype);
@@ -182,12 +186,15 @@ export function pow(x: Tensor, exponent: number): Tensor {
 
 /** A copy with its own storage; the gradient passes through unchanged. */
 export function clone(x: Tensor): Tensor {
+  checkTensor('clone', 'input', x);
   const out = new Tensor(x.data.slice(), x.shape);
   return record(out, 'clone', [x], (g) => [g]);
 }
 
 /** `x` converted to `dtype` (x itself when it has it already); the gradient is converted back. */
 export function cast(x: Tensor, dtype: DType): Tensor {
+  checkTensor('cast', 'input', x);
+  checkDType('cast', dtype);
   if (x.dtype === dtype) return x;
   const data = allocate(dtype, x.size);
   data.set(x.data);
@@ -198,6 +205,8 @@ export function cast(x: Tensor, dtype: DType): Tensor {
 
 /** Whether two tensors have the same shape and all elements within `atol + rtol·|b|`. */
 export function allClose(a: Tensor, b: Tensor, rtol = 1e-5, atol = 1e-8): boolean {
+  checkTensor('allClose', 'input', a);
+  checkTensor('allClose', 'other', b);
   if (!shapesEqual(a.shape, b.shape)) return false;
   for (let i = 0; i < a.size; i++) {
     const d = Math.abs(a.data[i] - b.data[i]);

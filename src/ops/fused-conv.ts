@@ -113,7 +113,7 @@ export function convBlock(
       const dx = xb.requiresGrad ? allocate(dtype, xb.size) : null;
       const dw = weight.requiresGrad ? allocate(dtype, weight.size) : null;
       const db = b?.requiresGrad ? allocate(dtype, b.size) : null;
-      backendFor(dtype).fusedConv2dBackward(xb.data, w, out, argmax, dy.data, g, e, dx, dw, db, true);
+      backendFor(dtype).fusedConv2dBackward(xb.data, w, out, argmax, dy.data, g, e, dx, dw, db, true, b?.data ?? null);
       // the link table's mask on the weight gradient: unlinked weights get exactly ±0
       if (dw !== null && mask !== null) for (let i = 0; i < dw.length; i++) dw[i] *= mask[i];
       const grads = [dx && new Tensor(dx, xb.shape), dw && new Tensor(dw, weight.shape)];

@@ -28,6 +28,7 @@ import { record } from '../autograd/engine.js';
 import { logSoftmax } from './activation.js';
 import { square, sub } from './elementwise.js';
 import { mean, sum } from './reduce.js';
+import { checkTensor } from '../tensor/arguments.js';
 
 /** How per-sample losses are combined: averaged (default), summed, or returned as they are. */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -38,6 +39,13 @@ export type Reduction = 'mean' | 'sum' | 'none';
  * the input's shape.
  */
 export type Labels = Tensor | ArrayLike<number>;
+
+/** Throws unless `labels` is a Tensor or an array of numbers (the targets of a classification loss). */
+function checkLabels(op: string, labels: unknown): void {
+  if (labels instanceof Tensor || Array.isArray(labels) || ArrayBuffer.isView(labels)) return;
+  const got = labels === null ? 'null' : labels === undefined ? 'undefined (a missing argument?)' : `${typeof labels} ${String(labels)}`;
+  throw new Error(`${op}: argument 'target' must be a Tensor or an array of class indices, got ${got}`);
+}
 
 /** Options of `nllLoss` (those of `torch.nn.functional.nll_loss`). */
 export interface NllLossOptions {
@@ -259,6 +267,8 @@ function asOutput(like: Tensor, s: ClassSplit, values: Float64Array, reduction: 
  *   `−w[y_i] · ∂L/∂ℓ_i` at each counted `(n, y_i, …)`, 0 elsewhere
  */
 export function nllLoss(logProbs: Tensor, labels: Labels, options: NllLossOptions = {}): Tensor {
+  checkTensor('nllLoss', 'input', logProbs);
+  checkLabels('nllLoss', labels);
   const s = classSplit('nllLoss', logProbs, 'input');
   if (labels instanceof Tensor && shapesEqual(labels.shape, logProbs.shape)) {
     throw new Error(
@@ -284,6 +294,8 @@ export function nllLoss(logProbs: Tensor, labels: Labels, options: NllLossOption
  *   without options, `(softmax(x_i) − onehot(y_i)) / N`
  */
 export function crossEntropy(logits: Tensor, labels: Labels, options: CrossEntropyOptions = {}): Tensor {
+  checkTensor('crossEntropy', 'input', logits);
+  checkLabels('crossEntropy', labels);
   const s = classSplit('crossEntropy', logits, 'logits');
   const { weight, ignoreIndex, smoothing } = checkOptions('crossEntropy', s, options);
   const reduction = options.reduction ?? 'mean';
@@ -302,6 +314,8 @@ export function crossEntropy(logits: Tensor, labels: Labels, options: CrossEntro
 
 /** Mean squared error `mean((input − target)²)`; input and target have the same shape. */
 export function mseLoss(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
+  checkTensor('mseLoss', 'input', input);
+  checkTensor('mseLoss', 'target', target);
   if (!shapesEqual(input.shape, target.shape)) {
     throw new Error(`mseLoss: input shape ${shapeStr(input.shape)} and target shape ${shapeStr(target.shape)} differ`);
   }

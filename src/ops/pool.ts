@@ -15,6 +15,7 @@ import { backendFor } from '../backend/registry.js';
 import { type Pool2dOptions, poolGeometry } from '../geometry/pool.js';
 import { withBatch } from './batch.js';
 import { mean } from './reduce.js';
+import { checkTensor } from '../tensor/arguments.js';
 
 function checkFloat(op: string, x: Tensor): void {
   if (x.dtype === 'int32') throw new Error(`${op}: input must be a floating-point tensor, got int32`);
@@ -27,6 +28,7 @@ function checkFloat(op: string, x: Tensor): void {
  * order; among equal maxima, to the first.
  */
 export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
+  checkTensor('maxPool2d', 'input', x);
   checkFloat('maxPool2d', x);
   return withBatch(x, 3, (xb) => {
     const g = poolGeometry('maxPool2d', xb.shape, options);
@@ -47,6 +49,7 @@ export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
  * counts padded positions when `countIncludePad` (default true, as PyTorch).
  */
 export function avgPool2d(x: Tensor, options: Pool2dOptions): Tensor {
+  checkTensor('avgPool2d', 'input', x);
   checkFloat('avgPool2d', x);
   return withBatch(x, 3, (xb) => {
     const g = poolGeometry('avgPool2d', xb.shape, options);
@@ -63,6 +66,7 @@ export function avgPool2d(x: Tensor, options: Pool2dOptions): Tensor {
 
 /** Global average pooling: the mean of each channel plane. `(N, C, H, W) → (N, C, 1, 1)`. */
 export function globalAvgPool2d(x: Tensor): Tensor {
+  checkTensor('globalAvgPool2d', 'input', x);
   checkFloat('globalAvgPool2d', x);
   if (x.ndim !== 4 && x.ndim !== 3)
     throw new Error(`globalAvgPool2d: input must have rank 4 (N, C, H, W) or 3, got shape [${x.shape.join(', ')}]`);

@@ -107,3 +107,19 @@ describe('arguments that are not tensors', () => {
     );
   });
 });
+
+describe('arguments of the elementwise ops, activations, pooling and losses', () => {
+  it('are checked the same way', () => {
+    const x = randn([2, 3]);
+    expect(() => x.add('x' as never)).toThrow('add: argument \'other\' must be a Tensor or a number, got string "x"');
+    expect(() => F.relu([1, 2] as never)).toThrow("relu: argument 'input' must be a Tensor, got an array (make one with tensor([...]))");
+    expect(() => F.maxPool2d(null as never, { kernelSize: 2 })).toThrow("maxPool2d: argument 'input' must be a Tensor, got null");
+    expect(() => F.crossEntropy(x, null as never)).toThrow(
+      "crossEntropy: argument 'target' must be a Tensor or an array of class indices, got null",
+    );
+    expect(() => F.mseLoss(x, undefined as never)).toThrow(
+      "mseLoss: argument 'target' must be a Tensor, got undefined (a missing argument?)",
+    );
+    expect(() => x.to('float16' as never)).toThrow('cast: unknown dtype "float16" (supported: float32, float64, int32)');
+  });
+});
