@@ -121,9 +121,36 @@ async function loadAsync(): Promise<void> {
         if (!chosen) current = w;
       } else w.setThreads(1); // unused: stop its worker threads
     } catch (e) {
-      wasm ??= e instanceof Error ? e : new Error(String(e));
+      const error = explainLoadError(e);
+      wasm ??= error;
+      warnFallback(error);
     }
   }
+}
+
+/**
+ * The error of a failed wasm load, with the cause named where it is known: a page whose
+ * Content-Security-Policy does not allow WebAssembly ('wasm-unsafe-eval') refuses to compile it.
+ */
+function explainLoadError(e: unknown): Error {
+  const error = e instanceof Error ? e : new Error(String(e));
+  if (/Content.Security.Policy|unsafe-eval|wasm-eval/i.test(error.message)) {
+    return new Error(
+      `refused by the page's Content-Security-Policy (${error.message}); allow it with script-src 'wasm-unsafe-eval', ` +
+        "and worker-src 'self' blob: for the kernels' threads",
+      { cause: error },
+    );
+  }
+  return error;
+}
+
+let warned = false;
+
+/** Says once, on the console, that the fast backend did not load and why (the fallback is 20–30× slower). */
+function warnFallback(error: Error): void {
+  if (warned || typeof console === 'undefined') return;
+  warned = true;
+  console.warn(`convnet-ts: the wasm backend did not load (${error.message}); running on the ref backend, some 20–30× slower`);
 }
 
 /** The name of the backend selected for float32 work. */

@@ -6,6 +6,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { type Generator, defaultGenerator } from '../tensor/random.js';
 import { type ImageDataset, checkDataset } from './dataset.js';
 import type { Transform } from './transforms.js';
+import { checkOptions } from '../tensor/arguments.js';
 
 /** Options of `DataLoader` (PyTorch's names, in camelCase). */
 export interface DataLoaderOptions {
@@ -47,6 +48,8 @@ export class DataLoader implements Iterable<Batch> {
 
   constructor(ds: ImageDataset, options: DataLoaderOptions) {
     checkDataset(ds, 'DataLoader');
+    if (options === undefined) throw new Error('DataLoader: options with at least batchSize are required, e.g. { batchSize: 64 }');
+    checkOptions('DataLoader', options, ['batchSize', 'shuffle', 'generator', 'dropLast', 'transform']);
     const { batchSize, shuffle = false, dropLast = false, generator = defaultGenerator, transform } = options;
     if (!Number.isInteger(batchSize) || batchSize < 1)
       throw new Error(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);

@@ -12,6 +12,20 @@ export interface Normalization {
   std: number;
 }
 
+/** The smallest standard deviation a normalization may divide by: below it, inputs blow up. */
+export const MIN_STD = 1e-8;
+
+/** Throws unless `norm` is `{ mean, std }` with a finite mean and a finite std ≥ `MIN_STD`. */
+export function checkNormalization(op: string, norm: unknown): asserts norm is Normalization {
+  const n = norm as Partial<Normalization> | null;
+  if (n === null || typeof n !== 'object' || typeof n.mean !== 'number' || typeof n.std !== 'number') {
+    throw new Error(`${op}: normalization must be { mean, std } with numbers, got ${JSON.stringify(norm)}`);
+  }
+  if (!Number.isFinite(n.mean)) throw new Error(`${op}: normalization mean must be finite, got ${n.mean}`);
+  if (!Number.isFinite(n.std) || n.std < MIN_STD)
+    throw new Error(`${op}: normalization std must be finite and at least ${MIN_STD}, got ${n.std}`);
+}
+
 /** The identity normalization: pixels as they are (mean 0, std 1), for models saved without one. */
 export const NO_NORMALIZATION: Readonly<Normalization> = Object.freeze({ mean: 0, std: 1 });
 

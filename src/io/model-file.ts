@@ -3,11 +3,14 @@
  * with the architecture, its options, the input normalization and class names in the header's
  * `__metadata__`, so that a file alone rebuilds the model. Browser-safe (bytes in, bytes out).
  */
-import type { AnyModule } from '../nn/module.js';
+import type { AnyModule, Module } from '../nn/module.js';
 import { buildModule, moduleSpec } from '../nn/spec.js';
 import { MODULES_ARCHITECTURE, buildModel, builtFrom, findArchitecture } from '../models/registry.js';
-import type { Normalization } from '../data/normalization.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { type Normalization, checkNormalization } from '../data/normalization.js';
+import { Tensor } from '../tensor/tensor.js';
+import { zeros } from '../tensor/creation.js';
+import { noGrad } from '../autograd/engine.js';
+import { checkOptions } from '../tensor/arguments.js';
 import { shapeStr } from '../tensor/shape.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
 
@@ -36,6 +39,53 @@ const HOW_TO_SAVE =
   "register the model's architecture with registerArchitecture(name, (options) => new YourModel(options)) and pass " +
   '{ architecture: name, options } when saving (or build it with buildModel(name, options)); ' +
   'or save the weights alone with saveSafetensors(path, model.stateDict())';
+
+/** The most elements one input image of a model file may have (`C·H·W`): 2²⁴, a 4096×4096 image. */
+export const MAX_INPUT_ELEMENTS = 2 ** 24;
+
+/**
+ * Throws unless the optional facts of `info` fit `model`: an input shape of three positive
+ * integers of at most `MAX_INPUT_ELEMENTS` elements that the model accepts (one forward pass of
+ * zeros, in evaluation mode) with an output of shape `[1, K]`; `K` class names, when given, each a
+ * non-empty string; a normalization with a finite mean and std ≥ 1e-8. `where` starts the message.
+ */
+function checkModelInfo(model: AnyModule, info: ModelFileOptions, where: string): void {
+  if (info.normalization !== undefined) checkNormalization(where, info.normalization);
+  const names = info.classNames;
+  if (names !== undefined) {
+    if (!Array.isArray(names) || names.length === 0 || !names.every((n) => typeof n === 'string' && n.length > 0 && n.length <= 200)) {
+      throw new Error(`${where}: classNames must be a non-empty array of non-empty strings, got ${JSON.stringify(names)?.slice(0, 80)}`);
+    }
+  }
+  const shape = info.inputShape;
+  if (shape === undefined) return;
+  if (!Array.isArray(shape) || shape.length !== 3 || !shape.every((d) => Number.isInteger(d) && d >= 1)) {
+    throw new Error(`${where}: inputShape must be [C, H, W] of positive integers, got ${JSON.stringify(shape)}`);
+  }
+  const elements = shape[0] * shape[1] * shape[2];
+  if (elements > MAX_INPUT_ELEMENTS) {
+    throw new Error(
+      `${where}: inputShape ${shapeStr(shape)} has ${elements} elements, more than the ${MAX_INPUT_ELEMENTS} a model file allows`,
+    );
+  }
+  const wasTraining = model.training;
+  let out: unknown;
+  try {
+    model.eval();
+    out = noGrad(() => (model as Module).forward(zeros([1, ...shape])));
+  } catch (e) {
+    throw new Error(`${where}: the model does not accept its inputShape ${shapeStr(shape)}: ${(e as Error).message}`);
+  } finally {
+    model.train(wasTraining);
+  }
+  if (!(out instanceof Tensor) || out.ndim !== 2 || out.shape[0] !== 1) {
+    const got = out instanceof Tensor ? `shape ${shapeStr(out.shape)}` : 'not a tensor';
+    throw new Error(`${where}: the model's output for one input of shape ${shapeStr(shape)} must be [1, classes], got ${got}`);
+  }
+  if (names !== undefined && names.length !== out.shape[1]) {
+    throw new Error(`${where}: ${names.length} class names for a model with ${out.shape[1]} outputs`);
+  }
+}
 
 /** The parameter and buffer names and shapes of a model, for comparing two builds. */
 function layout(model: AnyModule): Map<string, string> {
@@ -92,7 +142,9 @@ function architectureFor(
  * training facts. Fails, before producing anything, for a model the file could not rebuild.
  */
 export function encodeModel(model: AnyModule, options: ModelFileOptions = {}): Uint8Array {
+  checkOptions('encodeModel', options, ['architecture', 'options', 'inputShape', 'normalization', 'classNames', 'training']);
   const arch = architectureFor(model, options);
+  checkModelInfo(model, options, 'cannot save the model');
   const metadata: Record<string, string> = { format: 'pt', architecture: arch.architecture, options: JSON.stringify(arch.options) };
   if (arch.spec !== undefined) metadata.modules = arch.spec;
   if (options.inputShape !== undefined) metadata.inputShape = JSON.stringify(options.inputShape);
@@ -121,7 +173,7 @@ function optionalJson<T>(metadata: Record<string, string>, name: string, check: 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNumbers = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number');
 const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
-const isNorm = (v: unknown): v is Normalization => isObject(v) && typeof v.mean === 'number' && typeof v.std === 'number' && v.std > 0;
+const isNorm = (v: unknown): v is Normalization => isObject(v) && typeof v.mean === 'number' && typeof v.std === 'number';
 
 /** Rebuilds the model recorded in safetensors `bytes` and loads its weights (names and shapes must match). */
 export function decodeModel(bytes: Uint8Array): { model: AnyModule; info: ModelInfo } {
@@ -160,5 +212,6 @@ export function decodeModel(bytes: Uint8Array): { model: AnyModule; info: ModelI
       `model file: weights do not fit architecture '${architecture}': ${(e as Error).message.replace(/^loadStateDict: /, '')}`,
     );
   }
+  checkModelInfo(model, info, 'model file');
   return { model, info };
 }

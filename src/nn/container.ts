@@ -106,6 +106,17 @@ export class Sequential extends Module {
   readonly layers: Module[];
   constructor(...layers: Module[]) {
     super();
+    layers.forEach((m, i) => {
+      if (!(m instanceof Module)) {
+        const got =
+          m === null
+            ? 'null'
+            : typeof m === 'object'
+              ? `a ${(m as object).constructor?.name ?? 'plain object'}`
+              : `${typeof m} ${String(m)}`;
+        throw new Error(`Sequential: layer ${i} must be a Module, got ${got}`);
+      }
+    });
     this.layers = layers.map((m, i) => this.registerModule(String(i), m));
   }
   forward(x: Tensor): Tensor {

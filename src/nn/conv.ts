@@ -11,6 +11,7 @@ import type { Conv2dOptions, ConvTranspose2dOptions } from '../geometry/conv.js'
 import { type Size2d, checkPositiveInt, pair } from '../geometry/options.js';
 import { Module, type ModuleSpec } from './module.js';
 import { type InitOptions, uniformFanIn } from './init.js';
+import { checkOptions } from '../tensor/arguments.js';
 
 /** Options of the `Conv2d` layer: `conv2d`'s options plus bias and initialization. */
 export interface Conv2dLayerOptions extends Conv2dOptions, InitOptions {
@@ -83,6 +84,7 @@ export class Conv2d extends Module {
     options: Conv2dLayerOptions = {},
   ) {
     super();
+    checkOptions('Conv2d', options, ['stride', 'padding', 'dilation', 'groups', 'bias', 'generator', 'dtype']);
     const [kh, kw, groups] = checkLayerShape('Conv2d', inChannels, outChannels, kernelSize, options.groups);
     const fanIn = (inChannels / groups) * kh * kw;
     this.weight = this.registerParameter('weight', uniformFanIn([outChannels, inChannels / groups, kh, kw], fanIn, options));
@@ -130,6 +132,7 @@ export class ConvTranspose2d extends Module {
     options: ConvTranspose2dLayerOptions = {},
   ) {
     super();
+    checkOptions('ConvTranspose2d', options, ['stride', 'padding', 'outputPadding', 'dilation', 'groups', 'bias', 'generator', 'dtype']);
     const [kh, kw, groups] = checkLayerShape('ConvTranspose2d', inChannels, outChannels, kernelSize, options.groups);
     // PyTorch computes fan-in from weight.size(1) · m · n for transposed convolutions
     const fanIn = (outChannels / groups) * kh * kw;
@@ -189,6 +192,7 @@ export class LinkedConv2d extends Module {
     options: LinkedConv2dLayerOptions,
   ) {
     super();
+    checkOptions('LinkedConv2d', options, ['stride', 'padding', 'dilation', 'table', 'bias', 'generator', 'dtype']);
     checkPositiveInt('LinkedConv2d', 'inChannels', inChannels);
     checkPositiveInt('LinkedConv2d', 'outChannels', outChannels);
     const [kh, kw] = kernelPair('LinkedConv2d', kernelSize);

@@ -7,6 +7,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { Generator } from '../tensor/random.js';
 import { dropout } from '../ops/dropout.js';
 import { Module, type ModuleSpec } from './module.js';
+import { checkOptions } from '../tensor/arguments.js';
 
 /** Dropout with drop probability `p` (default 0.5) and a `mode` (`'inverted'` or `'classic'`). Shape: any, unchanged. */
 export class Dropout extends Module {
@@ -15,6 +16,7 @@ export class Dropout extends Module {
     readonly options: { mode?: 'inverted' | 'classic'; generator?: Generator } = {},
   ) {
     super();
+    checkOptions('Dropout', options, ['mode', 'generator']);
     if (!(p >= 0 && p <= 1)) throw new Error(`Dropout: p must be a probability in [0, 1], got ${p}`);
   }
   forward(x: Tensor): Tensor {

@@ -5,6 +5,7 @@ import { checkPositiveInt } from '../geometry/options.js';
 import { Module, type ModuleSpec } from './module.js';
 import { specOptions } from './conv.js';
 import { type InitOptions, uniformFanIn } from './init.js';
+import { checkOptions } from '../tensor/arguments.js';
 
 /**
  * Fully connected layer `y = x·Wᵀ + b`, initialized `U(−1/√in, 1/√in)` as PyTorch does.
@@ -23,6 +24,7 @@ export class Linear extends Module {
     options: InitOptions & { bias?: boolean } = {},
   ) {
     super();
+    checkOptions('Linear', options, ['bias', 'generator', 'dtype']);
     checkPositiveInt('Linear', 'inFeatures', inFeatures);
     checkPositiveInt('Linear', 'outFeatures', outFeatures);
     this.weight = this.registerParameter('weight', uniformFanIn([outFeatures, inFeatures], inFeatures, options));

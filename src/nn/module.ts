@@ -256,6 +256,9 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    * exactly; shapes and dtypes must always match.
    */
   loadStateDict(state: Record<string, Tensor>, strict = true): void {
+    if (state === null || typeof state !== 'object' || Array.isArray(state) || state instanceof Tensor) {
+      throw new Error(`loadStateDict: state must be an object of tensors by name (as stateDict() gives), got ${describeValue(state)}`);
+    }
     const own = new Map(Object.entries(this.stateDict()));
     if (strict) {
       const missing = [...own.keys()].filter((k) => !(k in state));

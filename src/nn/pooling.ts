@@ -10,6 +10,7 @@ import { type SubsamplingOptions, subsampling } from '../ops/subsampling.js';
 import { checkPositiveInt } from '../geometry/options.js';
 import { Module, type ModuleSpec } from './module.js';
 import { specOptions } from './conv.js';
+import { checkOptions } from '../tensor/arguments.js';
 
 function describePool(name: string, options: Pool2dOptions): string {
   const parts = Object.entries(options)
@@ -29,6 +30,7 @@ export class MaxPool2d extends Module {
   readonly options: Pool2dOptions;
   constructor(kernelSize: Pool2dOptions['kernelSize'], options: Omit<Pool2dOptions, 'kernelSize' | 'countIncludePad'> = {}) {
     super();
+    checkOptions('MaxPool2d', options, ['stride', 'padding', 'ceilMode']);
     this.options = { kernelSize, ...options };
   }
   forward(x: Tensor): Tensor {
@@ -53,6 +55,7 @@ export class AvgPool2d extends Module {
   readonly options: Pool2dOptions;
   constructor(kernelSize: Pool2dOptions['kernelSize'], options: Omit<Pool2dOptions, 'kernelSize'> = {}) {
     super();
+    checkOptions('AvgPool2d', options, ['stride', 'padding', 'ceilMode', 'countIncludePad']);
     this.options = { kernelSize, ...options };
   }
   forward(x: Tensor): Tensor {
@@ -84,6 +87,7 @@ export class Subsampling extends Module {
     options: SubsamplingOptions & { dtype?: 'float32' | 'float64' } = {},
   ) {
     super();
+    checkOptions('Subsampling', options, ['kernelSize', 'stride', 'pool', 'activation', 'dtype']);
     checkPositiveInt('Subsampling', 'channels', channels);
     const { dtype, ...rest } = options;
     this.options = rest;

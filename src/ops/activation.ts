@@ -68,5 +68,7 @@ export function logSoftmax(x: Tensor, dim = -1): Tensor {
 /** `softmax` along `dim`: `y_i = e^{x_i} / Σ_j e^{x_j}` = `exp(logSoftmax(x))`. Same shape as x. */
 export function softmax(x: Tensor, dim = -1): Tensor {
   checkTensor('softmax', 'input', x);
+  if (x.dtype === 'int32') throw new Error('softmax: input must be a floating-point tensor, got int32');
+  split('softmax', x, dim);
   return exp(logSoftmax(x, dim));
 }

@@ -21,7 +21,7 @@ import {
 } from '../geometry/conv.js';
 import { channelSum, checkConvTensors } from './conv.js';
 import { withBatch } from './batch.js';
-import { checkOptionalTensor, checkTensor } from '../tensor/arguments.js';
+import { checkOptionalTensor, checkOptions, checkTensor } from '../tensor/arguments.js';
 
 function convTransposeNd(
   op: string,
@@ -31,6 +31,7 @@ function convTransposeNd(
   options: ConvTranspose2dOptions | ConvTranspose1dOptions,
   spatial: 1 | 2,
 ): Tensor {
+  checkOptions(op, options, ['stride', 'padding', 'outputPadding', 'dilation', 'groups']);
   checkUnbatchedChannels(op, x.shape, weight.shape, options.groups ?? 1, spatial, true);
   return withBatch(x, spatial + 1, (xb) => {
     // g describes the forward convolution (N, Cout, H_out, W_out) -> (N, Cin, H, W)

@@ -18,7 +18,7 @@ import { type Conv1dOptions, type Conv2dOptions, type ConvGeometry, checkUnbatch
 import { flip, reshape } from './shape.js';
 import { withBatch } from './batch.js';
 import { sum } from './reduce.js';
-import { checkOptionalTensor, checkTensor } from '../tensor/arguments.js';
+import { checkOptionalTensor, checkOptions, checkTensor } from '../tensor/arguments.js';
 
 /** Checks that bias is `(cOut)` and all operands share one dtype. */
 export function checkConvTensors(op: string, x: Tensor, weight: Tensor, bias: Tensor | null | undefined, cOut: number): void {
@@ -75,6 +75,7 @@ export function convNd(
   options: Conv2dOptions | Conv1dOptions,
   spatial: 1 | 2,
 ): Tensor {
+  checkOptions(op, options, ['stride', 'padding', 'dilation', 'groups']);
   checkUnbatchedChannels(op, x.shape, weight.shape, options.groups ?? 1, spatial, false);
   return withBatch(x, spatial + 1, (xb) => {
     const g = convGeometry(op, xb.shape, weight.shape, options, spatial);

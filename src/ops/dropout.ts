@@ -11,7 +11,7 @@ import { allocate } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Generator, defaultGenerator } from '../tensor/random.js';
 import { mul } from './elementwise.js';
-import { checkTensor } from '../tensor/arguments.js';
+import { checkOptions, checkTensor } from '../tensor/arguments.js';
 
 /** Options of `dropout` (S13). */
 export interface DropoutOptions {
@@ -30,6 +30,7 @@ export interface DropoutOptions {
  * the forward pass applied.
  */
 export function dropout(x: Tensor, options: DropoutOptions = {}): Tensor {
+  checkOptions('dropout', options, ['p', 'training', 'mode', 'generator']);
   checkTensor('dropout', 'input', x);
   const p = options.p ?? 0.5;
   const mode = options.mode ?? 'inverted';

@@ -25,7 +25,7 @@ import { type Pool2dOptions, poolGeometry } from '../geometry/pool.js';
 import { checkConvTensors } from './conv.js';
 import { withBatch } from './batch.js';
 import { type SubsamplingOptions, subsamplingStage } from './subsampling.js';
-import { checkOptionalTensor, checkTensor } from '../tensor/arguments.js';
+import { checkOptionalTensor, checkOptions, checkTensor } from '../tensor/arguments.js';
 
 const ACTIVATIONS: readonly Activation[] = ['none', 'relu', 'tanh', 'sigmoid'];
 
@@ -47,6 +47,7 @@ export interface FusedConv2dOptions extends Conv2dOptions {
  * @returns `(N, Cout, H_out, W_out)` of the convolution, or of the pooling when `maxPool` is given
  */
 export function fusedConv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: FusedConv2dOptions = {}): Tensor {
+  checkOptions('fusedConv2d', options, ['stride', 'padding', 'dilation', 'groups', 'activation', 'maxPool']);
   checkTensor('fusedConv2d', 'input', x);
   checkTensor('fusedConv2d', 'weight', weight);
   checkOptionalTensor('fusedConv2d', 'bias', bias);

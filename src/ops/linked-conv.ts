@@ -15,7 +15,7 @@ import { shapeStr } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Conv2dOptions } from '../geometry/conv.js';
 import { convBlock } from './fused-conv.js';
-import { checkOptionalTensor, checkTensor } from '../tensor/arguments.js';
+import { checkOptionalTensor, checkOptions, checkTensor } from '../tensor/arguments.js';
 
 /** A link table: `table[p][d]` is 1 (or true) when output map p is connected to input map d. */
 export type LinkTable = readonly (readonly (number | boolean)[])[];
@@ -86,6 +86,7 @@ export function linkedConv2d(
   bias: Tensor | null | undefined,
   options: Conv2dOptions & { table: LinkTable },
 ): Tensor {
+  checkOptions('linkedConv2d', options, ['stride', 'padding', 'dilation', 'groups', 'table']);
   checkTensor('linkedConv2d', 'input', x);
   checkTensor('linkedConv2d', 'weight', weight);
   checkOptionalTensor('linkedConv2d', 'bias', bias);

@@ -28,7 +28,7 @@ import { record } from '../autograd/engine.js';
 import { logSoftmax } from './activation.js';
 import { square, sub } from './elementwise.js';
 import { mean, sum } from './reduce.js';
-import { checkTensor } from '../tensor/arguments.js';
+import { checkTensor, checkOptions as checkOptionNames } from '../tensor/arguments.js';
 
 /** How per-sample losses are combined: averaged (default), summed, or returned as they are. */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -267,6 +267,7 @@ function asOutput(like: Tensor, s: ClassSplit, values: Float64Array, reduction: 
  *   `−w[y_i] · ∂L/∂ℓ_i` at each counted `(n, y_i, …)`, 0 elsewhere
  */
 export function nllLoss(logProbs: Tensor, labels: Labels, options: NllLossOptions = {}): Tensor {
+  checkOptionNames('nllLoss', options, ['reduction', 'weight', 'ignoreIndex']);
   checkTensor('nllLoss', 'input', logProbs);
   checkLabels('nllLoss', labels);
   const s = classSplit('nllLoss', logProbs, 'input');
@@ -294,6 +295,7 @@ export function nllLoss(logProbs: Tensor, labels: Labels, options: NllLossOption
  *   without options, `(softmax(x_i) − onehot(y_i)) / N`
  */
 export function crossEntropy(logits: Tensor, labels: Labels, options: CrossEntropyOptions = {}): Tensor {
+  checkOptionNames('crossEntropy', options, ['reduction', 'weight', 'ignoreIndex', 'labelSmoothing']);
   checkTensor('crossEntropy', 'input', logits);
   checkLabels('crossEntropy', labels);
   const s = classSplit('crossEntropy', logits, 'logits');
@@ -314,6 +316,7 @@ export function crossEntropy(logits: Tensor, labels: Labels, options: CrossEntro
 
 /** Mean squared error `mean((input − target)²)`; input and target have the same shape. */
 export function mseLoss(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
+  checkOptionNames('mseLoss', options, ['reduction']);
   checkTensor('mseLoss', 'input', input);
   checkTensor('mseLoss', 'target', target);
   if (!shapesEqual(input.shape, target.shape)) {

@@ -15,7 +15,7 @@ import { backendFor } from '../backend/registry.js';
 import { type Pool2dOptions, poolGeometry } from '../geometry/pool.js';
 import { withBatch } from './batch.js';
 import { mean } from './reduce.js';
-import { checkTensor } from '../tensor/arguments.js';
+import { checkOptions, checkTensor } from '../tensor/arguments.js';
 
 function checkFloat(op: string, x: Tensor): void {
   if (x.dtype === 'int32') throw new Error(`${op}: input must be a floating-point tensor, got int32`);
@@ -28,6 +28,7 @@ function checkFloat(op: string, x: Tensor): void {
  * order; among equal maxima, to the first.
  */
 export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
+  checkOptions('maxPool2d', options, ['kernelSize', 'stride', 'padding', 'ceilMode']);
   checkTensor('maxPool2d', 'input', x);
   checkFloat('maxPool2d', x);
   return withBatch(x, 3, (xb) => {
@@ -49,6 +50,7 @@ export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
  * counts padded positions when `countIncludePad` (default true, as PyTorch).
  */
 export function avgPool2d(x: Tensor, options: Pool2dOptions): Tensor {
+  checkOptions('avgPool2d', options, ['kernelSize', 'stride', 'padding', 'ceilMode', 'countIncludePad']);
   checkTensor('avgPool2d', 'input', x);
   checkFloat('avgPool2d', x);
   return withBatch(x, 3, (xb) => {

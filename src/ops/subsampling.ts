@@ -15,7 +15,7 @@ import type { SubsamplingSpec } from '../backend/backend.js';
 import { backendFor } from '../backend/registry.js';
 import type { Size2d } from '../geometry/options.js';
 import { type PoolGeometry, poolGeometry } from '../geometry/pool.js';
-import { checkTensor } from '../tensor/arguments.js';
+import { checkOptions, checkTensor } from '../tensor/arguments.js';
 
 /** The activation `f` of a subsampling layer. */
 export type SubsamplingActivation = 'sigmoid' | 'tanh' | 'relu' | 'none';
@@ -43,6 +43,7 @@ export interface SubsamplingOptions {
  * @returns `(N, C, H_out, W_out)`, each size by `poolOutputSize` (src/geometry/output-size.ts)
  */
 export function subsampling(x: Tensor, weight: Tensor, bias: Tensor, options: SubsamplingOptions = {}): Tensor {
+  checkOptions('subsampling', options, ['kernelSize', 'stride', 'pool', 'activation']);
   checkTensor('subsampling', 'input', x);
   checkTensor('subsampling', 'weight', weight);
   checkTensor('subsampling', 'bias', bias);

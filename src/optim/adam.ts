@@ -15,6 +15,7 @@ import type { TypedArray } from '../tensor/dtype.js';
 import { backendFor, persistentStorage } from '../backend/registry.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Optimizer, checkNonNegative, checkOptions, checkUnitInterval, describeValue } from './optimizer.js';
+import { checkOptions as checkOptionNames } from '../tensor/arguments.js';
 
 /** Options of `Adam` and `AdamW` (PyTorch's names in camelCase). */
 export interface AdamOptions {
@@ -53,6 +54,7 @@ export abstract class AdamBase extends Optimizer {
   protected constructor(name: string, params: Iterable<Tensor>, options: AdamOptions, defaultWeightDecay: number, decoupled: boolean) {
     checkOptions(name, options);
     super(name, params, options.lr ?? 1e-3);
+    checkOptionNames(name, options, ['lr', 'betas', 'eps', 'weightDecay']);
     const betas: unknown = options.betas ?? [0.9, 0.999];
     if (!Array.isArray(betas) || betas.length !== 2)
       throw new Error(`${name}: betas must be an array [beta1, beta2], got ${describeValue(betas)}`);

@@ -14,6 +14,7 @@
  * steps is overridden by the next `step()`.
  */
 import { Optimizer, checkNonNegative, checkOptions, describeValue } from './optimizer.js';
+import { checkOptions as checkOptionNames } from '../tensor/arguments.js';
 
 /** Returns `value` if it is a positive integer; otherwise throws naming the owner and option. */
 function checkPositiveInteger(owner: string, name: string, value: unknown): number {
@@ -90,6 +91,7 @@ export class StepLR extends LRScheduler {
   constructor(optimizer: Optimizer, options: StepLROptions) {
     checkOptions('StepLR', options);
     super('StepLR', optimizer);
+    checkOptionNames('StepLR', options, ['stepSize', 'gamma']);
     this.stepSize = checkPositiveInteger('StepLR', 'stepSize', options.stepSize);
     this.gamma = checkNonNegative('StepLR', 'gamma', options.gamma ?? 0.1);
     this.start();
@@ -123,6 +125,7 @@ export class CosineAnnealingLR extends LRScheduler {
   constructor(optimizer: Optimizer, options: CosineAnnealingLROptions) {
     checkOptions('CosineAnnealingLR', options);
     super('CosineAnnealingLR', optimizer);
+    checkOptionNames('CosineAnnealingLR', options, ['tMax', 'etaMin']);
     this.tMax = checkPositiveInteger('CosineAnnealingLR', 'tMax', options.tMax);
     this.etaMin = checkNonNegative('CosineAnnealingLR', 'etaMin', options.etaMin ?? 0);
     this.start();

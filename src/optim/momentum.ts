@@ -13,6 +13,7 @@ import type { TypedArray } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { persistentStorage } from '../backend/registry.js';
 import { Optimizer, checkNonNegative, checkOptions } from './optimizer.js';
+import { checkOptions as checkOptionNames } from '../tensor/arguments.js';
 
 /** Options of `MomentumSGD`: the learning rate η and the momentum ρ of S12's second form. */
 export interface MomentumSGDOptions {
@@ -35,6 +36,7 @@ export class MomentumSGD extends Optimizer {
   constructor(params: Iterable<Tensor>, options: MomentumSGDOptions) {
     checkOptions('MomentumSGD', options);
     super('MomentumSGD', params, options.lr);
+    checkOptionNames('MomentumSGD', options, ['lr', 'momentum']);
     this.momentum = checkNonNegative('MomentumSGD', 'momentum', options.momentum ?? 0);
     this.velocities = this.params.map(() => null);
   }

@@ -13,6 +13,7 @@ import type { TypedArray } from '../tensor/dtype.js';
 import { backendFor, persistentStorage } from '../backend/registry.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Optimizer, checkNonNegative, checkOptions } from './optimizer.js';
+import { checkOptions as checkOptionNames } from '../tensor/arguments.js';
 
 /** Options of `SGD`, as `torch.optim.SGD` (camelCase). */
 export interface SGDOptions {
@@ -56,6 +57,7 @@ export class SGD extends Optimizer {
   constructor(params: Iterable<Tensor>, options: SGDOptions) {
     checkOptions('SGD', options);
     super('SGD', params, options.lr);
+    checkOptionNames('SGD', options, ['lr', 'momentum', 'dampening', 'nesterov', 'weightDecay']);
     this.momentum = checkNonNegative('SGD', 'momentum', options.momentum ?? 0);
     this.dampening = checkNonNegative('SGD', 'dampening', options.dampening ?? 0);
     this.weightDecay = checkNonNegative('SGD', 'weightDecay', options.weightDecay ?? 0);

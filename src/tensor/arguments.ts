@@ -41,3 +41,18 @@ export function checkTensorList(op: string, name: string, v: unknown): asserts v
     if (!(t instanceof Tensor)) throw new Error(`${op}: ${name}[${i}] must be a Tensor, got ${describe(t)}`);
   });
 }
+
+/**
+ * Throws unless `options` is an object (or undefined) whose keys are all in `known`: an option an
+ * op does not support is an error, not ignored — `maxPool2d: unknown option 'dilation' (it takes
+ * kernelSize, stride, padding, ceilMode)`.
+ */
+export function checkOptions(op: string, options: unknown, known: readonly string[]): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new Error(`${op}: options must be an object, got ${describe(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) throw new Error(`${op}: unknown option '${key}' (it takes ${known.join(', ')})`);
+  }
+}

@@ -60,9 +60,17 @@ export function normalizeDim(op: string, dim: number, rank: number): number {
 
 /** Checks that every entry of a shape is a non-negative integer. */
 export function checkShape(op: string, shape: Shape): void {
+  if (!Array.isArray(shape)) throw new Error(`${op}: shape must be an array of sizes, got ${JSON.stringify(shape) ?? String(shape)}`);
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) {
       throw new Error(`${op}: invalid shape ${shapeStr(shape)} (sizes must be non-negative integers)`);
     }
   }
+  const size = shape.reduce((a: number, b: number) => a * b, 1);
+  if (size > MAX_ELEMENTS) {
+    throw new Error(`${op}: shape ${shapeStr(shape)} has ${size} elements, more than the ${MAX_ELEMENTS} a tensor can hold`);
+  }
 }
+
+/** The most elements one tensor can hold: 2³¹ − 1, the longest typed array every engine allows. */
+export const MAX_ELEMENTS = 2 ** 31 - 1;

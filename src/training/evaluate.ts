@@ -5,7 +5,7 @@ import type { Module } from '../nn/module.js';
 import { crossEntropy } from '../ops/loss.js';
 import { softmax } from '../ops/activation.js';
 import type { ImageDataset } from '../data/dataset.js';
-import { type Normalization, normalizedBatch } from '../data/normalization.js';
+import { checkNormalization, type Normalization, normalizedBatch } from '../data/normalization.js';
 
 /** The result of `evaluate`. */
 export interface Evaluation {
@@ -23,6 +23,8 @@ export interface Evaluation {
  * model's mode afterwards.
  */
 export function evaluate(model: Module, ds: ImageDataset, norm: Normalization, batchSize = 256): Evaluation {
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`evaluate: batchSize must be a positive integer, got ${batchSize}`);
+  checkNormalization('evaluate', norm);
   const confusion = Array.from({ length: ds.classes }, () => new Array<number>(ds.classes).fill(0));
   let correct = 0;
   let lossSum = 0;
@@ -50,6 +52,7 @@ export function evaluate(model: Module, ds: ImageDataset, norm: Normalization, b
 
 /** Class probabilities `softmax(model(x))` for a `(N, C, H, W)` batch of raw (unnormalized) images. */
 export function predictProbabilities(model: Module, images: Tensor, norm: Normalization): Tensor {
+  checkNormalization('predictProbabilities', norm);
   const wasTraining = model.training;
   model.eval();
   try {

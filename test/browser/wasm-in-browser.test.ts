@@ -185,6 +185,20 @@ function page(refuseSync: boolean): string {
   return `<!doctype html><meta charset="utf-8"><title>convnet-ts wasm</title>${pre}<script type="module">${PAGE_SCRIPT}</script>`;
 }
 
+/** A page whose Content-Security-Policy refuses WebAssembly: ready() must fall back to ref and say why. */
+const CSP_SCRIPT = `
+import * as C from '/dist/index.js';
+const result = {};
+try {
+  result.ready = await C.ready();
+  result.info = C.backendInfo();
+  result.sum = C.tensor([1, 2, 3]).sum().item();
+} catch (e) {
+  result.error = String(e && e.stack || e);
+}
+window.result = result;
+`;
+
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.map': 'application/json', '.wasm': 'application/wasm' };
 
 /** A static server for the page and `dist/`, on 127.0.0.1 at a random port. */
@@ -193,6 +207,14 @@ async function serve(): Promise<{ server: Server; origin: string }> {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     if (path === '/' || path === '/refuse-sync') {
       res.writeHead(200, { 'content-type': 'text/html' }).end(page(path === '/refuse-sync'));
+      return;
+    }
+    if (path === '/strict-csp') {
+      // WebAssembly refused: no 'wasm-unsafe-eval' in script-src
+      const html = `<!doctype html><meta charset="utf-8"><title>convnet-ts csp</title><script type="module">${CSP_SCRIPT}</script>`;
+      res
+        .writeHead(200, { 'content-type': 'text/html', 'content-security-policy': "default-src 'self'; script-src 'self' 'unsafe-inline'" })
+        .end(html);
       return;
     }
     if (path === '/isolated') {
@@ -284,6 +306,26 @@ describe('the wasm backend in a browser', () => {
           expect(result.losses.every(Number.isFinite), path).toBe(true);
           expect(result.losses[result.losses.length - 1], path).toBeLessThan(result.losses[0]);
         }
+
+        // a page whose CSP refuses WebAssembly: ref, with the reason in backendInfo and one console warning
+        const warnings: string[] = [];
+        const onConsole = (m: { type(): string; text(): string }): void => {
+          if (m.type() === 'warning' && m.text().startsWith('convnet-ts:')) warnings.push(m.text());
+        };
+        tab.on('console', onConsole);
+        await tab.goto(`${origin}/strict-csp`);
+        await tab.waitForFunction('window.result !== undefined', undefined, { timeout: 10_000 });
+        const csp = await tab.evaluate<{ error?: string; ready: string; info: { backend: string; wasmUnavailable: string }; sum: number }>(
+          'window.result',
+        );
+        tab.off('console', onConsole);
+        expect(csp.error).toBeUndefined();
+        expect(csp.ready).toBe('ref');
+        expect(csp.info.backend).toBe('ref');
+        expect(csp.info.wasmUnavailable).toMatch(/^refused by the page's Content-Security-Policy .*script-src 'wasm-unsafe-eval'/);
+        expect(csp.sum).toBe(6);
+        expect(warnings).toHaveLength(1);
+        expect(warnings[0]).toMatch(/^convnet-ts: the wasm backend did not load \(refused by the page's Content-Security-Policy/);
 
         // a cross-origin isolated page: Web Workers share the kernels' memory
         await tab.goto(`${origin}/isolated`);

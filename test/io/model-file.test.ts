@@ -46,8 +46,38 @@ describe('model files', () => {
     expect(() => decodeModel(encodeSafetensors({ w: tensor([1]) }))).toThrow(
       "model file: metadata has no 'architecture' (a file of weights alone? load it with loadSafetensors and model.loadStateDict)",
     );
-    expect(() => decodeModel(encodeModel(modern, { ...info, options: { modern: true }, normalization: { mean: 0, std: 0 } }))).toThrow(
-      "model file: metadata 'normalization' has the wrong form",
+    expect(() => encodeModel(modern, { ...info, options: { modern: true }, normalization: { mean: 0, std: 0 } })).toThrow(
+      'cannot save the model: normalization std must be finite and at least 1e-8, got 0',
     );
+  });
+
+  it('checks the metadata against the model it describes', () => {
+    const model = lenet5({ generator: new Generator(4) });
+    const file = (m: Record<string, string>): Uint8Array =>
+      encodeSafetensors(model.stateDict(), { format: 'pt', architecture: 'lenet5', options: '{"modern":false}', ...m });
+    expect(() => decodeModel(file({ normalization: '{"mean":0,"std":1e-320}' }))).toThrow(
+      'model file: normalization std must be finite and at least 1e-8, got 1e-320',
+    );
+    expect(() => decodeModel(file({ inputShape: '[1,20000,20000]' }))).toThrow(
+      'model file: inputShape [1, 20000, 20000] has 400000000 elements, more than the 16777216 a model file allows',
+    );
+    expect(() => decodeModel(file({ inputShape: '[1,28]' }))).toThrow(
+      'model file: inputShape must be [C, H, W] of positive integers, got [1,28]',
+    );
+    expect(() => decodeModel(file({ inputShape: '[3,28,28]' }))).toThrow(
+      /^model file: the model does not accept its inputShape \[3, 28, 28\]: conv2d: /,
+    );
+    expect(() => decodeModel(file({ inputShape: '[1,28,28]', classNames: '["a","b"]' }))).toThrow(
+      'model file: 2 class names for a model with 10 outputs',
+    );
+    expect(() => decodeModel(file({ classNames: '[]' }))).toThrow(
+      'model file: classNames must be a non-empty array of non-empty strings, got []',
+    );
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      expect(() => decodeModel(file({ architecture: name }))).toThrow(`model file: unknown architecture '${name}' (known: lenet5`);
+    }
+    expect(decodeModel(file({ inputShape: '[1,28,28]', classNames: JSON.stringify([...'0123456789']) })).info.inputShape).toEqual([
+      1, 28, 28,
+    ]);
   });
 });

@@ -19,7 +19,8 @@ function same(actual: Tensor | null, expected: Tensor | null, label: string): vo
 
 /** The block op by op. */
 function unfused(x: Tensor, w: Tensor, b: Tensor | null, o: FusedConv2dOptions): Tensor {
-  let y = F.conv2d(x, w, b, o);
+  const { activation: _, maxPool: __, ...convOptions } = o;
+  let y = F.conv2d(x, w, b, convOptions);
   if (o.activation === 'relu') y = F.relu(y);
   if (o.activation === 'tanh') y = F.tanh(y);
   if (o.activation === 'sigmoid') y = F.sigmoid(y);
