@@ -112,6 +112,7 @@ export {
   fit,
   fitConfig,
   FIT_DEFAULTS,
+  DivergedError,
   type FitConfig,
   type FitHooks,
   type FitResult,

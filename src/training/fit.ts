@@ -6,6 +6,8 @@
  */
 import { Generator } from '../tensor/random.js';
 import type { Module } from '../nn/module.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { detectAnomaly } from '../autograd/anomaly.js';
 import { crossEntropy } from '../ops/loss.js';
 import type { ImageDataset } from '../data/dataset.js';
 import { DataLoader } from '../data/dataloader.js';
@@ -135,6 +137,43 @@ function makeScheduler(opt: Optimizer, c: FitConfig): LRScheduler | null {
   return null;
 }
 
+/**
+ * Training went non-finite: the loss of a batch is NaN or infinite (a learning rate too large, a
+ * NaN in the data). `layer` names where it started, as anomaly detection found it.
+ */
+export class DivergedError extends Error {
+  constructor(
+    message: string,
+    readonly epoch: number,
+    readonly batch: number,
+    readonly layer: string | null,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The error for a batch whose loss is `loss` (not finite): the batch is run again, forward and
+ * backward, under anomaly detection, which names the first op and layer whose output or gradient
+ * went non-finite. No step is taken.
+ */
+function divergence(model: Module, x: Tensor, y: Tensor, loss: number, epoch: number, batch: number): DivergedError {
+  let where = 'the first non-finite value could not be located';
+  let layer: string | null = null;
+  try {
+    detectAnomaly(() => crossEntropy(model.forward(x), y).backward());
+  } catch (e) {
+    where = `it first appears here: ${(e as Error).message.replace(/^anomaly: /, '')}`;
+    layer = /in layer '([^']*)'/.exec((e as Error).message)?.[1] ?? null;
+  }
+  return new DivergedError(
+    `fit: training diverged: the loss is ${loss} at epoch ${epoch}, batch ${batch}; ${where} (a smaller learning rate may help)`,
+    epoch,
+    batch,
+    layer,
+  );
+}
+
 /** Lets pending events (a Ctrl-C, a UI repaint) run between batches. */
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
@@ -144,7 +183,9 @@ function yieldToEventLoop(): Promise<void> {
  * Trains `model` on `train` for `config.epochs` epochs with cross-entropy, evaluating on `heldOut`
  * (when given) after each. `config` may set any of `FitConfig`'s fields; the others take
  * `FIT_DEFAULTS`. The work is synchronous per batch; between batches the event loop runs, so
- * `shouldStop` can react to signals.
+ * `shouldStop` can react to signals. A batch whose loss is not finite stops training with a
+ * `DivergedError` naming the epoch, the batch and the layer where the NaN or infinity started;
+ * the weights are left as they were before that batch.
  */
 export async function fit(
   model: Module,
@@ -175,6 +216,7 @@ export async function fit(
     for (const { x, y } of loader) {
       optimizer.zeroGrad();
       const loss = crossEntropy(model.forward(x), y);
+      if (!Number.isFinite(loss.item())) throw divergence(model, x, y, loss.item(), epoch, batch + 1);
       loss.backward();
       optimizer.step();
       const b = x.shape[0];

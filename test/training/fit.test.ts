@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Generator, getBackend, lenet5, setBackend } from '../../src/index.js';
 import { itNeedsWasm } from '../helpers.js';
-import { FIT_DEFAULTS, fit, fitConfig, type FitConfig } from '../../src/training/fit.js';
+import { DivergedError, FIT_DEFAULTS, fit, fitConfig, type FitConfig } from '../../src/training/fit.js';
 import { evaluate } from '../../src/training/evaluate.js';
 import { loadSplits } from '../../src/data/splits.js';
 import { pixelStatistics } from '../../src/data/normalization.js';
@@ -131,5 +131,35 @@ describe('fit with a partial config', () => {
     expect(() => fitConfig(tiny.train, { batchSize: 0 })).toThrow('fit: batchSize must be a positive integer, got 0');
     expect(() => fitConfig(tiny.train, { lr: -1 })).toThrow('fit: lr must be a positive number, got -1');
     expect(() => fitConfig(tiny.train, { optimizer: 'rmsprop' as 'sgd' })).toThrow(`fit: optimizer must be 'sgd' or 'adam', got "rmsprop"`);
+  });
+});
+
+describe('fit on a diverging run', () => {
+  it('stops at the first non-finite loss, names the epoch, batch and layer, and takes no step', async () => {
+    const tiny = loadSplits(undefined, 64);
+    const model = lenet5({ modern: true, generator: new Generator(8) });
+    let error: unknown = null;
+    let before: Float32Array | null = null;
+    try {
+      await fit(
+        model,
+        tiny.train,
+        null,
+        { epochs: 3, batchSize: 16, lr: 1e6, schedule: 'none' },
+        {
+          onBatch: () => (before = Float32Array.from(model.parameters()[0].data)),
+        },
+      );
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(DivergedError);
+    const d = error as DivergedError;
+    expect(d.message).toMatch(
+      /^fit: training diverged: the loss is (NaN|-?Infinity) at epoch \d, batch \d; it first appears here: .* in layer '\d+'/,
+    );
+    expect(d.layer).toMatch(/^\d+$/);
+    // the weights are those after the last good step
+    expect(model.parameters()[0].data).toEqual(before);
   });
 });
