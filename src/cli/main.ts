@@ -10,6 +10,8 @@ import { runTrain, trainSpec } from './train.js';
 import { evalSpec, runEval } from './eval.js';
 import { predictSpec, runPredict } from './predict.js';
 import { runSummary, summarySpec } from './summary.js';
+import { plotSpec, runPlot } from './plot.js';
+import { runViz, vizSpec } from './viz.js';
 
 const COMMANDS: [CommandSpec, (positionals: string[], values: Record<string, string | boolean | undefined>) => number | Promise<number>][] =
   [
@@ -17,6 +19,8 @@ const COMMANDS: [CommandSpec, (positionals: string[], values: Record<string, str
     [evalSpec, runEval],
     [predictSpec, runPredict],
     [summarySpec, (p) => runSummary(p)],
+    [plotSpec, runPlot],
+    [vizSpec, runViz],
   ];
 
 function mainHelp(): string {

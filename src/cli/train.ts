@@ -12,9 +12,12 @@ import { CliError } from './errors.js';
 import { applyBackendOptions, backendOptions } from './backend.js';
 import { loadSplits } from '../data/splits.js';
 import { type ImageDataset, subset } from '../data/dataset.js';
-import { errorMessage } from '../data/files.js';
+import { errorMessage, writeFileAtomic } from '../data/files.js';
 import { pixelStatistics } from '../data/normalization.js';
 import { ProgressBar, formatDuration, plural } from './progress.js';
+import { type EpochMetrics, curvesScene, epochMetrics, metricsText } from './metrics.js';
+import { CURVES_HEIGHT, CURVES_WIDTH, checkPictureName } from './plot.js';
+import { writePicture } from './draw/picture.js';
 
 /** Options and help of `convnet train`. */
 export const trainSpec: CommandSpec = {
@@ -45,12 +48,15 @@ export const trainSpec: CommandSpec = {
     seed: { type: 'string', short: 's', value: 'N', help: 'seed of initialization, shuffling and augmentation', default: '0' },
     limit: { type: 'string', value: 'N', help: 'use only the first N training and N held-out images' },
     output: { type: 'string', short: 'o', value: 'FILE', help: 'where to save the model', default: '<model>.safetensors' },
+    metrics: { type: 'string', value: 'FILE', help: 'write per-epoch metrics as JSON Lines (rewritten after each epoch)' },
+    plot: { type: 'string', value: 'FILE', help: 'draw the loss and accuracy curves (.png or .svg; redrawn after each epoch)' },
     ...backendOptions,
   },
   examples: [
     'convnet train',
     'convnet train --model lenet5-modern --epochs 5',
     'convnet train --data /usr/share/datasets/fashion-mnist -o fashion.safetensors',
+    'convnet train --metrics metrics.jsonl --plot curves.png',
   ],
 };
 
@@ -74,8 +80,13 @@ export async function runTrain(values: Record<string, string | boolean | undefin
   const output = typeof values.output === 'string' ? values.output : `${modelName}.safetensors`;
   const preset = MODEL_PRESETS[modelName];
   const arch = ARCHITECTURES[preset.architecture];
+  const metricsPath = typeof values.metrics === 'string' ? values.metrics : undefined;
+  const plotPath = typeof values.plot === 'string' ? values.plot : undefined;
+  if (plotPath !== undefined) checkPictureName(cmd, '--plot', plotPath);
 
-  checkWritable(output);
+  checkWritable(output, 'the model');
+  if (metricsPath !== undefined) checkWritable(metricsPath, 'the metrics');
+  if (plotPath !== undefined) checkWritable(plotPath, 'the plot');
 
   const backend = applyBackendOptions(cmd, values);
   const dataDir = typeof values.data === 'string' ? values.data : undefined;
@@ -110,6 +121,7 @@ export async function runTrain(values: Record<string, string | boolean | undefin
   const bar = new ProgressBar(process.stderr);
   const started = performance.now();
   let lastAccuracy: number | null = null;
+  const records: EpochMetrics[] = [];
   let result;
   try {
     result = await fit(
@@ -127,6 +139,10 @@ export async function runTrain(values: Record<string, string | boolean | undefin
               `held-out loss ${e.heldOut?.loss.toFixed(4)}  held-out accuracy ${((e.heldOut?.accuracy ?? 0) * 100).toFixed(2)}%  ` +
               `lr ${e.lr.toPrecision(3)}  ${e.seconds.toFixed(1)} s\n`,
           );
+          // written after every epoch, so that an interrupted run keeps its metrics and curves so far
+          records.push(epochMetrics(e, config.epochs, data.train.n));
+          if (metricsPath !== undefined) writeFileAtomic(metricsPath, new TextEncoder().encode(metricsText(records)), cmd);
+          if (plotPath !== undefined) writePicture(plotPath, curvesScene(records, CURVES_WIDTH, CURVES_HEIGHT), cmd);
         },
         shouldStop: () => interrupted,
       },
@@ -156,7 +172,8 @@ export async function runTrain(values: Record<string, string | boolean | undefin
     out.write(`interrupted after ${plural(result.epochs.length, 'complete epoch')}; saved the model to ${output}\n`);
     return 130;
   }
-  out.write(`saved ${output} (${formatDuration(seconds)} training)\n`);
+  const saved = [output, metricsPath, plotPath].filter((f) => f !== undefined).join(', ');
+  out.write(`saved ${saved} (${formatDuration(seconds)} training)\n`);
   out.write(`held-out accuracy: ${((lastAccuracy ?? 0) * 100).toFixed(1)}%\n`);
   return 0;
 }
@@ -187,14 +204,15 @@ function limitSplits(
 }
 
 /**
- * Throws a CliError unless a model file can be written at `path`: its directory exists and takes
- * a new file (tried with an empty probe file, removed at once), and `path` is not a directory.
- * Checked before training, so that a mistyped `-o` does not cost the whole run.
+ * Throws a CliError unless a file can be written at `path`: its directory exists and takes a new
+ * file (tried with an empty probe file, removed at once), and `path` is not a directory. Checked
+ * before training, so that a mistyped `-o` (or `--metrics`, `--plot`) does not cost the whole run;
+ * `what` names the file in the message (`the model`).
  */
-function checkWritable(path: string): void {
+function checkWritable(path: string, what: string): void {
   const dir = dirname(path);
   const fail = (why: string): never => {
-    throw new CliError(`train: cannot write the model to '${path}': ${why}`);
+    throw new CliError(`train: cannot write ${what} to '${path}': ${why}`);
   };
   let stat: fs.Stats;
   try {

@@ -28,7 +28,8 @@ function imagePng(image: ImageShape): Buffer {
     png.data[4 * i + 2] = g;
     png.data[4 * i + 3] = Number.isNaN(v) ? 0 : 255;
   }
-  return PNG.sync.write(png, { colorType: 4 });
+  // no per-row filter search: it does not pay on images this small, and a grid may hold thousands of them
+  return PNG.sync.write(png, { colorType: 4, filterType: 0 });
 }
 
 /** One shape as an SVG element. */
