@@ -152,8 +152,16 @@ describe('README.md: the convnet commands', () => {
     .flatMap((b) => b.code.split('\n').map((l, i) => ({ text: l.replace(/\s+#.*$/, '').trim(), line: b.line + 1 + i })))
     .filter((c) => c.text.startsWith('convnet '));
 
-  it('lists the four commands', () => {
-    expect(new Set(commands.map((c) => c.text.split(/\s+/)[1]))).toEqual(new Set(['train', 'eval', 'predict', 'summary']));
+  it('shows every command that convnet --help lists', () => {
+    const help = spawnSync(process.execPath, [MAIN, '--help'], { encoding: 'utf8' }).stdout;
+    const listed = help
+      .slice(help.indexOf('Commands:'))
+      .split('\n')
+      .slice(1)
+      .map((l) => /^ {2}(\w+) /.exec(l)?.[1]);
+    const names = listed.slice(0, listed.indexOf(undefined));
+    expect(names).toContain('viz');
+    expect(new Set(commands.map((c) => c.text.split(/\s+/)[1]))).toEqual(new Set(names));
   });
 
   for (const c of commands) {
