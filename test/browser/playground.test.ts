@@ -369,7 +369,7 @@ describe.skipIf(!existsSync(CHROMIUM))(
       await expect.poll(() => page.textContent('#inside-caption')).toMatch(/predicted/);
     });
 
-    it('predicts a digit drawn with the mouse', async () => {
+    it('predicts a digit drawn with the mouse, and with a finger', async () => {
       await page.locator('#draw').scrollIntoViewIfNeeded();
       const box = await page.locator('#draw-canvas').boundingBox();
       if (box === null) throw new Error('the drawing canvas is not shown');
@@ -387,6 +387,22 @@ describe.skipIf(!existsSync(CHROMIUM))(
       const preview = await canvasState(page, '#draw-preview');
       expect(preview.blank).toBe(0);
       await page.locator('#draw').screenshot({ path: join(SCREENSHOTS, 'draw.png') });
+
+      // the same stroke with a finger: touch events, as a phone sends them
+      await page.click('#btn-clear');
+      await expect.poll(() => page.getAttribute('#draw-prediction', 'data-prediction')).toBeNull();
+      const cdp = await page.context().newCDPSession(page);
+      const point = (fx: number, fy: number): { x: number; y: number } => ({ x: box.x + box.width * fx, y: box.y + box.height * fy });
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [point(0.5, 0.15)] });
+      for (let k = 1; k <= 20; k++) {
+        await cdp.send('Input.dispatchTouchEvent', {
+          type: 'touchMove',
+          touchPoints: [point(0.5 - 0.02 * (k / 20), 0.15 + 0.7 * (k / 20))],
+        });
+      }
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+      await expect.poll(() => page.getAttribute('#draw-prediction', 'data-prediction'), { timeout: 15_000 }).toBe('1');
+      await cdp.detach();
     });
 
     it(`the explorer's output size equals the formula and its values equal the library's in Node, for ${EXPLORER_CASES.length} choices`, async () => {
