@@ -24,6 +24,8 @@ export interface CommandSpec {
   positionals: string[];
   options: Record<string, OptionSpec>;
   examples: string[];
+  /** Shown at the end of `--help` (exit statuses, say), as written. */
+  epilogue?: string;
 }
 
 /** The `--help` text of a command. */
@@ -37,6 +39,7 @@ export function helpText(spec: CommandSpec): string {
   const width = Math.max(...rows.map(([f]) => f.length));
   for (const [f, h] of rows) lines.push(`  ${f.padEnd(width)}  ${h}`);
   if (spec.examples.length > 0) lines.push('', 'Examples:', ...spec.examples.map((e) => `  ${e}`));
+  if (spec.epilogue !== undefined) lines.push('', spec.epilogue);
   return lines.join('\n');
 }
 
@@ -109,9 +112,18 @@ export interface NumberRange {
   integer?: boolean;
 }
 
+/** An integer as a numeric option takes it: decimal digits with an optional sign (`15`, `-3`). */
+const DECIMAL_INTEGER = /^[+-]?\d+$/;
+/** A number as a numeric option takes it: decimal, with an optional exponent (`0.05`, `.5`, `5.`, `-1e-3`). */
+const DECIMAL_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 /**
- * A numeric option: a finite number within the range (and an integer when `integer`). Anything else
- * is a usage error that says what is expected and what was given, e.g.
+ * A numeric option: a decimal number within the range (and an integer when `integer`). The text is
+ * read strictly, so that what runs is what was typed: an integer is decimal digits with an optional
+ * sign, a number is decimal with an optional exponent; hexadecimal (`0x10`), `Infinity`, `NaN`,
+ * digit separators (`1_000`), spaces and the empty string are refused, as is a number that
+ * underflows to 0 (`1e-400`) or overflows to infinity, and an integer past 2^53 − 1. Anything
+ * else is a usage error that names the option and the value and says what the option accepts, e.g.
  * `train: --lr must be a positive number, got '-0.1'`.
  */
 export function numberOption(
@@ -122,11 +134,23 @@ export function numberOption(
   { min = -Infinity, max = Infinity, positive = false, integer = false }: NumberRange = {},
 ): number {
   if (raw === undefined) return fallback;
-  const v = Number(raw);
-  const ok = typeof raw === 'string' && raw.trim() !== '' && Number.isFinite(v) && (!integer || Number.isInteger(v));
-  if (!ok || v < min || v > max || (positive && v <= 0)) {
-    throw usageError(`${command}: --${name} must be ${describeRange({ min, max, positive, integer })}, got '${String(raw)}'`, command);
+  const accepts = describeRange({ min, max, positive, integer });
+  const fail = (why: string): never => {
+    throw usageError(`${command}: --${name} ${why}`, command);
+  };
+  if (typeof raw !== 'string') return fail(`must be ${accepts}, got no value`);
+  if (!(integer ? DECIMAL_INTEGER : DECIMAL_NUMBER).test(raw)) {
+    const form = integer ? `decimal digits, e.g. 15${min < 0 ? ' or -3' : ''}` : 'a decimal number, e.g. 0.05, 5 or 1e-3';
+    return fail(`must be ${accepts} (${form}), got '${raw}'`);
   }
+  const parsed = Number(raw);
+  if (!Number.isFinite(parsed)) return fail(`${raw} is too large to represent (it would be ${parsed})`);
+  // a mantissa with a non-zero digit that gives 0 underflowed: the value typed is not the value used
+  if (parsed === 0 && /[1-9]/.test(raw.split(/[eE]/)[0])) return fail(`${raw} is too small to represent (it would be 0)`);
+  if (integer && !Number.isSafeInteger(parsed))
+    return fail(`${raw} is too large in magnitude (integers go up to ±${Number.MAX_SAFE_INTEGER})`);
+  const v = parsed === 0 ? 0 : parsed; // -0 → 0
+  if (v < min || v > max || (positive && v <= 0)) fail(`must be ${accepts}, got '${raw}'`);
   return v;
 }
 

@@ -38,9 +38,9 @@ export function confusionTable(confusion: number[][], names: string[]): string {
 export function runEval(positionals: string[], values: Record<string, string | boolean | undefined>): number {
   const [path] = positionals;
   applyBackendOptions('eval', values);
-  const { model, info } = loadModel(path);
   const limit = values.limit === undefined ? undefined : numberOption('eval', 'limit', values.limit, 0, { min: 1, integer: true });
   const batchSize = numberOption('eval', 'batch-size', values['batch-size'], 256, { min: 1, integer: true });
+  const { model, info } = loadModel(path);
   const data = loadSplits(typeof values.data === 'string' ? values.data : undefined, limit);
   const ds = data.heldOut;
   // a model saved without its input shape is given the images as they are

@@ -62,6 +62,12 @@ export async function main(argv: string[]): Promise<number> {
   return run(args.positionals, args.values);
 }
 
+// A closed stdout (`convnet summary MODEL | head -1`) is not a crash: the rest of the output is
+// dropped, and a training run goes on to save its model.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -27,12 +27,12 @@ export const predictSpec: CommandSpec = {
 export function runPredict(positionals: string[], values: Record<string, string | boolean | undefined>): number {
   const [modelPath, imagePath] = positionals;
   applyBackendOptions('predict', values);
+  // all classes by default
+  const top = numberOption('predict', 'top', values.top, Number.MAX_SAFE_INTEGER, { min: 1, integer: true });
   const { model, info } = loadModel(modelPath);
   // a model saved without its input shape is taken to read MNIST-sized images
   const [c, h, w] = info.inputShape ?? [1, 28, 28];
   if (c !== 1) throw new CliError(`predict: the model expects ${c}-channel images; only grayscale models are supported`);
-  // all classes by default
-  const top = numberOption('predict', 'top', values.top, Number.MAX_SAFE_INTEGER, { min: 1, integer: true });
   const pixels = readImageForModel(imagePath, h, w);
   const probs = predictProbabilities(model, new Tensor(pixels, [1, c, h, w]), info.normalization ?? NO_NORMALIZATION);
   const classNames = info.classNames ?? Array.from({ length: probs.size }, (_, i) => String(i));

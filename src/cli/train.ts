@@ -6,7 +6,7 @@ import { getNumThreads } from '../backend/registry.js';
 import { MODEL_PRESETS, buildModel, ARCHITECTURES } from '../models/registry.js';
 import { saveModel } from '../io/files.js';
 import type { ModelInfo } from '../io/model-file.js';
-import { type FitConfig, fit } from '../training/fit.js';
+import { DivergedError, type FitConfig, type FitResult, fit } from '../training/fit.js';
 import { type CommandSpec, choiceOption, numberOption } from './args.js';
 import { CliError } from './errors.js';
 import { applyBackendOptions, backendOptions } from './backend.js';
@@ -18,6 +18,10 @@ import { ProgressBar, formatDuration, plural } from './progress.js';
 import { type EpochMetrics, curvesScene, epochMetrics, metricsText } from './metrics.js';
 import { CURVES_HEIGHT, CURVES_WIDTH, checkPictureName } from './plot.js';
 import { writePicture } from './draw/picture.js';
+import { EXIT_INTERRUPTED, StopSignals, testDelay } from './signals.js';
+
+/** Exit status of `convnet train` when training diverged (a NaN or infinite loss). */
+export const EXIT_DIVERGED = 3;
 
 /** Options and help of `convnet train`. */
 export const trainSpec: CommandSpec = {
@@ -50,6 +54,10 @@ export const trainSpec: CommandSpec = {
     output: { type: 'string', short: 'o', value: 'FILE', help: 'where to save the model', default: '<model>.safetensors' },
     metrics: { type: 'string', value: 'FILE', help: 'write per-epoch metrics as JSON Lines (rewritten after each epoch)' },
     plot: { type: 'string', value: 'FILE', help: 'draw the loss and accuracy curves (.png or .svg; redrawn after each epoch)' },
+    'save-diverged': {
+      type: 'boolean',
+      help: 'if training diverges (a NaN or infinite loss), save the weights from before that batch beside the output as NAME.diverged.safetensors',
+    },
     ...backendOptions,
   },
   examples: [
@@ -58,6 +66,18 @@ export const trainSpec: CommandSpec = {
     'convnet train --data /usr/share/datasets/fashion-mnist -o fashion.safetensors',
     'convnet train --metrics metrics.jsonl --plot curves.png',
   ],
+  epilogue: [
+    'Ctrl-C (SIGINT) or SIGTERM stops training after the current batch and saves the model trained so far;',
+    'while the data loads it stops before training and writes nothing; during a save it lets the save finish.',
+    'If the loss turns NaN or infinite, training stops and the output file is not written (nor overwritten).',
+    '',
+    'Exit status:',
+    '  0    trained and saved',
+    '  1    error (bad data, a file that cannot be read or written)',
+    '  2    usage error (bad option or value)',
+    `  ${EXIT_DIVERGED}    training diverged: nothing saved, unless --save-diverged (then NAME.diverged.safetensors)`,
+    `  ${EXIT_INTERRUPTED}  stopped by SIGINT or SIGTERM (the model trained so far is saved, if training had started)`,
+  ].join('\n'),
 };
 
 /** Runs `convnet train`; resolves to the exit code. */
@@ -88,94 +108,137 @@ export async function runTrain(values: Record<string, string | boolean | undefin
   if (metricsPath !== undefined) checkWritable(metricsPath, 'the metrics');
   if (plotPath !== undefined) checkWritable(plotPath, 'the plot');
 
-  const backend = applyBackendOptions(cmd, values);
-  const dataDir = typeof values.data === 'string' ? values.data : undefined;
-  const data = limitSplits(loadSplits(dataDir), dataDir, limit);
-  const [c, h, w] = arch.inputShape;
-  if (data.train.channels !== c || data.train.height !== h || data.train.width !== w) {
-    throw new CliError(
-      `train: the images are ${data.train.channels}x${data.train.height}x${data.train.width}, but ${modelName} expects ${c}x${h}x${w}`,
-    );
-  }
-  if (data.train.classes > arch.classes) {
-    throw new CliError(
-      `train: the data has ${plural(data.train.classes, 'class', 'classes')}, but ${modelName} has ${plural(arch.classes, 'output')}`,
-    );
-  }
-  const normalization = pixelStatistics(data.train);
-  const model = buildModel(preset.architecture, preset.options, new Generator(config.seed));
-
+  const saveDiverged = values['save-diverged'] === true;
   const out = process.stdout;
-  out.write(`training ${modelName} (${plural(model.numParameters(), 'parameter')}) on ${data.source}\n`);
-  out.write(
-    `${plural(config.epochs, 'epoch')}, batch ${config.batchSize}, ${config.optimizer} lr ${config.lr}` +
-      `${config.optimizer === 'sgd' ? ` momentum ${config.momentum}` : ''}, weight decay ${config.weightDecay}, ${config.schedule} schedule, ` +
-      `shifts ±${config.augmentShift} px, seed ${config.seed}, backend ${backend}${backend === 'wasm' ? ` (${plural(getNumThreads(), 'thread')})` : ''}\n`,
-  );
-
-  let interrupted = false;
-  const onSigint = (): void => {
-    interrupted = true;
-  };
-  process.on('SIGINT', onSigint);
   const bar = new ProgressBar(process.stderr);
-  const started = performance.now();
-  let lastAccuracy: number | null = null;
-  const records: EpochMetrics[] = [];
-  let result;
+  // from here to the end SIGINT and SIGTERM only ask to stop: what is trained is saved, a save finishes
+  let phase: 'load' | 'train' | 'save' = 'load';
+  const signals = new StopSignals((signal, count) => {
+    if (phase === 'load') return; // reported once the data is loaded, below
+    bar.clear();
+    const what =
+      phase === 'train' && count === 1
+        ? `stopping after the current batch; the model trained so far will be saved to ${output}`
+        : `${count === 1 ? '' : 'still stopping: '}the model is being saved to ${output}; exiting when it is saved`;
+    process.stderr.write(`convnet: ${signal}: ${what}\n`);
+  }).listen();
   try {
-    result = await fit(
-      model,
-      data.train,
-      data.heldOut,
-      { ...config, normalization },
-      {
-        onBatch: (p) => bar.update(p),
-        onEpoch: (e) => {
-          bar.clear();
-          lastAccuracy = e.heldOut?.accuracy ?? null;
-          out.write(
-            `epoch ${String(e.epoch).padStart(String(config.epochs).length)}/${config.epochs}  train loss ${e.trainLoss.toFixed(4)}  ` +
-              `held-out loss ${e.heldOut?.loss.toFixed(4)}  held-out accuracy ${((e.heldOut?.accuracy ?? 0) * 100).toFixed(2)}%  ` +
-              `lr ${e.lr.toPrecision(3)}  ${e.seconds.toFixed(1)} s\n`,
-          );
-          // written after every epoch, so that an interrupted run keeps its metrics and curves so far
-          records.push(epochMetrics(e, config.epochs, data.train.n));
-          if (metricsPath !== undefined) writeFileAtomic(metricsPath, new TextEncoder().encode(metricsText(records)), cmd);
-          if (plotPath !== undefined) writePicture(plotPath, curvesScene(records, CURVES_WIDTH, CURVES_HEIGHT), cmd);
-        },
-        shouldStop: () => interrupted,
-      },
+    const backend = applyBackendOptions(cmd, values);
+    const dataDir = typeof values.data === 'string' ? values.data : undefined;
+    testDelay('CONVNET_TEST_DELAY_LOAD_MS', 'loading the data');
+    const data = limitSplits(loadSplits(dataDir), dataDir, limit);
+    const [c, h, w] = arch.inputShape;
+    if (data.train.channels !== c || data.train.height !== h || data.train.width !== w) {
+      throw new CliError(
+        `train: the images are ${data.train.channels}x${data.train.height}x${data.train.width}, but ${modelName} expects ${c}x${h}x${w}`,
+      );
+    }
+    if (data.train.classes > arch.classes) {
+      throw new CliError(
+        `train: the data has ${plural(data.train.classes, 'class', 'classes')}, but ${modelName} has ${plural(arch.classes, 'output')}`,
+      );
+    }
+    const normalization = pixelStatistics(data.train);
+    const model = buildModel(preset.architecture, preset.options, new Generator(config.seed));
+    await signals.settle();
+    if (signals.stopRequested) {
+      process.stderr.write(`convnet: ${signals.received[0]} while loading the data: stopped before training; nothing was written\n`);
+      return EXIT_INTERRUPTED;
+    }
+
+    out.write(`training ${modelName} (${plural(model.numParameters(), 'parameter')}) on ${data.source}\n`);
+    out.write(
+      `${plural(config.epochs, 'epoch')}, batch ${config.batchSize}, ${config.optimizer} lr ${config.lr}` +
+        `${config.optimizer === 'sgd' ? ` momentum ${config.momentum}` : ''}, weight decay ${config.weightDecay}, ${config.schedule} schedule, ` +
+        `shifts ±${config.augmentShift} px, seed ${config.seed}, backend ${backend}${backend === 'wasm' ? ` (${plural(getNumThreads(), 'thread')})` : ''}\n`,
     );
+
+    phase = 'train';
+    const started = performance.now();
+    let lastAccuracy: number | null = null;
+    const records: EpochMetrics[] = [];
+    const info = (training: Record<string, string> = {}): ModelInfo => ({
+      architecture: preset.architecture,
+      options: preset.options,
+      inputShape: arch.inputShape,
+      normalization,
+      classNames: data.train.classNames ?? Array.from({ length: arch.classes }, (_, i) => String(i)),
+      training: {
+        model: modelName,
+        data: data.source,
+        epochs: String(records.length),
+        seed: String(config.seed),
+        heldOutAccuracy: lastAccuracy === null ? 'n/a' : String(lastAccuracy),
+        ...training,
+      },
+    });
+    let result: FitResult;
+    try {
+      result = await fit(
+        model,
+        data.train,
+        data.heldOut,
+        { ...config, normalization },
+        {
+          onBatch: (p) => bar.update(p),
+          onEpoch: (e) => {
+            bar.clear();
+            lastAccuracy = e.heldOut?.accuracy ?? null;
+            out.write(
+              `epoch ${String(e.epoch).padStart(String(config.epochs).length)}/${config.epochs}  train loss ${e.trainLoss.toFixed(4)}  ` +
+                `held-out loss ${e.heldOut?.loss.toFixed(4)}  held-out accuracy ${((e.heldOut?.accuracy ?? 0) * 100).toFixed(2)}%  ` +
+                `lr ${e.lr.toPrecision(3)}  ${e.seconds.toFixed(1)} s\n`,
+            );
+            // written after every epoch, so that an interrupted or diverged run keeps its metrics and curves so far
+            records.push(epochMetrics(e, config.epochs, data.train.n));
+            if (metricsPath !== undefined) writeFileAtomic(metricsPath, new TextEncoder().encode(metricsText(records)), cmd);
+            if (plotPath !== undefined) writePicture(plotPath, curvesScene(records, CURVES_WIDTH, CURVES_HEIGHT), cmd);
+          },
+          shouldStop: () => signals.stopRequested,
+        },
+      );
+    } catch (e) {
+      if (!(e instanceof DivergedError)) throw e;
+      bar.clear();
+      phase = 'save';
+      process.stderr.write(`convnet: train: ${e.message.replace(/^fit: /, '')}\n`);
+      let kept = ' (--save-diverged keeps the weights)';
+      if (saveDiverged) {
+        const path = divergedPath(output);
+        try {
+          saveModel(path, model, info({ diverged: `epoch ${e.epoch}, batch ${e.batch}` }));
+          kept = `; the weights before that batch are saved to ${path}`;
+        } catch (x) {
+          kept = `; the weights could not be saved either: ${errorMessage(x)}`;
+        }
+      }
+      process.stderr.write(`convnet: ${output} was not written${kept}; try a smaller --lr than ${config.lr}\n`);
+      return EXIT_DIVERGED;
+    }
+    bar.clear();
+
+    phase = 'save';
+    testDelay('CONVNET_TEST_DELAY_SAVE_MS', `saving the model to ${output}`);
+    saveModel(output, model, info());
+    const seconds = (performance.now() - started) / 1000;
+    await signals.settle();
+    if (result.stopped || signals.stopRequested) {
+      out.write(`interrupted after ${plural(result.epochs.length, 'complete epoch')}; saved the model to ${output}\n`);
+      return EXIT_INTERRUPTED;
+    }
+    const saved = [output, metricsPath, plotPath].filter((f) => f !== undefined).join(', ');
+    out.write(`saved ${saved} (${formatDuration(seconds)} training)\n`);
+    out.write(`held-out accuracy: ${((lastAccuracy ?? 0) * 100).toFixed(1)}%\n`);
+    return 0;
   } finally {
-    process.off('SIGINT', onSigint);
+    signals.finish();
     bar.clear();
   }
+}
 
-  const info: ModelInfo = {
-    architecture: preset.architecture,
-    options: preset.options,
-    inputShape: arch.inputShape,
-    normalization,
-    classNames: data.train.classNames ?? Array.from({ length: arch.classes }, (_, i) => String(i)),
-    training: {
-      model: modelName,
-      data: data.source,
-      epochs: String(result.epochs.length),
-      seed: String(config.seed),
-      heldOutAccuracy: lastAccuracy === null ? 'n/a' : String(lastAccuracy),
-    },
-  };
-  saveModel(output, model, info);
-  const seconds = (performance.now() - started) / 1000;
-  if (result.stopped) {
-    out.write(`interrupted after ${plural(result.epochs.length, 'complete epoch')}; saved the model to ${output}\n`);
-    return 130;
-  }
-  const saved = [output, metricsPath, plotPath].filter((f) => f !== undefined).join(', ');
-  out.write(`saved ${saved} (${formatDuration(seconds)} training)\n`);
-  out.write(`held-out accuracy: ${((lastAccuracy ?? 0) * 100).toFixed(1)}%\n`);
-  return 0;
+/** Where `--save-diverged` saves: `NAME.diverged.safetensors` beside `output` (`NAME` without `.safetensors`). */
+export function divergedPath(output: string): string {
+  return join(dirname(output), `${basename(output).replace(/\.safetensors$/, '')}.diverged.safetensors`);
 }
 
 /**

@@ -163,7 +163,7 @@ describe('bad input: one clear line, non-zero exit, no stack trace', () => {
     expectCleanError(convnet('fly'), /unknown command 'fly'/);
     expectCleanError(convnet('train', '--model', 'alexnet'), /--model must be one of lenet5, lenet5-modern, got 'alexnet'/);
     expectCleanError(convnet('train', '--colour', 'red'), /Unknown option '--colour'/);
-    expectCleanError(convnet('train', '--epochs', 'two'), /--epochs must be a positive integer, got 'two'/);
+    expectCleanError(convnet('train', '--epochs', 'two'), "--epochs must be a positive integer (decimal digits, e.g. 15), got 'two'");
     expectCleanError(convnet('eval'), /eval: expected MODEL, got none \(see 'convnet eval --help'\)/);
   });
   it('negative numbers parse, and each numeric option says what it accepts', () => {
@@ -172,21 +172,20 @@ describe('bad input: one clear line, non-zero exit, no stack trace', () => {
       [['--lr', '0'], "train: --lr must be a positive number, got '0'"],
       [['--lr=-1e-3'], "train: --lr must be a positive number, got '-1e-3'"],
       [['-e', '-2'], "train: --epochs must be a positive integer, got '-2'"],
-      [['--epochs', '1.5'], "train: --epochs must be a positive integer, got '1.5'"],
+      [['--epochs', '1.5'], "train: --epochs must be a positive integer (decimal digits, e.g. 15), got '1.5'"],
       [['-b', '-64'], "train: --batch-size must be a positive integer, got '-64'"],
       [['--momentum', '-.5'], "train: --momentum must be a number in [0, 1], got '-.5'"],
       [['--weight-decay', '-0.0005'], "train: --weight-decay must be a number ≥ 0, got '-0.0005'"],
       [['--augment', '-1'], "train: --augment must be an integer in [0, 27], got '-1'"],
       [['--limit', '-5'], "train: --limit must be a positive integer, got '-5'"],
       [['--threads', '-1'], "train: --threads must be an integer in [1, 256], got '-1'"],
-      [['-s', '1.5'], "train: --seed must be an integer, got '1.5'"],
+      [['-s', '1.5'], "train: --seed must be an integer (decimal digits, e.g. 15 or -3), got '1.5'"],
     ];
     for (const [args, message] of cases) {
       const r = convnet('train', ...args);
       expectCleanError(r, message);
       expect(r.code, args.join(' ')).toBe(2);
     }
-    // (eval and predict read the model file, trained above, before their options)
     expectCleanError(convnet('eval', modelPath, '--limit', '-3'), "eval: --limit must be a positive integer, got '-3'");
     expectCleanError(convnet('predict', modelPath, 'x.png', '-k', '-1'), "predict: --top must be a positive integer, got '-1'");
   });
