@@ -74,7 +74,9 @@ export type { Size2d } from './geometry/options.js';
 export type { FusedConv2dOptions } from './ops/fused-conv.js';
 export type { SubsamplingOptions, SubsamplingActivation } from './ops/subsampling.js';
 export type { LinkTable } from './ops/linked-conv.js';
-export type { DropoutOptions } from './ops/dropout.js';
+export type { DropoutOptions, Dropout2dOptions } from './ops/dropout.js';
+export type { BatchNormOptions } from './ops/batch-norm.js';
+export type { AdaptiveSize2d } from './ops/pool.js';
 export type { Reduction, Labels, CrossEntropyOptions, NllLossOptions } from './ops/loss.js';
 export {
   ready,

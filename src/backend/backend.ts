@@ -303,6 +303,46 @@ export interface Backend {
    */
   adamStep(theta: TypedArray, grad: TypedArray, m: TypedArray, v: TypedArray, o: AdamStep): void;
 
+  /**
+   * Batch normalization's statistics over a tensor seen as `outer × size × inner` = `(N, C, L)`
+   * (L = H·W, or 1): for each channel c, over its `M = N·L` values, `mean[c] = (1/M) Σ x` and the
+   * biased `variance[c] = (1/M) Σ (x − mean[c])²` (two passes, sums in float64 in memory order).
+   * mean and variance are `[C]`.
+   */
+  batchNormStats(x: TypedArray, split: AxisSplit, mean: TypedArray, variance: TypedArray): void;
+  /**
+   * Batch normalization's affine pass: `out = (x − mean[c])·(invStd[c]·weight[c]) + bias[c]`,
+   * evaluated in float64 (weight null: 1, bias null: 0). x and out `(N, C, L)`, the rest `[C]`.
+   */
+  batchNorm(
+    x: TypedArray,
+    split: AxisSplit,
+    mean: TypedArray,
+    invStd: TypedArray,
+    weight: TypedArray | null,
+    bias: TypedArray | null,
+    out: TypedArray,
+  ): void;
+  /**
+   * Its backward pass, per channel c over its M values, with `x̂ = (x − mean[c])·invStd[c]` and
+   * γ = weight[c] (1 when null): `dbias = Σ dy`, `dweight = Σ dy·x̂` (as `invStd·Σ dy·(x − mean)`),
+   * and `dx = γ·invStd·(dy − Σdy/M − x̂·Σ(dy·x̂)/M)` when the statistics were the batch's
+   * (`training`), `dx = γ·invStd·dy` when they were constants (the running statistics). Sums in
+   * float64, in memory order; each output skipped when null; dx is written, not added to.
+   */
+  batchNormBackward(
+    x: TypedArray,
+    dy: TypedArray,
+    split: AxisSplit,
+    mean: TypedArray,
+    invStd: TypedArray,
+    weight: TypedArray | null,
+    training: boolean,
+    dx: TypedArray | null,
+    dweight: TypedArray | null,
+    dbias: TypedArray | null,
+  ): void;
+
   /** `log softmax` along the middle axis: `y_i = x_i − log Σ_j exp x_j`. */
   logSoftmax(x: TypedArray, split: AxisSplit, out: TypedArray): void;
   /** `dx = dy − exp(y) · Σ dy` for `y = logSoftmax(x)`. */

@@ -45,3 +45,12 @@ export function poolOutputSize(n: number, k: number, s: number, p: number, ceilM
   if (ceilMode && (out - 1) * s >= n + p) out--;
   return out;
 }
+
+/**
+ * Bin `i` of an adaptive pooling of length `n` into `out` bins, as PyTorch's: the half-open range
+ * `[⌊i·n/out⌋, ⌈(i + 1)·n/out⌉)`. Bins cover the input and overlap by at most one position where
+ * `out` does not divide `n`.
+ */
+export function adaptivePoolBin(i: number, n: number, out: number): [number, number] {
+  return [Math.floor((i * n) / out), Math.ceil(((i + 1) * n) / out)];
+}

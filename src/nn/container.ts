@@ -1,4 +1,4 @@
-/** Containers and glue: `Sequential`, `ModuleList`, `ModuleDict`, `Flatten`, `Residual` (S15). */
+/** Containers and glue: `Sequential`, `ModuleList`, `ModuleDict`, `Flatten`, `Identity`, `Residual` (S15). */
 import { shapeStr, shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { add } from '../ops/elementwise.js';
@@ -270,6 +270,22 @@ export class Flatten extends Module {
   }
   override describe(): string {
     return `Flatten(startDim=${this.startDim}, endDim=${this.endDim})`;
+  }
+}
+
+/**
+ * The identity, `y = x`, as `torch.nn.Identity`: a placeholder that keeps a container's layer
+ * indices (and so its state-dict names) where a layer was removed, e.g. a BatchNorm folded into
+ * the convolution before it (`foldBatchNorm`).
+ *
+ * Shape: any, unchanged.
+ */
+export class Identity extends Module {
+  forward(x: Tensor): Tensor {
+    return x;
+  }
+  override spec(): ModuleSpec {
+    return { type: 'Identity' };
   }
 }
 

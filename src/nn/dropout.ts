@@ -5,7 +5,7 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import type { Generator } from '../tensor/random.js';
-import { dropout } from '../ops/dropout.js';
+import { dropout, dropout2d } from '../ops/dropout.js';
 import { Module, type ModuleSpec } from './module.js';
 import { checkOptions } from '../tensor/arguments.js';
 
@@ -27,5 +27,31 @@ export class Dropout extends Module {
   }
   override describe(): string {
     return `Dropout(p=${this.p}, mode=${this.options.mode ?? 'inverted'})`;
+  }
+}
+
+/**
+ * Channel dropout, as `torch.nn.Dropout2d`: in training each channel plane of each image is zeroed
+ * with probability `p` (default 0.5), the others scaled by `1/(1 − p)`; the identity in evaluation.
+ *
+ * Shape: input `(N, C, H, W)` or `(C, H, W)` → the same.
+ */
+export class Dropout2d extends Module {
+  constructor(
+    readonly p = 0.5,
+    readonly options: { generator?: Generator } = {},
+  ) {
+    super();
+    checkOptions('Dropout2d', options, ['generator']);
+    if (!(p >= 0 && p <= 1)) throw new Error(`Dropout2d: p must be a probability in [0, 1], got ${p}`);
+  }
+  forward(x: Tensor): Tensor {
+    return dropout2d(x, { p: this.p, training: this.training, generator: this.options.generator });
+  }
+  override spec(): ModuleSpec {
+    return { type: 'Dropout2d', args: [this.p] };
+  }
+  override describe(): string {
+    return `Dropout2d(p=${this.p})`;
   }
 }

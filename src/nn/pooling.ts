@@ -1,10 +1,10 @@
 /**
- * Pooling layers (S8, S9): `MaxPool2d`, `AvgPool2d`, and LeNet-5's trainable `Subsampling`. Their
+ * Pooling layers (S8, S9): `MaxPool2d`, `AvgPool2d`, `AdaptiveAvgPool2d`, and LeNet-5's trainable `Subsampling`. Their
  * output sizes are computed by `poolOutputSize` (src/geometry/output-size.ts).
  */
 import { ones, zeros } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { avgPool2d, maxPool2d } from '../ops/pool.js';
+import { type AdaptiveSize2d, adaptiveAvgPool2d, avgPool2d, maxPool2d } from '../ops/pool.js';
 import type { Pool2dOptions } from '../geometry/pool.js';
 import { type SubsamplingOptions, subsampling } from '../ops/subsampling.js';
 import { checkPositiveInt } from '../geometry/options.js';
@@ -67,6 +67,34 @@ export class AvgPool2d extends Module {
   }
   override describe(): string {
     return describePool('AvgPool2d', this.options);
+  }
+}
+
+/**
+ * Average pooling to a fixed output size whatever the input's, as `torch.nn.AdaptiveAvgPool2d`
+ * (`AdaptiveAvgPool2d(1)` is a ResNet's global average pooling); the bins by `adaptivePoolBin`.
+ *
+ * Shape: input `(N, C, H, W)` or `(C, H, W)` → output `(N, C, outH, outW)` or `(C, outH, outW)`
+ * (a null size keeps the input's).
+ */
+export class AdaptiveAvgPool2d extends Module {
+  constructor(readonly outputSize: AdaptiveSize2d) {
+    super();
+    const sizes = typeof outputSize === 'number' ? [outputSize] : Array.isArray(outputSize) && outputSize.length === 2 ? outputSize : [NaN];
+    if (!sizes.every((v) => v === null || (Number.isInteger(v) && (v as number) >= 1))) {
+      throw new Error(
+        `AdaptiveAvgPool2d: outputSize must be a positive integer or a pair of them (or null), got ${JSON.stringify(outputSize)}`,
+      );
+    }
+  }
+  forward(x: Tensor): Tensor {
+    return adaptiveAvgPool2d(x, this.outputSize);
+  }
+  override spec(): ModuleSpec {
+    return { type: 'AdaptiveAvgPool2d', args: [this.outputSize] };
+  }
+  override describe(): string {
+    return `AdaptiveAvgPool2d(outputSize=${JSON.stringify(this.outputSize)})`;
   }
 }
 

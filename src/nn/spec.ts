@@ -15,10 +15,12 @@ import {
   type LinkedConv2dLayerOptions,
 } from './conv.js';
 import { Linear } from './linear.js';
-import { AvgPool2d, MaxPool2d, Subsampling } from './pooling.js';
+import { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d, Subsampling } from './pooling.js';
+import type { AdaptiveSize2d } from '../ops/pool.js';
+import { BatchNorm1d, BatchNorm2d, type BatchNormLayerOptions } from './batch-norm.js';
 import { LeakyReLU, ReLU, Sigmoid, Tanh } from './activation.js';
-import { Dropout } from './dropout.js';
-import { Flatten, ModuleDict, ModuleList, Residual, Sequential } from './container.js';
+import { Dropout, Dropout2d } from './dropout.js';
+import { Flatten, Identity, ModuleDict, ModuleList, Residual, Sequential } from './container.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the arguments come from JSON, checked by the constructors */
 type Build = (args: any[], children: AnyModule[] | Record<string, AnyModule | null>) => AnyModule;
@@ -31,12 +33,17 @@ const BUILDERS: Record<string, Build> = {
   Linear: ([i, o, opt]) => new Linear(i as number, o as number, opt as object),
   MaxPool2d: ([k, opt]) => new MaxPool2d(k as Pool2dOptions['kernelSize'], opt as object),
   AvgPool2d: ([k, opt]) => new AvgPool2d(k as Pool2dOptions['kernelSize'], opt as object),
+  AdaptiveAvgPool2d: ([size]) => new AdaptiveAvgPool2d(size as AdaptiveSize2d),
   Subsampling: ([c, opt]) => new Subsampling(c as number, opt as object),
+  BatchNorm1d: ([c, opt]) => new BatchNorm1d(c as number, opt as BatchNormLayerOptions),
+  BatchNorm2d: ([c, opt]) => new BatchNorm2d(c as number, opt as BatchNormLayerOptions),
   ReLU: () => new ReLU(),
   LeakyReLU: ([slope]) => new LeakyReLU(slope as number | undefined),
   Tanh: () => new Tanh(),
   Sigmoid: () => new Sigmoid(),
   Dropout: ([p, opt]) => new Dropout(p as number | undefined, opt as object | undefined),
+  Dropout2d: ([p]) => new Dropout2d(p as number | undefined),
+  Identity: () => new Identity(),
   Flatten: ([start, end]) => new Flatten(start as number | undefined, end as number | undefined),
   Sequential: (_args, children) => new Sequential(...(children as Module[])),
   ModuleList: (_args, children) => new ModuleList(children as AnyModule[]),

@@ -11,6 +11,7 @@ import { convSubsampling, convSubsamplingBackward, fusedConv2d, fusedConv2dBackw
 import { adamStep, sgdStep } from './optim.js';
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
 import { subsampling, subsamplingBackward } from './subsampling.js';
+import { batchNorm, batchNormBackward, batchNormStats } from './batch-norm.js';
 
 /** The reference backend: every kernel as a plain loop (see `Backend` for each contract). */
 export const refBackend: Backend = {
@@ -37,6 +38,9 @@ export const refBackend: Backend = {
   avgPool2dBackward,
   subsampling,
   subsamplingBackward,
+  batchNormStats,
+  batchNorm,
+  batchNormBackward,
   logSoftmax,
   logSoftmaxBackward,
   sgdStep,

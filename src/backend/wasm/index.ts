@@ -35,6 +35,7 @@ import { createNodeThreadPool, nodeParallelism, nodeWorkerThreads } from './node
 import { createWebThreadPool, webParallelism, webWorkersAvailable } from './web-thread-pool.js';
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
 import { subsampling, subsamplingBackward } from './subsampling.js';
+import { batchNorm, batchNormBackward, batchNormStats } from './batch-norm.js';
 import { argmax, logSoftmax, logSoftmaxBackward, permute, sum } from './reduce.js';
 import { SerialPool, type ThreadPool } from './thread-pool.js';
 
@@ -290,6 +291,24 @@ function backendOn(runtime: WasmRuntime, threads: number, options: WasmBackendOp
       if (f32(dy) && f32(y) && f32(pooled) && f32(w) && (dx === null || f32(dx)) && (dw === null || f32(dw)) && (db === null || f32(db))) {
         subsamplingBackward(ctx, dy, y, pooled, am, w, g, s, dx, dw, db, dxZeroed);
       } else refBackend.subsamplingBackward(dy, y, pooled, am, w, g, s, dx, dw, db);
+    },
+    batchNormStats(x, split, mean, variance) {
+      if (x instanceof Float32Array && mean instanceof Float32Array && variance instanceof Float32Array)
+        batchNormStats(ctx, x, split, mean, variance);
+      else refBackend.batchNormStats(x, split, mean, variance);
+    },
+    batchNorm(x, split, mean, invStd, weight, bias, out) {
+      const f32 = (a: unknown): a is Float32Array => a instanceof Float32Array;
+      if (f32(x) && f32(mean) && f32(invStd) && (weight === null || f32(weight)) && (bias === null || f32(bias)) && f32(out))
+        batchNorm(ctx, x, split, mean, invStd, weight, bias, out);
+      else refBackend.batchNorm(x, split, mean, invStd, weight, bias, out);
+    },
+    batchNormBackward(x, dy, split, mean, invStd, weight, training, dx, dweight, dbias) {
+      const f32 = (a: unknown): a is Float32Array => a instanceof Float32Array;
+      const f32OrNull = (a: unknown): a is Float32Array | null => a === null || f32(a);
+      if (f32(x) && f32(dy) && f32(mean) && f32(invStd) && f32OrNull(weight) && f32OrNull(dx) && f32OrNull(dweight) && f32OrNull(dbias))
+        batchNormBackward(ctx, x, dy, split, mean, invStd, weight, training, dx, dweight, dbias);
+      else refBackend.batchNormBackward(x, dy, split, mean, invStd, weight, training, dx, dweight, dbias);
     },
     logSoftmax(x, split, out) {
       if (x instanceof Float32Array && out instanceof Float32Array) logSoftmax(ctx, x, split, out);

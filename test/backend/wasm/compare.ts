@@ -51,6 +51,9 @@ export const KERNEL_FAMILIES = {
   permute: 'reduce',
   logSoftmax: 'reduce',
   logSoftmaxBackward: 'reduce',
+  batchNormStats: 'batch-norm',
+  batchNorm: 'batch-norm',
+  batchNormBackward: 'batch-norm',
   sgdStep: 'optim',
   adamStep: 'optim',
 } as const satisfies Record<KernelName, string>;

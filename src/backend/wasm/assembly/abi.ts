@@ -180,6 +180,32 @@ export const enum SubsampleDesc {
   mode,
 }
 
+/**
+ * Batch normalization descriptor (batchNormStatsTask, batchNormTask, batchNormBackwardTask): a
+ * tensor seen as `(outer, size, inner)` = `(N, C, L)`, whose chunks are runs of channels.
+ */
+export const enum BatchNormDesc {
+  outer,
+  size,
+  inner,
+  x,
+  /** Backward: ∂L/∂y. */
+  dy,
+  /** Forward: y; backward: ∂L/∂x (0: not wanted). */
+  out,
+  /** `[C]` each: the means, and the biased variances (stats) or 1/√(var + ε) (the others). */
+  mean,
+  invStd,
+  /** `[C]` or 0 (1 and 0 then). */
+  weight,
+  bias,
+  /** Backward: `[C]` outputs, or 0 when not wanted. */
+  dweight,
+  dbias,
+  /** Backward: 1 when the statistics were the batch's, 0 when constants. */
+  training,
+}
+
 /** The unary elementwise kernels' op codes (elementwise.ts), named as the Backend contract's `UnaryOp`. */
 export const enum UnaryCode {
   neg,

@@ -10,6 +10,7 @@ export { sumInto, roundSums, permute, argmax, logSoftmax, logSoftmaxBackward } f
 export { sgdStep, adamStep } from './optim';
 export { maxPoolBackward, maxPoolTask, maxPoolBackwardTask, scaleMaxima, avgPool, avgPoolBackward } from './pool';
 export { subsamplingTask, subsamplingBackwardTask, subsamplingSums } from './subsampling';
+export { batchNormStatsTask, batchNormTask, batchNormBackwardTask } from './batch-norm';
 
 /** First free byte after the module's static data: where the JS side's arena may start. */
 export function heapBase(): usize {
