@@ -5,6 +5,7 @@
 import type { Generator } from '../tensor/random.js';
 import type { AnyModule } from '../nn/module.js';
 import { lenet5 } from './lenet5.js';
+import { type ResNetOptions, resnet } from './resnet.js';
 
 /** A buildable architecture: how to build it, and (where known) its input and classes. */
 export interface CustomArchitecture {
@@ -29,12 +30,20 @@ export const ARCHITECTURES: Record<string, Architecture> = {
     build: (options, generator) => lenet5({ modern: options.modern === true, generator }),
     description: 'LeNet-5 (1998): tanh, trainable subsampling, C3 link table',
   },
+  resnet: {
+    inputShape: [1, 28, 28],
+    classes: 10,
+    build: (options, generator) => resnet({ ...(options as ResNetOptions), generator }),
+    description: 'CIFAR-style ResNet (2016): 3 stages of 16/32/64 channels, basic blocks with BatchNorm, depth 6n + 2',
+  },
 };
 
 /** CLI model names: each is an architecture with options. */
 export const MODEL_PRESETS: Record<string, { architecture: string; options: Record<string, unknown> }> = {
   lenet5: { architecture: 'lenet5', options: { modern: false } },
   'lenet5-modern': { architecture: 'lenet5', options: { modern: true } },
+  resnet8: { architecture: 'resnet', options: { blocksPerStage: 1 } },
+  resnet20: { architecture: 'resnet', options: { blocksPerStage: 3 } },
 };
 
 /** The architecture and options each model built by `buildModel` came from. */
