@@ -161,7 +161,7 @@ describe('--help', () => {
 describe('bad input: one clear line, non-zero exit, no stack trace', () => {
   it('an unknown command, model or option', () => {
     expectCleanError(convnet('fly'), /unknown command 'fly'/);
-    expectCleanError(convnet('train', '--model', 'alexnet'), /--model must be one of lenet5, lenet5-modern, got 'alexnet'/);
+    expectCleanError(convnet('train', '--model', 'alexnet'), /--model must be one of lenet5, lenet5-modern(, [\w-]+)*, got 'alexnet'/);
     expectCleanError(convnet('train', '--colour', 'red'), /Unknown option '--colour'/);
     expectCleanError(convnet('train', '--epochs', 'two'), "--epochs must be a positive integer (decimal digits, e.g. 15), got 'two'");
     expectCleanError(convnet('eval'), /eval: expected MODEL, got none \(see 'convnet eval --help'\)/);
