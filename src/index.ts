@@ -24,7 +24,7 @@ export {
   type TensorOptions,
   type RandomOptions,
 } from './tensor/creation.js';
-export { Generator, manualSeed, defaultGenerator } from './tensor/random.js';
+export { Generator, type GeneratorState, manualSeed, defaultGenerator } from './tensor/random.js';
 export { noGrad, enableGrad, isGradEnabled } from './autograd/engine.js';
 export { gradcheck, type GradcheckOptions } from './autograd/gradcheck.js';
 export { detectAnomaly, setDetectAnomaly, isAnomalyEnabled } from './autograd/anomaly.js';
@@ -116,8 +116,13 @@ export {
   FIT_DEFAULTS,
   DivergedError,
   type FitConfig,
+  type CompleteFitConfig,
+  type FitOptions,
   type FitHooks,
   type FitResult,
+  type FitState,
+  type FitCheckpoint,
+  type SavedTensor,
   type BatchProgress,
   type EpochResult,
 } from './training/fit.js';

@@ -7,4 +7,14 @@ export { type ImageDataset, checkDataset, randomSplit, subset } from './dataset.
 export { type IdxArray, type IdxData, parseIdx } from './idx.js';
 export { type Batch, DataLoader, type DataLoaderOptions } from './dataloader.js';
 export { type Normalization, normalizedBatch, pixelStatistics } from './normalization.js';
-export { MNIST_MEAN, MNIST_STD, type Transform, compose, normalize, randomShift } from './transforms.js';
+export {
+  MNIST_MEAN,
+  MNIST_STD,
+  type CropPadding,
+  type Transform,
+  compose,
+  normalize,
+  randomCrop,
+  randomHorizontalFlip,
+  randomShift,
+} from './transforms.js';

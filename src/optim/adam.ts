@@ -11,13 +11,10 @@
  *
  * which is `θ − lr·m̂/(√v̂ + ε)` with the bias-corrected `m̂ = m/(1 − β₁ᵗ)`, `v̂ = v/(1 − β₂ᵗ)`.
  */
-import type { TypedArray } from '../tensor/dtype.js';
-import { backendFor, persistentStorage } from '../backend/registry.js';
-import type { Tensor } from '../tensor/tensor.js';
-import { Optimizer, checkNonNegative, checkOptions, checkUnitInterval, describeValue } from './optimizer.js';
-import { checkOptions as checkOptionNames } from '../tensor/arguments.js';
+import { backendFor } from '../backend/registry.js';
+import { type GroupHyperparameters, Optimizer, type Params, checkNonNegative, checkUnitInterval, describeValue } from './optimizer.js';
 
-/** Options of `Adam` and `AdamW` (PyTorch's names in camelCase). */
+/** Options of `Adam` and `AdamW` (PyTorch's names in camelCase); a parameter group may set any of them. */
 export interface AdamOptions {
   /** Learning rate ≥ 0 (default 1e-3). */
   lr?: number;
@@ -29,72 +26,93 @@ export interface AdamOptions {
   weightDecay?: number;
 }
 
-/** Moment estimates of one parameter. */
-interface Moments {
-  step: number;
-  expAvg: TypedArray;
-  expAvgSq: TypedArray;
+/** The hyperparameters of an `Adam`/`AdamW` parameter group. */
+export interface AdamHyperparameters extends GroupHyperparameters {
+  betas: readonly [number, number];
+  eps: number;
+  weightDecay: number;
+}
+
+/** The moment estimates of one parameter and its step count t (PyTorch's `exp_avg`, `exp_avg_sq`, `step`). */
+export type AdamState = { step: number; expAvg: Float32Array | Float64Array; expAvgSq: Float32Array | Float64Array };
+
+function adamResolver(name: string, defaultWeightDecay: number): (o: Record<string, unknown>, where: string) => AdamHyperparameters {
+  return (o, where) => {
+    const lr = checkNonNegative(name, `${where}lr`, o.lr ?? 1e-3);
+    const betas: unknown = o.betas ?? [0.9, 0.999];
+    if (!Array.isArray(betas) || betas.length !== 2)
+      throw new Error(`${name}: ${where}betas must be an array [beta1, beta2], got ${describeValue(betas)}`);
+    return {
+      lr,
+      betas: Object.freeze([
+        checkUnitInterval(name, `${where}betas[0]`, betas[0]),
+        checkUnitInterval(name, `${where}betas[1]`, betas[1]),
+      ] as const),
+      eps: checkNonNegative(name, `${where}eps`, o.eps ?? 1e-8),
+      weightDecay: checkNonNegative(name, `${where}weightDecay`, o.weightDecay ?? defaultWeightDecay),
+    };
+  };
 }
 
 /**
  * What `Adam` and `AdamW` share: the options and the moment update. `decoupled` says how the
  * weight decay is applied (see the module comment).
  */
-export abstract class AdamBase extends Optimizer {
-  /** `[β₁, β₂]`. */
-  readonly betas: readonly [number, number];
-  /** ε. */
-  readonly eps: number;
-  /** Weight decay λ. */
-  readonly weightDecay: number;
+export abstract class AdamBase extends Optimizer<AdamHyperparameters, AdamState> {
   /** True for AdamW's decoupled decay `θ·(1 − lr·λ)`, false for Adam's L2 term `g + λθ`. */
   readonly decoupled: boolean;
-  private readonly moments: (Moments | null)[];
 
-  protected constructor(name: string, params: Iterable<Tensor>, options: AdamOptions, defaultWeightDecay: number, decoupled: boolean) {
-    checkOptions(name, options);
-    super(name, params, options.lr ?? 1e-3);
-    checkOptionNames(name, options, ['lr', 'betas', 'eps', 'weightDecay']);
-    const betas: unknown = options.betas ?? [0.9, 0.999];
-    if (!Array.isArray(betas) || betas.length !== 2)
-      throw new Error(`${name}: betas must be an array [beta1, beta2], got ${describeValue(betas)}`);
-    this.betas = Object.freeze([checkUnitInterval(name, 'betas[0]', betas[0]), checkUnitInterval(name, 'betas[1]', betas[1])] as const);
-    this.eps = checkNonNegative(name, 'eps', options.eps ?? 1e-8);
-    this.weightDecay = checkNonNegative(name, 'weightDecay', options.weightDecay ?? defaultWeightDecay);
+  protected constructor(name: string, params: Params<AdamOptions>, options: AdamOptions, defaultWeightDecay: number, decoupled: boolean) {
+    super(name, params, options, {
+      optionNames: ['lr', 'betas', 'eps', 'weightDecay'],
+      resolve: adamResolver(name, defaultWeightDecay),
+      state: { step: 'count', expAvg: 'buffer', expAvgSq: 'buffer' },
+    });
     this.decoupled = decoupled;
-    this.moments = this.params.map(() => null);
+  }
+
+  /** The default `[β₁, β₂]`; each group has its own in `paramGroups`. */
+  get betas(): readonly [number, number] {
+    return this.defaults.betas;
+  }
+
+  /** The default ε. */
+  get eps(): number {
+    return this.defaults.eps;
+  }
+
+  /** The default weight decay λ. */
+  get weightDecay(): number {
+    return this.defaults.weightDecay;
   }
 
   step(): void {
-    const lr = this.lr;
-    const [beta1, beta2] = this.betas;
-    const { eps, weightDecay: wd, decoupled } = this;
-    this.params.forEach((p, i) => {
-      const grad = this.gradData(i);
-      if (grad === null) return;
-      const theta = p.data;
-      const n = theta.length;
-      const s = (this.moments[i] ??= { step: 0, expAvg: persistentStorage(p.dtype, n), expAvgSq: persistentStorage(p.dtype, n) });
+    const decoupled = this.decoupled;
+    this.forEachGradient((p, grad, group, i) => {
+      const {
+        lr,
+        betas: [beta1, beta2],
+        eps,
+        weightDecay,
+      } = group;
+      const s = (this.state[i] ??= { step: 0, expAvg: this.newBuffer(i), expAvgSq: this.newBuffer(i) });
       const t = ++s.step;
-      const stepSize = lr / (1 - beta1 ** t);
-      const bc2Sqrt = Math.sqrt(1 - beta2 ** t);
-      const decay = 1 - lr * wd;
-      backendFor(p.dtype).adamStep(theta, grad, s.expAvg, s.expAvgSq, {
+      backendFor(p.dtype).adamStep(p.data, grad, s.expAvg, s.expAvgSq, {
         beta1,
         beta2,
         eps,
-        weightDecay: wd,
+        weightDecay,
         decoupled,
-        stepSize,
-        bc2Sqrt,
-        decay,
+        stepSize: lr / (1 - beta1 ** t),
+        bc2Sqrt: Math.sqrt(1 - beta2 ** t),
+        decay: 1 - lr * weightDecay,
       });
     });
   }
 }
 
 export class Adam extends AdamBase {
-  constructor(params: Iterable<Tensor>, options: AdamOptions = {}) {
+  constructor(params: Params<AdamOptions>, options: AdamOptions = {}) {
     super('Adam', params, options, 0, false);
   }
 }
@@ -104,7 +122,7 @@ export class Adam extends AdamBase {
  * the moment update (Loshchilov & Hutter); weight decay defaults to 1e-2, as in PyTorch.
  */
 export class AdamW extends AdamBase {
-  constructor(params: Iterable<Tensor>, options: AdamOptions = {}) {
+  constructor(params: Params<AdamOptions>, options: AdamOptions = {}) {
     super('AdamW', params, options, 1e-2, true);
   }
 }

@@ -9,11 +9,7 @@
  * (e.g. under a scheduler): here past velocities keep the learning rate they were made with,
  * while `SGD` multiplies the whole buffer by the current one.
  */
-import type { TypedArray } from '../tensor/dtype.js';
-import type { Tensor } from '../tensor/tensor.js';
-import { persistentStorage } from '../backend/registry.js';
-import { Optimizer, checkNonNegative, checkOptions } from './optimizer.js';
-import { checkOptions as checkOptionNames } from '../tensor/arguments.js';
+import { type GroupHyperparameters, Optimizer, type Params, checkNonNegative } from './optimizer.js';
 
 /** Options of `MomentumSGD`: the learning rate η and the momentum ρ of S12's second form. */
 export interface MomentumSGDOptions {
@@ -23,32 +19,40 @@ export interface MomentumSGDOptions {
   momentum?: number;
 }
 
+/** The hyperparameters of a `MomentumSGD` parameter group. */
+export interface MomentumSGDHyperparameters extends GroupHyperparameters {
+  momentum: number;
+}
+
+/** The state of one parameter: its velocity Δθ, once it has taken a step. */
+export type MomentumSGDState = { velocity: Float32Array | Float64Array };
+
+function resolveMomentumSGD(o: Record<string, unknown>, where: string): MomentumSGDHyperparameters {
+  return {
+    lr: checkNonNegative('MomentumSGD', `${where}lr`, o.lr),
+    momentum: checkNonNegative('MomentumSGD', `${where}momentum`, o.momentum ?? 0),
+  };
+}
+
 /**
  * The notes' second momentum form. For each parameter θ with gradient g, one `step()` does
- * `Δθ = ρ·Δθ − η·g`, then `θ = θ + Δθ`. Parameters whose `.grad` is null are skipped.
+ * `Δθ = ρ·Δθ − η·g`, then `θ = θ + Δθ`, with its group's η and ρ. Parameters whose `.grad` is
+ * null are skipped.
  */
-export class MomentumSGD extends Optimizer {
-  /** Momentum ρ. */
-  readonly momentum: number;
-  /** The velocity Δθ of each parameter (null before its first step). */
-  private readonly velocities: (TypedArray | null)[];
+export class MomentumSGD extends Optimizer<MomentumSGDHyperparameters, MomentumSGDState> {
+  constructor(params: Params<MomentumSGDOptions>, options: MomentumSGDOptions) {
+    super('MomentumSGD', params, options, { optionNames: ['lr', 'momentum'], resolve: resolveMomentumSGD, state: { velocity: 'buffer' } });
+  }
 
-  constructor(params: Iterable<Tensor>, options: MomentumSGDOptions) {
-    checkOptions('MomentumSGD', options);
-    super('MomentumSGD', params, options.lr);
-    checkOptionNames('MomentumSGD', options, ['lr', 'momentum']);
-    this.momentum = checkNonNegative('MomentumSGD', 'momentum', options.momentum ?? 0);
-    this.velocities = this.params.map(() => null);
+  /** The default momentum ρ; each group has its own in `paramGroups`. */
+  get momentum(): number {
+    return this.defaults.momentum;
   }
 
   step(): void {
-    const lr = this.lr;
-    const rho = this.momentum;
-    this.params.forEach((p, i) => {
-      const grad = this.gradData(i);
-      if (grad === null) return;
+    this.forEachGradient((p, grad, { lr, momentum: rho }, i) => {
       const theta = p.data;
-      const v = (this.velocities[i] ??= persistentStorage(p.dtype, theta.length));
+      const v = (this.state[i] ??= { velocity: this.newBuffer(i) }).velocity;
       for (let k = 0; k < theta.length; k++) {
         v[k] = rho * v[k] - lr * grad[k];
         theta[k] += v[k];

@@ -9,13 +9,10 @@
  * with α = `lr` and β = `momentum` (β = 0 is plain gradient descent `θ_t = θ_{t−1} − α g`).
  * `MomentumSGD` (momentum.ts) is the notes' second form.
  */
-import type { TypedArray } from '../tensor/dtype.js';
-import { backendFor, persistentStorage } from '../backend/registry.js';
-import type { Tensor } from '../tensor/tensor.js';
-import { Optimizer, checkNonNegative, checkOptions } from './optimizer.js';
-import { checkOptions as checkOptionNames } from '../tensor/arguments.js';
+import { backendFor } from '../backend/registry.js';
+import { type GroupHyperparameters, Optimizer, type Params, checkNonNegative } from './optimizer.js';
 
-/** Options of `SGD`, as `torch.optim.SGD` (camelCase). */
+/** Options of `SGD`, as `torch.optim.SGD` (camelCase); a parameter group may set any of them. */
 export interface SGDOptions {
   /** Learning rate α ≥ 0 (required, as in PyTorch). */
   lr: number;
@@ -29,8 +26,37 @@ export interface SGDOptions {
   weightDecay?: number;
 }
 
+/** The hyperparameters of an `SGD` parameter group. */
+export interface SGDHyperparameters extends GroupHyperparameters {
+  momentum: number;
+  dampening: number;
+  nesterov: boolean;
+  weightDecay: number;
+}
+
+/** The state of one parameter: its momentum buffer (PyTorch's `momentum_buffer`), once it has taken a step with momentum. */
+export type SGDState = { momentumBuffer: Float32Array | Float64Array };
+
+const SGD_OPTIONS = ['lr', 'momentum', 'dampening', 'nesterov', 'weightDecay'] as const;
+
+function resolveSGD(o: Record<string, unknown>, where: string): SGDHyperparameters {
+  const lr = checkNonNegative('SGD', `${where}lr`, o.lr);
+  const momentum = checkNonNegative('SGD', `${where}momentum`, o.momentum ?? 0);
+  const dampening = checkNonNegative('SGD', `${where}dampening`, o.dampening ?? 0);
+  const weightDecay = checkNonNegative('SGD', `${where}weightDecay`, o.weightDecay ?? 0);
+  const nesterov: unknown = o.nesterov ?? false;
+  if (typeof nesterov !== 'boolean') throw new Error(`SGD: ${where}nesterov must be a boolean, got ${String(nesterov)}`);
+  if (nesterov && (momentum <= 0 || dampening !== 0)) {
+    throw new Error(
+      `SGD: ${where}nesterov momentum requires momentum > 0 and dampening = 0, got momentum ${momentum} and dampening ${dampening}`,
+    );
+  }
+  return { lr, momentum, dampening, nesterov, weightDecay };
+}
+
 /**
- * `torch.optim.SGD`. For each parameter θ with gradient ∇, one `step()` does
+ * `torch.optim.SGD`. For each parameter θ with gradient ∇, one `step()` does, with its group's
+ * hyperparameters,
  *
  *     g = ∇ + λθ                                  (weight decay λ)
  *     buf = g                     on the first step with momentum μ > 0,
@@ -41,46 +67,45 @@ export interface SGDOptions {
  * Since `buf` starts at the first gradient, the momentum update is the notes' first form
  * `d_t = β d_{t−1} + g`, `θ_t = θ_{t−1} − α d_t` with `d_0 = 0` (when τ = 0). Parameters whose
  * `.grad` is null are skipped (their momentum buffer is left as it is).
+ *
+ * `params` is a list of tensors or of parameter groups (see `Optimizer`):
+ * `new SGD([{ params: weights }, { params: biases, weightDecay: 0 }], { lr: 0.1, momentum: 0.9, weightDecay: 5e-4 })`.
  */
-export class SGD extends Optimizer {
-  /** Momentum factor μ (β in the notes). */
-  readonly momentum: number;
-  /** Dampening τ. */
-  readonly dampening: number;
-  /** Whether the step uses Nesterov momentum. */
-  readonly nesterov: boolean;
-  /** L2 penalty coefficient λ. */
-  readonly weightDecay: number;
-  /** Momentum buffer of each parameter (null before its first step, and without momentum). */
-  private readonly buffers: (TypedArray | null)[];
+export class SGD extends Optimizer<SGDHyperparameters, SGDState> {
+  constructor(params: Params<SGDOptions>, options: SGDOptions) {
+    super('SGD', params, options, { optionNames: SGD_OPTIONS, resolve: resolveSGD, state: { momentumBuffer: 'buffer' } });
+  }
 
-  constructor(params: Iterable<Tensor>, options: SGDOptions) {
-    checkOptions('SGD', options);
-    super('SGD', params, options.lr);
-    checkOptionNames('SGD', options, ['lr', 'momentum', 'dampening', 'nesterov', 'weightDecay']);
-    this.momentum = checkNonNegative('SGD', 'momentum', options.momentum ?? 0);
-    this.dampening = checkNonNegative('SGD', 'dampening', options.dampening ?? 0);
-    this.weightDecay = checkNonNegative('SGD', 'weightDecay', options.weightDecay ?? 0);
-    const nesterov: unknown = options.nesterov ?? false;
-    if (typeof nesterov !== 'boolean') throw new Error(`SGD: nesterov must be a boolean, got ${String(nesterov)}`);
-    if (nesterov && (this.momentum <= 0 || this.dampening !== 0)) {
-      throw new Error(
-        `SGD: nesterov momentum requires momentum > 0 and dampening = 0, got momentum ${this.momentum} and dampening ${this.dampening}`,
-      );
-    }
-    this.nesterov = nesterov;
-    this.buffers = this.params.map(() => null);
+  /** The default momentum factor μ (β in the notes); each group has its own in `paramGroups`. */
+  get momentum(): number {
+    return this.defaults.momentum;
+  }
+
+  /** The default dampening τ. */
+  get dampening(): number {
+    return this.defaults.dampening;
+  }
+
+  /** Whether steps use Nesterov momentum by default. */
+  get nesterov(): boolean {
+    return this.defaults.nesterov;
+  }
+
+  /** The default L2 penalty coefficient λ. */
+  get weightDecay(): number {
+    return this.defaults.weightDecay;
   }
 
   step(): void {
-    const { lr, momentum: mu, dampening, nesterov, weightDecay } = this;
-    this.params.forEach((p, i) => {
-      const grad = this.gradData(i);
-      if (grad === null) return;
-      let buf = this.buffers[i];
-      const first = buf === null;
-      if (mu !== 0 && buf === null) buf = this.buffers[i] = persistentStorage(p.dtype, p.size);
-      backendFor(p.dtype).sgdStep(p.data, grad, mu !== 0 ? buf : null, { lr, momentum: mu, dampening, nesterov, weightDecay, first });
+    this.forEachGradient((p, grad, group, i) => {
+      const { lr, momentum, dampening, nesterov, weightDecay } = group;
+      let buffer: Float32Array | Float64Array | null = null;
+      let first = false;
+      if (momentum !== 0) {
+        first = this.state[i] === null;
+        buffer = (this.state[i] ??= { momentumBuffer: this.newBuffer(i) }).momentumBuffer;
+      }
+      backendFor(p.dtype).sgdStep(p.data, grad, buffer, { lr, momentum, dampening, nesterov, weightDecay, first });
     });
   }
 }

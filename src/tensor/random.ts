@@ -1,4 +1,14 @@
 /**
+ * A generator's complete state (`Generator.getState()`), plain JSON-safe data: the four 32-bit
+ * words of xoshiro128** as unsigned integers, and the second normal deviate of the last polar
+ * draw, kept for the next `normal()` (null when there is none).
+ */
+export interface GeneratorState {
+  state: [number, number, number, number];
+  spareNormal: number | null;
+}
+
+/**
  * A seeded pseudo-random generator: xoshiro128** (Blackman & Vigna) seeded through splitmix32.
  * Only 32-bit integer arithmetic (`Math.imul`, shifts) is used, so the same seed gives the same
  * stream on every platform and JavaScript engine. Normal deviates use the Marsaglia polar
@@ -32,6 +42,33 @@ export class Generator {
     this.s3 = next();
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
     this.spareNormal = null;
+    return this;
+  }
+
+  /**
+   * The complete state (as PyTorch's `Generator.get_state()`): `setState` of it makes this or
+   * another generator continue with exactly the same stream.
+   */
+  getState(): GeneratorState {
+    return { state: [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0], spareNormal: this.spareNormal };
+  }
+
+  /** Restores a state from `getState()` (as PyTorch's `Generator.set_state()`); checked first. */
+  setState(state: GeneratorState): this {
+    const words: unknown = typeof state === 'object' && state !== null ? state.state : undefined;
+    if (!Array.isArray(words) || words.length !== 4 || !words.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff)) {
+      throw new Error(`setState: state.state must be 4 unsigned 32-bit integers, got ${JSON.stringify(words)}`);
+    }
+    const [s0, s1, s2, s3] = words as number[];
+    if ((s0 | s1 | s2 | s3) === 0) throw new Error('setState: the xoshiro state must not be all zeros');
+    const spare = state.spareNormal;
+    if (spare !== null && !Number.isFinite(spare))
+      throw new Error(`setState: spareNormal must be a finite number or null, got ${String(spare)}`);
+    this.s0 = s0 | 0;
+    this.s1 = s1 | 0;
+    this.s2 = s2 | 0;
+    this.s3 = s3 | 0;
+    this.spareNormal = spare;
     return this;
   }
 

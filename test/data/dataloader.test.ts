@@ -69,3 +69,19 @@ describe('DataLoader', () => {
     expect(() => new DataLoader(bad, { batchSize: 2 })).toThrow('DataLoader: images has 48 values, expected n·C·H·W = 5·2·3·2 = 60');
   });
 });
+
+describe('DataLoader reproducibility from its generator`s state', () => {
+  it('restoring the generator`s state at an epoch boundary reproduces the next epoch`s order and augmentation', () => {
+    const g = new Generator(9);
+    const noisy = (images: Float32Array, _b: number, _c: number, _h: number, _w: number, gen: Generator): void => {
+      for (let i = 0; i < images.length; i++) images[i] += gen.uniform();
+    };
+    const loader = new DataLoader(tiny(10), { batchSize: 4, shuffle: true, generator: g, transform: noisy });
+    for (const _ of loader); // epoch 1
+    const state = g.getState();
+    const epoch2 = [...loader].map((b) => [Array.from(b.indices), Array.from(b.x.data)]);
+    const h = new Generator(0).setState(state);
+    const resumed = new DataLoader(tiny(10), { batchSize: 4, shuffle: true, generator: h, transform: noisy });
+    expect([...resumed].map((b) => [Array.from(b.indices), Array.from(b.x.data)])).toEqual(epoch2);
+  });
+});

@@ -25,11 +25,44 @@ export type SchedulerCase = { name: string; baseLr: number; lrs: number[] } & (
   { scheduler: 'StepLR'; options: StepLROptions } | { scheduler: 'CosineAnnealingLR'; options: CosineAnnealingLROptions }
 );
 
+/** Which of the problem's parameters a group holds, and the group's own options. */
+export interface GroupCase {
+  params: 'w' | 'b';
+  options: Record<string, unknown>;
+}
+
+/** An optimizer over parameter groups: the constructor's options, the groups, and w, b after each step. */
+export interface GroupOptimizerCase {
+  name: string;
+  optimizer: 'SGD' | 'Adam' | 'AdamW';
+  options: Record<string, unknown>;
+  groups: GroupCase[];
+  steps: { w: Json; b: Json }[];
+}
+
+/** A scheduler's options as the fixture writes them (SequentialLR's schedulers nested). */
+export interface ScheduleSpec {
+  scheduler: 'OneCycleLR' | 'LinearLR' | 'CosineAnnealingLR' | 'SequentialLR';
+  options: Record<string, unknown>;
+}
+
+/** A per-batch schedule: every group's lr and momentum at step 0 and after each step. */
+export interface ScheduleCase extends ScheduleSpec {
+  name: string;
+  optimizer: 'SGD' | 'AdamW';
+  optimizerOptions: Record<string, unknown>;
+  groups: GroupCase[];
+  lrs: number[][];
+  momenta: number[][];
+}
+
 export interface OptimFixture {
   torch: string;
   problem: { x: Json; y: Json; w: Json; b: Json };
   optimizers: OptimizerCase[];
   schedulers: SchedulerCase[];
+  groupOptimizers: GroupOptimizerCase[];
+  schedules: ScheduleCase[];
 }
 
 const file = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'optim.json');

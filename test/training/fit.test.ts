@@ -108,7 +108,12 @@ describe('fit with a partial config', () => {
       weightDecay: 5e-4,
       optimizer: 'sgd',
       schedule: 'cosine',
+      warmupEpochs: 1,
+      labelSmoothing: 0,
+      noDecayOnNormAndBias: false,
       augmentShift: 2,
+      augmentCrop: 0,
+      augmentFlip: false,
       seed: 0,
     });
   });
@@ -130,7 +135,21 @@ describe('fit with a partial config', () => {
     );
     expect(() => fitConfig(tiny.train, { batchSize: 0 })).toThrow('fit: batchSize must be a positive integer, got 0');
     expect(() => fitConfig(tiny.train, { lr: -1 })).toThrow('fit: lr must be a positive number, got -1');
-    expect(() => fitConfig(tiny.train, { optimizer: 'rmsprop' as 'sgd' })).toThrow(`fit: optimizer must be 'sgd' or 'adam', got "rmsprop"`);
+    expect(() => fitConfig(tiny.train, { optimizer: 'rmsprop' as 'sgd' })).toThrow(
+      `fit: optimizer must be 'sgd', 'adam' or 'adamw', got "rmsprop"`,
+    );
+    expect(() => fitConfig(tiny.train, { schedule: 'exp' as 'none' })).toThrow(
+      `fit: schedule must be 'cosine', 'step', 'none', 'onecycle' or 'warmup-cosine', got "exp"`,
+    );
+    expect(() => fitConfig(tiny.train, { epochs: 2, schedule: 'warmup-cosine', warmupEpochs: 2 })).toThrow(
+      'fit: warmupEpochs (2) must be fewer than the epochs (2)',
+    );
+    expect(() => fitConfig(tiny.train, { labelSmoothing: 1.5 })).toThrow('fit: labelSmoothing must be in [0, 1], got 1.5');
+    expect(() => fitConfig(tiny.train, { augmentCrop: -1 })).toThrow('fit: augmentCrop must be an integer >= 0, got -1');
+    expect(() => fitConfig(tiny.train, { augmentFlip: 1 as never })).toThrow('fit: augmentFlip must be a boolean, got 1');
+    expect(() => fitConfig(tiny.train, { noDecayOnNormAndBias: 'yes' as never })).toThrow(
+      'fit: noDecayOnNormAndBias must be a boolean, got "yes"',
+    );
   });
 });
 
