@@ -8,3 +8,4 @@ export { loadBundledDigits } from './data/mnist.js';
 export { BUNDLED_SPLIT_SEED, type DataSplits, loadSplits } from './data/splits.js';
 export { readIdxFile, loadIdxDataset, FASHION_MNIST_DIR, FASHION_MNIST_CLASSES, type LoadIdxOptions } from './data/idx-files.js';
 export { readImageForModel, writeGrayPng } from './data/png.js';
+export { saveCheckpoint, loadCheckpoint, CHECKPOINT_FILE } from './training/checkpoint.js';
