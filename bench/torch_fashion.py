@@ -4,7 +4,7 @@
 The same network (He et al.'s CIFAR-style ResNet: a 3x3 stem of 16 channels, three stages of
 16/32/64 channels with n basic blocks each, zero-padded identity shortcuts ("option A") where the
 shape changes, global average pooling, a linear classifier) and the same recipe as convnet-ts's
-defaults for the ResNet presets: SGD with Nesterov momentum 0.9, one-cycle learning rate up to
+defaults for the ResNet presets: SGD with momentum 0.9, one-cycle learning rate up to
 0.1, weight decay 5e-4 on the weights only (not on BatchNorm or biases), label smoothing 0.1,
 random crop with 2 pixels of zero padding and horizontal flips, batch 128, inputs normalized by
 the training set's pixel mean and standard deviation. It prints one line per epoch (held-out =
@@ -140,7 +140,7 @@ def main():
     decay = [q for q in model.parameters() if q.ndim > 1]
     no_decay = [q for q in model.parameters() if q.ndim <= 1]
     opt = torch.optim.SGD([{'params': decay, 'weight_decay': args.weight_decay}, {'params': no_decay, 'weight_decay': 0}],
-                          lr=args.lr, momentum=0.9, nesterov=True)
+                          lr=args.lr, momentum=0.9)
     steps = (len(train_x) + args.batch_size - 1) // args.batch_size
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, epochs=args.epochs, steps_per_epoch=steps)
     params = sum(q.numel() for q in model.parameters())

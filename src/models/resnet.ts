@@ -30,7 +30,7 @@ import { Tensor } from '../tensor/tensor.js';
 import type { Generator } from '../tensor/random.js';
 import { shapeStr } from '../tensor/shape.js';
 import { pad } from '../ops/pad.js';
-import { slice } from '../ops/indexing.js';
+import { avgPool2d } from '../ops/pool.js';
 import { Module, type ModuleSpec } from '../nn/module.js';
 import { Flatten, Residual, Sequential } from '../nn/container.js';
 import { Conv2d } from '../nn/conv.js';
@@ -77,7 +77,8 @@ export class ZeroPadShortcut extends Module {
   }
   forward(x: Tensor): Tensor {
     if (x.ndim !== 4) throw new Error(`ZeroPadShortcut: expected input of shape (N, C, H, W), got ${shapeStr(x.shape)}`);
-    const strided = this.stride === 1 ? x : slice(slice(x, 2, 0, undefined, this.stride), 3, 0, undefined, this.stride);
+    // x[:, :, ::s, ::s] as a 1×1 average pooling with stride s: the same values, on the backend's pooling kernels
+    const strided = this.stride === 1 ? x : avgPool2d(x, { kernelSize: 1, stride: this.stride });
     const before = Math.floor(this.extra / 2);
     return this.extra === 0 ? strided : pad(strided, [0, 0, 0, 0, before, this.extra - before]);
   }
