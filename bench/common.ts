@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 
 /** The workloads, in report order. */
-export const WORKLOADS = ['W1', 'W2', 'W3f', 'W3fb', 'W4', 'W5'] as const;
+export const WORKLOADS = ['W1', 'W2', 'W3f', 'W3fb', 'W4', 'W5', 'W6'] as const;
 export type Workload = (typeof WORKLOADS)[number];
 
 export const WORKLOAD_TITLES: Record<Workload, string> = {
@@ -18,12 +18,20 @@ export const WORKLOAD_TITLES: Record<Workload, string> = {
   W3fb: 'W3 conv 64→64, 32×32, 3×3, pad 1, batch 32: forward + backward',
   W4: 'W4 one epoch, 8,000 bundled digits, batch 64',
   W5: 'W5 classic LeNet-5 training step (tanh, trainable subsampling, C3 link table), batch 64',
+  W6: 'W6 ResNet-20 training step (BatchNorm in training mode, zero-pad shortcuts), batch 128',
 };
 
 export const W1_BATCH = 64;
 export const W2_BATCH = 256;
 export const W4_BATCH = 64;
 export const W5_BATCH = 64;
+export const W6_BATCH = 128;
+/**
+ * W6 (a ResNet-20 step takes about a second) is timed by count, not by the budget: this many
+ * warm-up steps, then this many timed steps (see `measureCounted`).
+ */
+export const W6_WARMUPS = 2;
+export const W6_REPEATS = 5;
 export const LEARNING_RATE = 0.01;
 export const MOMENTUM = 0.9;
 /** W3 geometry: input (N, C, H, W), weight (C, C, K, K), padding K/2. */
@@ -147,6 +155,39 @@ export async function measure(fn: () => unknown, budgetSeconds: number): Promise
     const now = performance.now();
     if (samplesMs.length >= 1 && now + estimate > deadline) break;
     if (samplesMs.length >= ENOUGH_REPEATS && now - measureStart >= ENOUGH_SECONDS * 1000) break;
+    samplesMs.push(await timeOnce());
+  }
+  return { samplesMs, warmupMs, firstRunCounted };
+}
+
+/**
+ * Times a slow `fn` a fixed number of times: `warmups` untimed runs, then `repeats` timed ones.
+ * The budget is only a cap: if the first warm-up took more than a third of it, it is counted as
+ * the first sample (no more warm-ups), and no timed run starts that (estimated by the last run)
+ * would end past the budget — but there is always at least one sample.
+ */
+export async function measureCounted(fn: () => unknown, warmups: number, repeats: number, budgetSeconds: number): Promise<Measurement> {
+  markStarted();
+  const deadline = performance.now() + budgetSeconds * 1000;
+  const timeOnce = async (): Promise<number> => {
+    const t = performance.now();
+    await fn();
+    return performance.now() - t;
+  };
+  const warmupMs: number[] = [];
+  const samplesMs: number[] = [];
+  let firstRunCounted = false;
+  while (warmupMs.length < warmups) {
+    warmupMs.push(await timeOnce());
+    if (warmupMs[0] > (budgetSeconds * 1000) / 3) {
+      samplesMs.push(warmupMs[0]);
+      firstRunCounted = true;
+      break;
+    }
+  }
+  while (samplesMs.length < repeats) {
+    const last = samplesMs.length > 0 ? samplesMs[samplesMs.length - 1] : warmupMs[warmupMs.length - 1];
+    if (samplesMs.length >= 1 && last !== undefined && performance.now() + last > deadline) break;
     samplesMs.push(await timeOnce());
   }
   return { samplesMs, warmupMs, firstRunCounted };

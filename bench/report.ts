@@ -6,6 +6,7 @@ import {
   W1_BATCH,
   W2_BATCH,
   W5_BATCH,
+  W6_BATCH,
   W3_FORWARD_FLOPS,
   W3_FWD_BWD_FLOPS,
   WORKLOADS,
@@ -36,7 +37,7 @@ export interface ReportInput {
 
 export const W3_TARGET_FWD = 80;
 export const W3_TARGET_FWD_BWD = 65;
-/** Training speed (W1, W5) as a ratio of PyTorch's faster configuration. */
+/** Training speed (W1, W5, W6) as a ratio of PyTorch's faster configuration. */
 export const TRAINING_TARGET = 1.0;
 
 export function resultKey(engineId: string, workload: Workload): string {
@@ -60,6 +61,8 @@ export function headline(r: WorkerResult): number | null {
       return r.epochSeconds ?? null;
     case 'W5':
       return (W5_BATCH * 1000) / med;
+    case 'W6':
+      return (W6_BATCH * 1000) / med;
   }
 }
 
@@ -70,9 +73,10 @@ const UNITS: Record<Workload, string> = {
   W3fb: 'GFLOP/s',
   W4: 's / epoch',
   W5: 'images/s',
+  W6: 'images/s',
 };
 /** W4 is a time (lower is better); everything else a rate. */
-const LOWER_IS_BETTER: Record<Workload, boolean> = { W1: false, W2: false, W3f: false, W3fb: false, W4: true, W5: false };
+const LOWER_IS_BETTER: Record<Workload, boolean> = { W1: false, W2: false, W3f: false, W3fb: false, W4: true, W5: false, W6: false };
 
 /** 3 significant digits, with thousands separators for large numbers. */
 export function fmt(x: number): string {
@@ -114,6 +118,8 @@ function bound(w: Workload, seconds: number): string {
       return `> ${fmt(seconds)}`;
     case 'W5':
       return `< ${fmt(W5_BATCH / seconds)}`;
+    case 'W6':
+      return `< ${fmt(W6_BATCH / seconds)}`;
   }
 }
 
@@ -183,6 +189,7 @@ function ratioRows(input: ReportInput): string[] {
   for (const [w, what] of [
     ['W1', 'W1 LeNet-5 (modern) training'],
     ['W5', 'W5 classic LeNet-5 training'],
+    ['W6', 'W6 ResNet-20 training'],
   ] as const) {
     if (!has(w)) continue;
     const a = best(input, w, ct);

@@ -2,7 +2,7 @@
  * `npm run bench`: convnet-ts beside TensorFlow.js and PyTorch, in one run.
  *
  *   node build/bench/run.js [--budget 20] [--engines ref,wasm-1t,wasm-all,tfjs-cpu,tfjs-wasm,pytorch,pytorch-openblas]
- *                           [--workloads W1,W2,W3f,W3fb,W4,W5] [--out BENCHMARKS.md]
+ *                           [--workloads W1,W2,W3f,W3fb,W4,W5,W6] [--out BENCHMARKS.md]
  *
  * Detects the engines, exports the 8,000 training digits once (for W4), then runs every
  * engine/config × workload pair in its own child process, one at a time, and writes the report
@@ -20,6 +20,8 @@ import {
   ENOUGH_REPEATS,
   RESULT_MARKER,
   STARTED_MARKER,
+  W6_REPEATS,
+  W6_WARMUPS,
   WORKLOADS,
   type WorkerResult,
   type Workload,
@@ -266,14 +268,23 @@ function summarize(r: WorkerResult): string {
 }
 
 /**
- * Rounds of W1–W3: the engines take turns, each round with a third of the budget, so that a slow
+ * Rounds of W1–W3 and W5: the engines take turns, each round with a third of the budget, so that a slow
  * phase of the machine (a virtual machine's neighbour busy for a few seconds) does not fall on one
- * engine only; the rounds' repeats are pooled. W4 is one epoch, timed once.
+ * engine only; the rounds' repeats are pooled. W4 is one epoch, timed once; W6 (a second per step)
+ * is a fixed count of steps (W6_WARMUPS + W6_REPEATS), in one round.
  */
 const ROUNDS = 3;
 
 function roundsOf(w: Workload): number {
-  return w === 'W4' ? 1 : ROUNDS;
+  return w === 'W4' || w === 'W6' ? 1 : ROUNDS;
+}
+
+/**
+ * W4's epoch gets 1.5 × the budget. W6 is timed by count; its budget (3 ×) is only a cap, wide
+ * enough for its 7 steps of a second or two even on a busy machine.
+ */
+function budgetOf(w: Workload, budget: number): number {
+  return w === 'W4' ? budget * 1.5 : w === 'W6' ? budget * 3 : budget;
 }
 
 /** Whether an engine's first round repeated its workload enough to be worth another round. */
@@ -295,7 +306,7 @@ async function main(): Promise<void> {
   const only = args.get('engines')?.split(',');
   const outPath = resolve(ROOT, args.get('out') ?? 'BENCHMARKS.md');
   const threadsAll = availableParallelism();
-  const epochBudget = budget * 1.5;
+  const epochBudget = budgetOf('W4', budget);
 
   const torch = probeTorch();
   const torchOpenblas = 'error' in torch ? torch : probeTorch(openblasEnv());
@@ -317,7 +328,7 @@ async function main(): Promise<void> {
     // workload by workload, the engines take turns, round after round
     for (const w of workloads) {
       const rounds = roundsOf(w);
-      const b = (w === 'W4' ? epochBudget : budget) / rounds;
+      const b = budgetOf(w, budget) / rounds;
       for (let round = 1; round <= rounds; round++) {
         for (const e of runnable) {
           k++;
@@ -371,22 +382,28 @@ async function main(): Promise<void> {
   const settings: [string, string][] = [
     [
       'time budget',
-      `${budget} s per engine and workload, split over its rounds (W4: ${epochBudget} s for the timed epoch); \`npm run bench -- --budget N\``,
+      `${budget} s per engine and workload, split over its rounds (W4: ${epochBudget} s for the timed epoch; W6: ${budgetOf('W6', budget)} s, a cap only); \`npm run bench -- --budget N\``,
     ],
     [
       'repeats',
-      "W1–W3 in 3 rounds (the engines take turns, each round a third of the budget; an engine that cannot repeat its workload 10 times in a round runs once); per round 1 s of warm-up (at least two runs), then repeats for 3 s or until the next would overrun the round's budget; the rounds' repeats pooled",
+      `W1–W3 and W5 in 3 rounds (the engines take turns, each round a third of the budget; an engine that cannot repeat its workload 10 times in a round runs once); per round 1 s of warm-up (at least two runs), then repeats for 3 s or until the next would overrun the round's budget; the rounds' repeats pooled. W6: ${W6_WARMUPS} warm-up steps, then ${W6_REPEATS} timed steps (fewer if the next would overrun its budget), one round`,
     ],
     [
       'W4 data',
       `the CLI's 8,000 training digits (loadSplits(undefined)), normalized by their pixel mean/std, exported once to a temporary .npy file for every engine; a fresh shuffle for the timed epoch`,
     ],
-    ['convnet-ts', 'the public API from dist/ (nn.Sequential, nn.Conv2d, optim.SGD, data.DataLoader for W4)'],
+    [
+      'convnet-ts',
+      "the public API from dist/ (nn.Sequential, nn.Conv2d, optim.SGD, data.DataLoader for W4, buildModel('resnet', { blocksPerStage: 3 }) for W6)",
+    ],
     [
       'tfjs',
       `tf ops in NHWC + tf.train.momentum, kernel gradients from tfjs-core's dist/register_all_gradients.js, tf.enableProdMode(); tfjs-backend-wasm loads its .wasm files from node_modules (no network)${wasmFacts(tfw)}`,
     ],
-    ['PyTorch', 'eager mode, torch.nn + torch.optim.SGD, CPU float32; W4 batches by indexing the in-memory tensors'],
+    [
+      'PyTorch',
+      'eager mode, torch.nn + torch.optim.SGD, CPU float32; W4 batches by indexing the in-memory tensors; W6 the ResNet(3) of bench/torch_fashion.py (zero-pad shortcuts)',
+    ],
     ['total time', `${((Date.now() - started) / 1000).toFixed(0)} s`],
   ];
   const md = renderMarkdown({ date: new Date(), machine, settings, engines: list, workloads, results });

@@ -129,6 +129,8 @@ async function run(
   switch (workload) {
     case 'W5':
       throw new NotMeasured('W5 (classic LeNet-5: trainable subsampling, a link table) is measured for convnet-ts and PyTorch only');
+    case 'W6':
+      throw new NotMeasured('W6 (ResNet-20 training: BatchNorm, residual blocks) is measured for convnet-ts and PyTorch only');
     case 'W1': {
       const step = trainer(lenet());
       const x = tf.tensor4d(randomFloats(W1_BATCH * 784, 1), [W1_BATCH, 28, 28, 1]);

@@ -20,7 +20,8 @@ import torch.nn.functional as F
 
 RESULT_MARKER = 'BENCH_RESULT '
 STARTED_MARKER = 'BENCH_STARTED'
-W1_BATCH, W2_BATCH, W4_BATCH, W5_BATCH = 64, 256, 64, 64
+W1_BATCH, W2_BATCH, W4_BATCH, W5_BATCH, W6_BATCH = 64, 256, 64, 64, 128
+W6_WARMUPS, W6_REPEATS = 2, 5
 LR, MOMENTUM = 0.01, 0.9
 W3 = dict(n=32, c=64, h=32, w=32, k=3)
 ENOUGH_REPEATS, ENOUGH_SECONDS, MAX_REPEATS, WARMUP_SECONDS = 10, 3, 2000, 1
@@ -72,6 +73,31 @@ def measure(fn, budget):
         if samples and t + estimate > deadline:
             break
         if len(samples) >= ENOUGH_REPEATS and t - start >= ENOUGH_SECONDS * 1000:
+            break
+        samples.append(time_once())
+    return dict(samplesMs=samples, warmupMs=warmup, firstRunCounted=first_counted)
+
+
+def measure_counted(fn, warmups, repeats, budget):
+    """bench/common.ts measureCounted(), in Python."""
+    mark_started()
+    deadline = now_ms() + budget * 1000
+
+    def time_once():
+        t = now_ms()
+        fn()
+        return now_ms() - t
+
+    warmup, samples, first_counted = [], [], False
+    while len(warmup) < warmups:
+        warmup.append(time_once())
+        if warmup[0] > budget * 1000 / 3:
+            samples.append(warmup[0])
+            first_counted = True
+            break
+    while len(samples) < repeats:
+        last = samples[-1] if samples else (warmup[-1] if warmup else None)
+        if samples and last is not None and now_ms() + last > deadline:
             break
         samples.append(time_once())
     return dict(samplesMs=samples, warmupMs=warmup, firstRunCounted=first_counted)
@@ -158,6 +184,61 @@ def lenet_classic():
     )
 
 
+# W6: He et al.'s CIFAR ResNet-20, as bench/torch_fashion.py's ResNet(3) (mirrored here so that this
+# file stands alone) and convnet-ts's buildModel('resnet', { blocksPerStage: 3 })
+
+
+class ShortcutA(nn.Module):
+    """Zero-padded identity: every second row and column, and the new channels zero."""
+
+    def __init__(self, extra):
+        super().__init__()
+        self.extra = extra
+
+    def forward(self, x):
+        return F.pad(x[:, :, ::2, ::2], (0, 0, 0, 0, self.extra // 2, self.extra - self.extra // 2))
+
+
+class BasicBlock(nn.Module):
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(cout)
+        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(cout)
+        self.shortcut = ShortcutA(cout - cin) if stride != 1 or cin != cout else nn.Identity()
+
+    def forward(self, x):
+        out = F.relu(self.bn1(self.conv1(x)))
+        out = self.bn2(self.conv2(out))
+        return F.relu(out + self.shortcut(x))
+
+
+class ResNet(nn.Module):
+    def __init__(self, n, in_channels=1, classes=10):
+        super().__init__()
+        self.conv = nn.Conv2d(in_channels, 16, 3, 1, 1, bias=False)
+        self.bn = nn.BatchNorm2d(16)
+        layers, cin = [], 16
+        for cout, stride in ((16, 1), (32, 2), (64, 2)):
+            for b in range(n):
+                layers.append(BasicBlock(cin, cout, stride if b == 0 else 1))
+                cin = cout
+        self.layers = nn.Sequential(*layers)
+        self.fc = nn.Linear(64, classes)
+        for m in self.modules():
+            if isinstance(m, nn.Conv2d):
+                nn.init.kaiming_normal_(m.weight, mode='fan_out', nonlinearity='relu')
+        for m in self.modules():
+            if isinstance(m, BasicBlock):
+                nn.init.zeros_(m.bn2.weight)
+
+    def forward(self, x):
+        x = F.relu(self.bn(self.conv(x)))
+        x = self.layers(x)
+        return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
+
+
 def trainer(model):
     opt = torch.optim.SGD(model.parameters(), lr=LR, momentum=MOMENTUM)
 
@@ -177,6 +258,11 @@ def run(workload, budget, data_dir):
         x = torch.randn(batch, 1, 28, 28)
         y = torch.arange(batch) * 7 % 10
         return measure(lambda: step(x, y), budget)
+    if workload == 'W6':
+        step = trainer(ResNet(3).train())  # BatchNorm in training mode
+        x = torch.randn(W6_BATCH, 1, 28, 28)
+        y = torch.arange(W6_BATCH) * 7 % 10
+        return measure_counted(lambda: step(x, y), W6_WARMUPS, W6_REPEATS, budget)
     if workload == 'W2':
         model = lenet().eval()
         x = torch.randn(W2_BATCH, 1, 28, 28)
