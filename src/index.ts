@@ -99,6 +99,7 @@ export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 export * as data from './data/index.js';
 export { lenet5, type LeNet5Options } from './models/lenet5.js';
+export { resnet, ZeroPadShortcut, type ResNetOptions, type ResNetShortcut } from './models/resnet.js';
 export {
   ARCHITECTURES,
   MODEL_PRESETS,
