@@ -241,7 +241,7 @@ describe.skipIf(!existsSync(CHROMIUM))(
           '--outDir',
           site,
           '--logLevel',
-          'warn',
+          'error',
         ],
         {
           cwd: ROOT,
