@@ -11,8 +11,9 @@ import { Tensor } from '../tensor/tensor.js';
 import { zeros } from '../tensor/creation.js';
 import { noGrad } from '../autograd/engine.js';
 import { checkOptions } from '../tensor/arguments.js';
-import { shapeStr } from '../tensor/shape.js';
-import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
+import { shapeStr, sizeOf } from '../tensor/shape.js';
+import { largestForwardTensor, specWeightElements } from '../nn/sizes.js';
+import { SAFETENSORS_MAX_DEPTH, decodeSafetensors, encodeSafetensors } from './safetensors.js';
 
 /**
  * What a model file records besides the weights. `architecture` is a name given to
@@ -44,6 +45,13 @@ const HOW_TO_SAVE =
 export const MAX_INPUT_ELEMENTS = 2 ** 24;
 
 /**
+ * The most elements of any tensor one forward pass of one input of a model file's `inputShape` may
+ * make (2²⁵ = 33,554,432: 128 channels of 512×512), found from the layers' shapes before the model is
+ * run, so that a small file cannot describe a convolution whose padding or stride makes gigabytes.
+ */
+export const MAX_FORWARD_ELEMENTS = 2 ** 25;
+
+/**
  * Throws unless the optional facts of `info` fit `model`: an input shape of three positive
  * integers of at most `MAX_INPUT_ELEMENTS` elements that the model accepts (one forward pass of
  * zeros, in evaluation mode) with an output of shape `[1, K]`; `K` class names, when given, each a
@@ -66,6 +74,13 @@ function checkModelInfo(model: AnyModule, info: ModelFileOptions, where: string)
   if (elements > MAX_INPUT_ELEMENTS) {
     throw new Error(
       `${where}: inputShape ${shapeStr(shape)} has ${elements} elements, more than the ${MAX_INPUT_ELEMENTS} a model file allows`,
+    );
+  }
+  const largest = largestForwardTensor(model, [1, ...shape]);
+  if (largest.elements > MAX_FORWARD_ELEMENTS) {
+    throw new Error(
+      `${where}: one input of shape ${shapeStr(shape)} makes a tensor of ${largest.elements} elements in ${largest.layer}, ` +
+        `more than the ${MAX_FORWARD_ELEMENTS} a model file allows`,
     );
   }
   const wasTraining = model.training;
@@ -154,7 +169,25 @@ export function encodeModel(model: AnyModule, options: ModelFileOptions = {}): U
   return encodeSafetensors(model.stateDict(), metadata);
 }
 
+/** Throws unless the arrays and objects of the JSON `text` nest at most `SAFETENSORS_MAX_DEPTH` deep (checked before it is parsed). */
+function checkJsonDepth(name: string, text: string): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > SAFETENSORS_MAX_DEPTH)
+        throw new Error(`model file: metadata '${name}' nests deeper than ${SAFETENSORS_MAX_DEPTH} levels`);
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+}
+
 function parseJson<T>(name: string, text: string, check: (v: unknown) => v is T): T {
+  checkJsonDepth(name, text);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -175,8 +208,19 @@ const isNumbers = (v: unknown): v is number[] => Array.isArray(v) && v.every((x)
 const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 const isNorm = (v: unknown): v is Normalization => isObject(v) && typeof v.mean === 'number' && typeof v.std === 'number';
 
-/** Rebuilds the model recorded in safetensors `bytes` and loads its weights (names and shapes must match). */
+/**
+ * Rebuilds the model recorded in safetensors `bytes` and loads its weights (names and shapes must
+ * match). What the file describes is checked before it costs memory: a module spec may not describe
+ * more weights than the file holds, nor nest deeper than 64 levels, and one input of its
+ * `inputShape` (at most `MAX_INPUT_ELEMENTS`) may not make a tensor of more than
+ * `MAX_FORWARD_ELEMENTS` in the model.
+ */
 export function decodeModel(bytes: Uint8Array): { model: AnyModule; info: ModelInfo } {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new Error(
+      `decodeModel: bytes must be a Uint8Array, got ${bytes === null ? 'null' : Array.isArray(bytes) ? 'an array' : typeof bytes}`,
+    );
+  }
   const { tensors, metadata } = decodeSafetensors(bytes);
   const architecture = metadata.architecture;
   if (architecture === undefined) {
@@ -200,7 +244,11 @@ export function decodeModel(bytes: Uint8Array): { model: AnyModule; info: ModelI
   try {
     if (architecture === MODULES_ARCHITECTURE) {
       if (metadata.modules === undefined) throw new Error("metadata has no 'modules' spec");
-      model = buildModule(parseJson('modules', metadata.modules, isObject));
+      const spec = parseJson('modules', metadata.modules, isObject);
+      const weights = specWeightElements(spec);
+      const held = Object.values(tensors).reduce((n, t) => n + sizeOf(t.shape), 0);
+      if (weights > held) throw new Error(`the module spec describes ${weights} weights, but the file holds ${held} tensor elements`);
+      model = buildModule(spec);
     } else model = buildModel(architecture, info.options);
   } catch (e) {
     throw new Error(`model file: ${(e as Error).message.replace(/^model file: /, '')}`);

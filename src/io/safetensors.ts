@@ -15,9 +15,43 @@
 import { type DType, type TypedArray, allocate } from '../tensor/dtype.js';
 import { shapeStr } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { checkOptions } from '../tensor/arguments.js';
 
 /** The largest header accepted, as in the reference implementation (100 MB). */
 export const SAFETENSORS_MAX_HEADER_BYTES = 100_000_000;
+
+/**
+ * The deepest nesting of arrays and objects accepted in the header (64). A valid header nests 3
+ * deep (`{ name: { shape: [...] } }`); the cap is checked by a scan of the bytes before
+ * `JSON.parse`, so that a deeply nested header is refused before it costs time or stack.
+ */
+export const SAFETENSORS_MAX_DEPTH = 64;
+
+/**
+ * The most tensors accepted in one file (100,000; a model of this library has tens). Checked by
+ * the same scan, before anything is parsed, along with the number of JSON values and object
+ * members in the header (at most 16 and 5 per tensor), so that neither many tensors nor a huge
+ * array or map inside the header is ever built.
+ */
+export const SAFETENSORS_MAX_TENSORS = 100_000;
+
+/**
+ * How many JSON values (array elements and object members) and object members the header may hold
+ * per tensor allowed: a tensor entry has 4 members (its name, dtype, shape, data_offsets) and about
+ * 6 + rank values. Object members cost the most to parse (a 1.6-million-member map takes 600 MB).
+ */
+const VALUES_PER_TENSOR = 16;
+const MEMBERS_PER_TENSOR = 5;
+
+/** Limits of `decodeSafetensors`, each checked before the header is parsed. */
+export interface SafetensorsOptions {
+  /** The largest header, in bytes (default `SAFETENSORS_MAX_HEADER_BYTES`, 100 MB). */
+  maxHeaderBytes?: number;
+  /** The deepest nesting of the header's JSON (default `SAFETENSORS_MAX_DEPTH`, 64). */
+  maxDepth?: number;
+  /** The most tensors (default `SAFETENSORS_MAX_TENSORS`, 100,000). */
+  maxTensors?: number;
+}
 
 /** The key of the free-form string map in the header; no tensor may have this name. */
 const METADATA_KEY = '__metadata__';
@@ -121,16 +155,31 @@ export function encodeSafetensors(tensors: Record<string, Tensor>, metadata?: Re
  * data section, overlapping or leaving holes, a byte length that does not match the shape. The
  * tensor data is copied into fresh, aligned typed arrays; `bytes` is not retained. A missing
  * `__metadata__` decodes as `{}`.
+ *
+ * Limits (`options`), checked before the header is parsed: its length (`maxHeaderBytes`, default
+ * 100 MB), its nesting depth (`maxDepth`, default 64), the number of tensors (`maxTensors`, default
+ * 100,000) and with it the number of JSON values (16 per tensor) and object members (5 per tensor). `bytes` that are not a
+ * `Uint8Array` throw `decodeSafetensors: bytes must be a Uint8Array, got …`.
  */
-export function decodeSafetensors(bytes: Uint8Array): { tensors: Record<string, Tensor>; metadata: Record<string, string> } {
+export function decodeSafetensors(
+  bytes: Uint8Array,
+  options: SafetensorsOptions = {},
+): { tensors: Record<string, Tensor>; metadata: Record<string, string> } {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new Error(`decodeSafetensors: bytes must be a Uint8Array, got ${kindOf(bytes)}`);
+  }
+  checkOptions('decodeSafetensors', options, ['maxHeaderBytes', 'maxDepth', 'maxTensors']);
+  const maxHeaderBytes = limit('maxHeaderBytes', options.maxHeaderBytes, SAFETENSORS_MAX_HEADER_BYTES);
+  const maxDepth = limit('maxDepth', options.maxDepth, SAFETENSORS_MAX_DEPTH);
+  const maxTensors = limit('maxTensors', options.maxTensors, SAFETENSORS_MAX_TENSORS);
   if (bytes.length < 8) {
     throw new Error(`safetensors: not a safetensors file: it has ${bytes.length} bytes, fewer than the 8 of the header length`);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = view.getBigUint64(0, true);
   const lengthField = `the first 8 bytes (${preview(bytes.subarray(0, 8))}) give a header length of ${n}`;
-  if (n > BigInt(SAFETENSORS_MAX_HEADER_BYTES)) {
-    throw new Error(`safetensors: not a safetensors file: ${lengthField}, more than the ${SAFETENSORS_MAX_HEADER_BYTES}-byte limit`);
+  if (n > BigInt(maxHeaderBytes)) {
+    throw new Error(`safetensors: not a safetensors file: ${lengthField}, more than the ${maxHeaderBytes}-byte limit`);
   }
   const headerLength = Number(n);
   // The reference reader requires the header to start with '{' (its InvalidHeaderStart error).
@@ -148,6 +197,7 @@ export function decodeSafetensors(bytes: Uint8Array): { tensors: Record<string, 
     throw new Error(`safetensors: not a safetensors file: ${lengthField}, but the header is not a JSON object (${begins})`);
   }
 
+  checkHeaderShape(headerBytes, maxDepth, maxTensors);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(headerBytes);
@@ -167,9 +217,11 @@ export function decodeSafetensors(bytes: Uint8Array): { tensors: Record<string, 
 
   const data = bytes.subarray(8 + headerLength);
   const metadata = parseMetadata(header[METADATA_KEY]);
-  const entries = Object.keys(header)
-    .filter((name) => name !== METADATA_KEY)
-    .map((name) => parseEntry(name, header[name]));
+  const names = Object.keys(header).filter((name) => name !== METADATA_KEY);
+  if (names.length > maxTensors) {
+    throw new Error(`safetensors: the header lists ${names.length} tensors, more than the limit of ${maxTensors} (maxTensors)`);
+  }
+  const entries = names.map((name) => parseEntry(name, header[name]));
 
   // The tensors must tile the data section: sorted by offsets, each begins where the last ended.
   const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
@@ -202,6 +254,72 @@ export function decodeSafetensors(bytes: Uint8Array): { tensors: Record<string, 
 
   const tensors = Object.fromEntries(entries.map((e) => [e.name, new Tensor(copyOut(data.subarray(e.begin, e.end), e.dtype), e.shape)]));
   return { tensors, metadata };
+}
+
+/** What a value that should have been bytes is, for a message. */
+function kindOf(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  if (v instanceof ArrayBuffer) return 'an ArrayBuffer (wrap it: new Uint8Array(buffer))';
+  if (ArrayBuffer.isView(v)) return `a ${v.constructor.name}`;
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'object' ? 'an object' : `${typeof v} ${describe(v)}`;
+}
+
+/** A limit given in `SafetensorsOptions` (a positive integer), or its default. */
+function limit(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new Error(`decodeSafetensors: ${name} must be a positive integer, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/**
+ * Scans the header's bytes (structural characters are ASCII, and UTF-8 continuation bytes never
+ * are) before it is parsed, and throws if its arrays and objects nest deeper than `maxDepth`, if
+ * its top-level object has more than `maxTensors` tensor entries (plus `__metadata__`), or if it
+ * holds more JSON values than `maxTensors` tensors could need. A header this scan passes costs
+ * `JSON.parse` no more than a few values per byte of a bounded count; one it refuses costs no
+ * more than the scan. Malformed JSON is left for `JSON.parse` to report.
+ */
+function checkHeaderShape(header: Uint8Array, maxDepth: number, maxTensors: number): void {
+  const maxValues = VALUES_PER_TENSOR * (maxTensors + 1);
+  const maxMembers = MEMBERS_PER_TENSOR * (maxTensors + 1);
+  let depth = 0;
+  let topMembers = 0;
+  let members = 0;
+  let values = 1;
+  let inString = false;
+  for (let i = 0; i < header.length; i++) {
+    const c = header[i];
+    if (inString) {
+      if (c === 0x5c)
+        i++; // a backslash escapes the next byte
+      else if (c === 0x22) inString = false;
+      continue;
+    }
+    if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > maxDepth) throw new Error(`safetensors: the header nests deeper than the limit of ${maxDepth} (maxDepth)`);
+    } else if (c === 0x7d || c === 0x5d) depth--;
+    else if (c === 0x3a) {
+      // ':' starts an object member's value
+      if (depth === 1 && ++topMembers > maxTensors + 1) {
+        throw new Error(`safetensors: the header lists more than ${maxTensors} tensors, the limit (maxTensors)`);
+      }
+      if (++members > maxMembers) {
+        throw new Error(
+          `safetensors: the header holds more than ${maxMembers} object members, more than ${maxTensors} tensors need (maxTensors)`,
+        );
+      }
+      values++;
+    } else if (c === 0x2c && ++values > maxValues) {
+      // ',' starts the next array element or object member
+      throw new Error(
+        `safetensors: the header holds more than ${maxValues} JSON values, more than ${maxTensors} tensors need (maxTensors)`,
+      );
+    }
+  }
 }
 
 /** One validated header entry. */
