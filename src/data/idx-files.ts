@@ -5,10 +5,10 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { Gunzip } from 'fflate';
 import { type ImageDataset, checkDataset } from './dataset.js';
-import { type IdxArray, parseIdx } from './idx.js';
-import { errorMessage, readInputFile } from './files.js';
+import { type IdxArray, type IdxOptions, idxHeaderBytes, idxMaxBytes, parseIdx, parseIdxHeader } from './idx.js';
+import { MAX_INPUT_FILE_BYTES, errorMessage, readInputFile } from './files.js';
 
 /** Where Debian's `dataset-fashion-mnist` package installs Fashion-MNIST. */
 export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
@@ -28,19 +28,97 @@ export const FASHION_MNIST_CLASSES: readonly string[] = Object.freeze([
 ]);
 
 /**
- * Reads and parses the IDX file at `path`, gunzipping it first when it starts with the gzip
- * magic bytes `1f 8b` (whatever its name). Errors name the file.
+ * How many compressed bytes are inflated at a time (at most about 1000 times as many come out): a
+ * small first slice, enough for the header of any real file, then 4 KB slices.
  */
-export function readIdxFile(path: string): IdxArray {
-  let bytes: Uint8Array = readInputFile(path, 'readIdxFile');
-  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      bytes = gunzipSync(bytes);
-    } catch (e) {
-      throw new Error(`${path}: gzip decompression failed: ${errorMessage(e)}`, { cause: e });
+const GZIP_FIRST_SLICE = 256;
+const GZIP_SLICE = 4 * 1024;
+
+/**
+ * Gunzips `gz`, an IDX file, streaming: the header is checked (see `parseIdxHeader`) as soon as
+ * its bytes come out, and decompression stops with an error as soon as the output passes the
+ * size the header declares, so that a small file that inflates to gigabytes never does.
+ */
+function gunzipIdx(gz: Uint8Array, path: string, maxBytes: number): Uint8Array {
+  const name = basename(path);
+  const chunks: Uint8Array[] = [];
+  let idxError: unknown = undefined; // an error of the IDX data rather than of the compression
+  let total = 0;
+  let expected = -1; // header + data bytes, once the header is known
+  let head = new Uint8Array(0);
+  const onData = (chunk: Uint8Array): void => {
+    if (chunk.length === 0) return;
+    total += chunk.length;
+    if (expected < 0) {
+      const joined = new Uint8Array(head.length + chunk.length);
+      joined.set(head);
+      joined.set(chunk, head.length);
+      head = joined;
+      if (head.length >= 4 && (head[0] !== 0 || head[1] !== 0 || head.length >= idxHeaderBytes(head))) {
+        const header = parseIdxHeader(head, name, maxBytes);
+        expected = header.headerBytes + header.dataBytes;
+        chunks.push(head);
+      } else return;
+    } else chunks.push(chunk);
+    if (total > expected) {
+      const header = parseIdxHeader(head, name, maxBytes);
+      throw new Error(
+        `${name}: expected ${header.dataBytes} data bytes for dims [${header.dims.join(', ')}], ` +
+          `got more (decompression stopped after ${total - header.headerBytes})`,
+      );
     }
+  };
+  const gunzip = new Gunzip((chunk) => {
+    try {
+      onData(chunk);
+    } catch (e) {
+      idxError = e;
+      throw e;
+    }
+  });
+  try {
+    for (let at = 0; at < gz.length;) {
+      const end = Math.min(gz.length, at + (at === 0 ? GZIP_FIRST_SLICE : GZIP_SLICE));
+      gunzip.push(gz.subarray(at, end), end === gz.length);
+      at = end;
+    }
+  } catch (e) {
+    if (e === idxError) throw e;
+    const where = expected < 0 ? '' : ` after ${total} of the ${expected} bytes the IDX header declares`;
+    throw new Error(`${path}: gzip decompression failed${where}: ${errorMessage(e)}`, { cause: e });
   }
-  return parseIdx(bytes, basename(path));
+  if (expected < 0) parseIdxHeader(head, name, maxBytes); // throws: the header is incomplete
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/**
+ * Reads and parses the IDX file at `path`, gunzipping it first when it starts with the gzip
+ * magic bytes `1f 8b` (whatever its name). Errors name the file. The header is checked before the
+ * data are read or decompressed: the dims may declare at most `options.maxBytes` bytes of data
+ * (default `MAX_IDX_BYTES`, 1 GiB), a plain file's size must be exactly what the header declares,
+ * and decompression stops as soon as it passes that size (a `.gz` bomb costs nothing).
+ */
+export function readIdxFile(path: string, options: IdxOptions = {}): IdxArray {
+  const maxBytes = idxMaxBytes('readIdxFile', options);
+  const name = basename(path);
+  const checkHead = (head: Uint8Array, size: number): void => {
+    if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return; // gzip: checked while inflating
+    const header = parseIdxHeader(head, name, maxBytes);
+    if (size !== header.headerBytes + header.dataBytes) {
+      throw new Error(
+        `${name}: expected ${header.dataBytes} data bytes for dims [${header.dims.join(', ')}], got ${size - header.headerBytes}`,
+      );
+    }
+  };
+  let bytes: Uint8Array = readInputFile(path, 'readIdxFile', MAX_INPUT_FILE_BYTES, checkHead);
+  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipIdx(bytes, path, maxBytes);
+  return parseIdx(bytes, name, { maxBytes });
 }
 
 /** Options of `loadIdxDataset`. */
