@@ -8,7 +8,8 @@
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { buildCorpus, makeCase } from './fuzz-cases.mjs';
+import { buildCorpus } from './fuzz-corpus.mjs';
+import { makeCase } from './fuzz-cases.mjs';
 
 const corpus = await buildCorpus(process.argv[2]);
 fs.writeSync(1, 'ready\n');
