@@ -111,6 +111,7 @@ export {
 } from './models/registry.js';
 export { encodeSafetensors, decodeSafetensors } from './io/safetensors.js';
 export { encodeModel, decodeModel, type ModelInfo, type ModelFileOptions } from './io/model-file.js';
+export { exportOnnx, ONNX_OPSETS, ONNX_METADATA_KEYS, type ExportOnnxOptions } from './io/onnx/export.js';
 export {
   fit,
   fitConfig,

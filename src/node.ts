@@ -3,6 +3,7 @@
  * data. Everything else is in the main entry point, which also runs in the browser.
  */
 export { saveSafetensors, loadSafetensors, saveModel, loadModel } from './io/files.js';
+export { saveOnnx } from './io/onnx/files.js';
 export { writeFileAtomic } from './data/files.js';
 export { loadBundledDigits } from './data/mnist.js';
 export { BUNDLED_SPLIT_SEED, type DataSplits, loadSplits } from './data/splits.js';

@@ -12,6 +12,7 @@ import { predictSpec, runPredict } from './predict.js';
 import { runSummary, summarySpec } from './summary.js';
 import { plotSpec, runPlot } from './plot.js';
 import { runViz, vizSpec } from './viz.js';
+import { exportSpec, runExport } from './export.js';
 
 const COMMANDS: [CommandSpec, (positionals: string[], values: Record<string, string | boolean | undefined>) => number | Promise<number>][] =
   [
@@ -21,6 +22,7 @@ const COMMANDS: [CommandSpec, (positionals: string[], values: Record<string, str
     [summarySpec, (p) => runSummary(p)],
     [plotSpec, runPlot],
     [vizSpec, runViz],
+    [exportSpec, runExport],
   ];
 
 function mainHelp(): string {
