@@ -112,6 +112,8 @@ export {
 export { encodeSafetensors, decodeSafetensors } from './io/safetensors.js';
 export { encodeModel, decodeModel, type ModelInfo, type ModelFileOptions } from './io/model-file.js';
 export { exportOnnx, ONNX_OPSETS, ONNX_METADATA_KEYS, type ExportOnnxOptions } from './io/onnx/export.js';
+export { importOnnx } from './io/onnx/import.js';
+export { IMPORTABLE_OPERATORS } from './io/onnx/import-graph.js';
 export {
   fit,
   fitConfig,
