@@ -43,6 +43,11 @@ export async function buildCorpus(dist) {
       ),
       { inputShape: [1, 8, 8], classNames: ['a', 'b', 'c'], normalization: { mean: 0.5, std: 0.25 } },
     ),
+    // a named architecture with options and BatchNorm buffers (int32 num_batches_tracked)
+    encodeModel(buildModel('resnet', { blocksPerStage: 1 }, new Generator(2)), {
+      inputShape: [1, 28, 28],
+      normalization: { mean: 0.286, std: 0.353 },
+    }),
   ];
   const tensors = {
     w: tensor([

@@ -43,6 +43,9 @@ import { kaimingNormal_, zeros_ } from '../nn/init.js';
 /** The shortcut of a block that changes the shape (the paper's options A and B). */
 export type ResNetShortcut = 'zero-pad' | 'projection';
 
+/** The largest options `resnet` builds (ResNet-1202, the paper's deepest, has 200 blocks per stage). */
+export const RESNET_LIMITS = Object.freeze({ blocksPerStage: 256, inChannels: 1024, classes: 100_000 });
+
 /** Options of `resnet`. */
 export interface ResNetOptions {
   /** Basic blocks per stage, n (depth 6n + 2); default 3 (ResNet-20). */
@@ -134,9 +137,12 @@ export function resnet(options: ResNetOptions = {}): Sequential {
     zeroInitResidual: options.zeroInitResidual ?? true,
     generator: options.generator,
   };
+  // bounded, so that a model file naming this architecture cannot ask for gigabytes of weights
   for (const key of ['blocksPerStage', 'inChannels', 'classes'] as const) {
-    if (!Number.isInteger(o[key]) || o[key] < 1)
-      throw new Error(`resnet: ${key} must be a positive integer, got ${JSON.stringify(o[key])}`);
+    const max = RESNET_LIMITS[key];
+    if (!Number.isInteger(o[key]) || o[key] < 1 || o[key] > max) {
+      throw new Error(`resnet: ${key} must be an integer in [1, ${max}], got ${JSON.stringify(o[key])}`);
+    }
   }
   if (o.shortcut !== 'zero-pad' && o.shortcut !== 'projection') {
     throw new Error(`resnet: shortcut must be 'zero-pad' or 'projection', got ${JSON.stringify(o.shortcut)}`);

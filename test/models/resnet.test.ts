@@ -83,7 +83,11 @@ describe('ResNet presets: structure', () => {
 
   it('rejects unknown options and bad values, naming them', () => {
     expect(() => resnet({ blocks: 2 } as never)).toThrow(/unknown option 'blocks'/);
-    expect(() => resnet({ blocksPerStage: 0 })).toThrow(/blocksPerStage must be a positive integer, got 0/);
+    expect(() => resnet({ blocksPerStage: 0 })).toThrow(/blocksPerStage must be an integer in \[1, 256\], got 0/);
+    // what a hostile model file could ask for: refused before any weight is allocated
+    expect(() => resnet({ blocksPerStage: 2000 })).toThrow(/blocksPerStage must be an integer in \[1, 256\], got 2000/);
+    expect(() => resnet({ classes: 5_000_000 })).toThrow(/classes must be an integer in \[1, 100000\], got 5000000/);
+    expect(() => resnet({ inChannels: 1e6 })).toThrow(/inChannels must be an integer in \[1, 1024\], got 1000000/);
     expect(() => resnet({ shortcut: 'B' as never })).toThrow(/shortcut must be 'zero-pad' or 'projection', got "B"/);
   });
 });
