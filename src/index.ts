@@ -109,8 +109,23 @@ export {
   type Architecture,
   type CustomArchitecture,
 } from './models/registry.js';
-export { encodeSafetensors, decodeSafetensors } from './io/safetensors.js';
-export { encodeModel, decodeModel, type ModelInfo, type ModelFileOptions } from './io/model-file.js';
+export {
+  encodeSafetensors,
+  decodeSafetensors,
+  type SafetensorsOptions,
+  SAFETENSORS_MAX_HEADER_BYTES,
+  SAFETENSORS_MAX_DEPTH,
+  SAFETENSORS_MAX_TENSORS,
+} from './io/safetensors.js';
+export {
+  encodeModel,
+  decodeModel,
+  type ModelInfo,
+  type ModelFileOptions,
+  MAX_INPUT_ELEMENTS,
+  MAX_FORWARD_ELEMENTS,
+} from './io/model-file.js';
+export { RESNET_LIMITS } from './models/resnet.js';
 export { exportOnnx, ONNX_OPSETS, ONNX_METADATA_KEYS, type ExportOnnxOptions } from './io/onnx/export.js';
 export { importOnnx } from './io/onnx/import.js';
 export { IMPORTABLE_OPERATORS } from './io/onnx/import-graph.js';

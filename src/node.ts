@@ -4,7 +4,8 @@
  */
 export { saveSafetensors, loadSafetensors, saveModel, loadModel } from './io/files.js';
 export { saveOnnx } from './io/onnx/files.js';
-export { writeFileAtomic } from './data/files.js';
+export { writeFileAtomic, MAX_INPUT_FILE_BYTES } from './data/files.js';
+export { decodePng, MAX_IMAGE_PIXELS, MAX_IMAGE_WIDTH, type PngOptions } from './data/png-decoder.js';
 export { loadBundledDigits } from './data/mnist.js';
 export { BUNDLED_SPLIT_SEED, type DataSplits, loadSplits } from './data/splits.js';
 export { readIdxFile, loadIdxDataset, FASHION_MNIST_DIR, FASHION_MNIST_CLASSES, type LoadIdxOptions } from './data/idx-files.js';

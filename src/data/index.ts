@@ -4,7 +4,7 @@
  * `convnet-ts/node` (src/node.ts).
  */
 export { type ImageDataset, checkDataset, randomSplit, subset } from './dataset.js';
-export { type IdxArray, type IdxData, parseIdx } from './idx.js';
+export { type IdxArray, type IdxData, type IdxOptions, MAX_IDX_BYTES, parseIdx } from './idx.js';
 export { type Batch, DataLoader, type DataLoaderOptions } from './dataloader.js';
 export { type Normalization, normalizedBatch, pixelStatistics } from './normalization.js';
 export {
