@@ -46,10 +46,12 @@ export const MAX_INPUT_ELEMENTS = 2 ** 24;
 
 /**
  * The most elements of any tensor one forward pass of one input of a model file's `inputShape` may
- * make (2²⁵ = 33,554,432: 128 channels of 512×512), found from the layers' shapes before the model is
- * run, so that a small file cannot describe a convolution whose padding or stride makes gigabytes.
+ * make (2²³ = 8,388,608: 32 MB, 64 channels of 362×362), found from the layers' shapes before the
+ * model is run, so that a small file cannot describe a convolution whose padding or stride makes
+ * gigabytes — nor, since a deep network holds several such tensors at once, an input shape that
+ * does (a ResNet-8 on a 28×65536 input held 1 GB at the earlier 2²⁵).
  */
-export const MAX_FORWARD_ELEMENTS = 2 ** 25;
+export const MAX_FORWARD_ELEMENTS = 2 ** 23;
 
 /**
  * Throws unless the optional facts of `info` fit `model`: an input shape of three positive

