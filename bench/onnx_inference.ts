@@ -23,7 +23,6 @@ import {
   type Tensor,
   backendInfo,
   buildModel,
-  exportOnnx,
   getBackend,
   getNumThreads,
   noGrad,
@@ -31,6 +30,7 @@ import {
   setBackend,
   setNumThreads,
 } from 'convnet-ts';
+import { exportOnnx } from 'convnet-ts/onnx';
 import { parseArgs, stats } from './common.js';
 
 const MODELS = ['lenet5', 'lenet5-modern'] as const;

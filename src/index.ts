@@ -126,9 +126,6 @@ export {
   MAX_FORWARD_ELEMENTS,
 } from './io/model-file.js';
 export { RESNET_LIMITS } from './models/resnet.js';
-export { exportOnnx, ONNX_OPSETS, ONNX_METADATA_KEYS, type ExportOnnxOptions } from './io/onnx/export.js';
-export { importOnnx } from './io/onnx/import.js';
-export { IMPORTABLE_OPERATORS } from './io/onnx/import-graph.js';
 export {
   fit,
   fitConfig,

@@ -21,7 +21,8 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Plugin, defineConfig } from 'vite';
-import { Generator, buildModel, exportOnnx } from '../../src/index.js';
+import { Generator, buildModel } from '../../src/index.js';
+import { exportOnnx } from '../../src/onnx.js';
 import { DIGITS_FILE, ONNX_FILE, SEED } from './shared.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
