@@ -12,7 +12,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism, cpus, loadavg, release, tmpdir, totalmem, type as osType } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listBackends, pixelStatistics } from 'convnet-ts';
 import { loadSplits } from 'convnet-ts/node';
@@ -372,7 +372,7 @@ async function main(): Promise<void> {
     [
       'PyTorch',
       'version' in torch
-        ? `${torch.version} (${PYTHON}), torch.set_num_threads(${TORCH_THREADS}); BLAS: ${torch.blas}` +
+        ? `${torch.version} (${basename(PYTHON)}), torch.set_num_threads(${TORCH_THREADS}); BLAS: ${torch.blas}` +
           ('blas' in torchOpenblas && torchOpenblas.blas.includes('openblas')
             ? `; with OpenBLAS (OPENBLAS_NUM_THREADS=${TORCH_THREADS}): ${torchOpenblas.blas}`
             : '; OpenBLAS not available (npm run bench:openblas)')

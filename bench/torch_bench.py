@@ -11,6 +11,7 @@ training digits that the orchestrator exported once as .npy files.
 import argparse
 import json
 import math
+import os
 import time
 
 import numpy as np
@@ -184,59 +185,9 @@ def lenet_classic():
     )
 
 
-# W6: He et al.'s CIFAR ResNet-20, as bench/torch_fashion.py's ResNet(3) (mirrored here so that this
-# file stands alone) and convnet-ts's buildModel('resnet', { blocksPerStage: 3 })
-
-
-class ShortcutA(nn.Module):
-    """Zero-padded identity: every second row and column, and the new channels zero."""
-
-    def __init__(self, extra):
-        super().__init__()
-        self.extra = extra
-
-    def forward(self, x):
-        return F.pad(x[:, :, ::2, ::2], (0, 0, 0, 0, self.extra // 2, self.extra - self.extra // 2))
-
-
-class BasicBlock(nn.Module):
-    def __init__(self, cin, cout, stride):
-        super().__init__()
-        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(cout)
-        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
-        self.bn2 = nn.BatchNorm2d(cout)
-        self.shortcut = ShortcutA(cout - cin) if stride != 1 or cin != cout else nn.Identity()
-
-    def forward(self, x):
-        out = F.relu(self.bn1(self.conv1(x)))
-        out = self.bn2(self.conv2(out))
-        return F.relu(out + self.shortcut(x))
-
-
-class ResNet(nn.Module):
-    def __init__(self, n, in_channels=1, classes=10):
-        super().__init__()
-        self.conv = nn.Conv2d(in_channels, 16, 3, 1, 1, bias=False)
-        self.bn = nn.BatchNorm2d(16)
-        layers, cin = [], 16
-        for cout, stride in ((16, 1), (32, 2), (64, 2)):
-            for b in range(n):
-                layers.append(BasicBlock(cin, cout, stride if b == 0 else 1))
-                cin = cout
-        self.layers = nn.Sequential(*layers)
-        self.fc = nn.Linear(64, classes)
-        for m in self.modules():
-            if isinstance(m, nn.Conv2d):
-                nn.init.kaiming_normal_(m.weight, mode='fan_out', nonlinearity='relu')
-        for m in self.modules():
-            if isinstance(m, BasicBlock):
-                nn.init.zeros_(m.bn2.weight)
-
-    def forward(self, x):
-        x = F.relu(self.bn(self.conv(x)))
-        x = self.layers(x)
-        return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
+# W6: He et al.'s CIFAR ResNet-20, torch_fashion.py's ResNet(3) (beside this file), the network of
+# convnet-ts's buildModel('resnet', { blocksPerStage: 3 })
+from torch_fashion import ResNet  # noqa: E402
 
 
 def trainer(model):
@@ -310,9 +261,10 @@ def run(workload, budget, data_dir):
 
 
 def blas_library():
-    """The BLAS this process loaded (the linear layers' speed depends on it): the file mapped for libblas."""
+    """The BLAS this process loaded (the linear layers' speed depends on it): the file names mapped for
+    libblas (names only: where they sit on this machine says nothing about the library)."""
     with open('/proc/self/maps') as f:
-        names = sorted({line.split()[-1] for line in f if 'blas' in line and '/' in line})
+        names = sorted({os.path.basename(line.split()[-1]) for line in f if 'blas' in line and '/' in line})
     return ', '.join(names) or 'unknown'
 
 
