@@ -7,16 +7,15 @@
  * that the outputs agree within 1e-4 of the largest |y|, that every request stayed on the page's
  * origin, and that the console stayed clean. Machines without Chromium skip it, saying why.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildAndServe } from './static-site.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 describe.skipIf(!existsSync(CHROMIUM))(
   `the onnxruntime-web example in Chromium${existsSync(CHROMIUM) ? '' : ' (skipped: no /usr/bin/chromium)'}`,
@@ -29,32 +28,7 @@ describe.skipIf(!existsSync(CHROMIUM))(
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'convnet-onnx-web-'));
       const site = join(dir, 'site');
-      execFileSync(
-        process.execPath,
-        [
-          join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
-          'build',
-          '--config',
-          'examples/onnx-web/vite.config.ts',
-          '--outDir',
-          site,
-          '--logLevel',
-          'error',
-        ],
-        { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
-      );
-      server = spawn(process.execPath, [join(ROOT, 'scripts', 'playground-serve.mjs'), '--dir', site, '--port', '0'], {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      url = await new Promise<string>((done, fail) => {
-        let text = '';
-        server.stdout?.on('data', (d: Buffer) => {
-          text += String(d);
-          const m = /http:\/\/\S+\//.exec(text);
-          if (m !== null) done(m[0]);
-        });
-        server.once('exit', (code) => fail(new Error(`the server exited with ${code}: ${text}`)));
-      });
+      ({ url, server } = await buildAndServe('examples/onnx-web/vite.config.ts', site));
       browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     }, 60_000);
 

@@ -23,7 +23,7 @@
  * It writes a screenshot of each panel to build/playground-screenshots/ (to docs/playground/, the
  * README's pictures, with CONVNET_SCREENSHOTS=docs). Machines without Chromium skip it, saying why.
  */
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,6 +33,7 @@ import { type Browser, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { F, Tensor } from '../../src/index.js';
 import { convOutputSize, convTransposeOutputSize, poolOutputSize } from '../../src/geometry/output-size.js';
+import { buildAndServe } from './static-site.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -231,35 +232,7 @@ describe.skipIf(!existsSync(CHROMIUM))(
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'convnet-playground-'));
       const site = join(dir, 'site');
-      execFileSync(
-        process.execPath,
-        [
-          join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
-          'build',
-          '--config',
-          'playground/vite.config.ts',
-          '--outDir',
-          site,
-          '--logLevel',
-          'error',
-        ],
-        {
-          cwd: ROOT,
-          stdio: ['ignore', 'ignore', 'inherit'],
-        },
-      );
-      server = spawn(process.execPath, [join(ROOT, 'scripts', 'playground-serve.mjs'), '--dir', site, '--port', '0'], {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      url = await new Promise<string>((done, fail) => {
-        let text = '';
-        server.stdout?.on('data', (d: Buffer) => {
-          text += String(d);
-          const m = /http:\/\/\S+\//.exec(text);
-          if (m !== null) done(m[0]);
-        });
-        server.once('exit', (code) => fail(new Error(`the server exited with ${code}: ${text}`)));
-      });
+      ({ url, server } = await buildAndServe('playground/vite.config.ts', site));
       browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
       page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
       page.on('console', (m) => {
