@@ -1,8 +1,7 @@
 /** `convnet export MODEL -o MODEL.onnx`: a model file as an ONNX model, for ONNX Runtime and other engines. */
 import { statSync } from 'node:fs';
 import { loadModel } from '../io/files.js';
-import { ONNX_OPSETS } from '../io/onnx/export.js';
-import { saveOnnx } from '../io/onnx/files.js';
+import { ONNX_OPSETS } from '../io/onnx/opsets.js';
 import { type CommandSpec, numberOption } from './args.js';
 import { CliError, usageError } from './errors.js';
 
@@ -34,7 +33,7 @@ function parseShape(raw: string): number[] {
 }
 
 /** Runs `convnet export MODEL`; returns the exit code. */
-export function runExport(positionals: string[], values: Record<string, string | boolean | undefined>): number {
+export async function runExport(positionals: string[], values: Record<string, string | boolean | undefined>): Promise<number> {
   const [path] = positionals;
   const opset = numberOption('export', 'opset', values.opset, 13, { min: ONNX_OPSETS.min, max: ONNX_OPSETS.max, integer: true });
   const output = typeof values.output === 'string' ? values.output : `${path.replace(/\.safetensors$/, '')}.onnx`;
@@ -48,6 +47,8 @@ export function runExport(positionals: string[], values: Record<string, string |
   if (foldNormalization && info.normalization === undefined) {
     throw new CliError(`export: '${path}' records no input normalization to fold`);
   }
+  // loaded here, not at start-up: the other commands need no protobuf encoder
+  const { saveOnnx } = await import('../io/onnx/files.js');
   saveOnnx(output, model, { inputShape, opset, normalization: info.normalization, foldNormalization, classNames: info.classNames });
   const kb = (statSync(output).size / 1024).toFixed(1);
   const norm = info.normalization

@@ -13,6 +13,7 @@
  * `Sub(mean)` and `Div(std)` and takes raw pixels. Browser-safe (bytes out); `saveOnnx` in
  * files.ts writes a file.
  */
+import { ONNX_OPSETS } from './opsets.js';
 import { zeros } from '../../tensor/creation.js';
 import type { DType } from '../../tensor/dtype.js';
 import { shapeStr } from '../../tensor/shape.js';
@@ -23,6 +24,8 @@ import { type Normalization, checkNormalization } from '../../data/normalization
 import { GraphBuilder } from './graph.js';
 import { EXPORTABLE_LAYERS, emitLayer } from './layers.js';
 import { DataType, type DimensionProto, type ModelProto, type ValueInfoProto, encodeModelProto } from './schema.js';
+
+export { ONNX_OPSETS };
 
 /** Options of `exportOnnx`. */
 export interface ExportOnnxOptions {
@@ -41,9 +44,6 @@ export interface ExportOnnxOptions {
   /** The class names, recorded in the metadata as `convnet.class_names` (a JSON array). */
   classNames?: readonly string[];
 }
-
-/** The opsets an export may target: 13 (Pad's pads as an input, the ops used here unchanged since) to 21. */
-export const ONNX_OPSETS = { min: 13, max: 21 } as const;
 
 /** The IR version that goes with an opset (ONNX's versioning table; ONNX Runtime checks the pair). */
 function irVersion(opset: number): number {
