@@ -1,16 +1,17 @@
 /**
- * Where a LeNet-5 step's time goes on the wasm backend (not part of the benchmark tables): the
- * median step time of W1 (modern LeNet-5 training, batch 64), W2 (its inference, batch 256) or
- * W5 (classic LeNet-5 training, batch 64) per thread count and, with `--breakdown`, the time spent
+ * Where a training step's time goes on the wasm backend (not part of the benchmark tables): the
+ * median step time of W1 (modern LeNet-5 training, batch 64), W2 (its inference, batch 256),
+ * W5 (classic LeNet-5 training, batch 64) or W6 (ResNet-20 training, batch 128) per thread count
+ * and, with `--breakdown`, the time spent
  * inside each Backend kernel (by kernel and shape), the rest being JavaScript: ops, autograd, the
  * optimizer, copies.
  *
- *   npm run bench:profile -- [--workloads W1,W2,W5] [--threads 1,2] [--runs 200] [--breakdown]
+ *   npm run bench:profile -- [--workloads W1,W2,W5,W6] [--threads 1,2] [--runs 200] [--breakdown]
  *
  * The kernels are timed by wrapping the methods of the selected backend object, which the public
  * API does not hand out: this one script imports the backend registry from dist/ directly.
  */
-import { F, Generator, type nn, lenet5, noGrad, optim, randn, setBackend, setNumThreads } from 'convnet-ts';
+import { F, Generator, buildModel, type nn, lenet5, noGrad, optim, randn, setBackend, setNumThreads } from 'convnet-ts';
 import { parseArgs } from './common.js';
 import { lenet, trainingLabels } from './convnet_models.js';
 
@@ -22,13 +23,13 @@ function median(xs: number[]): number {
   return s[s.length >> 1];
 }
 
-/** A training step of `build`'s model at batch 64 (W1: modern LeNet-5; W5: classic). */
-function trainingStep(build: (g: Generator) => nn.Sequential): () => number {
+/** A training step of `build`'s model (W1: modern LeNet-5; W5: classic; W6: ResNet-20 at batch 128). */
+function trainingStep(build: (g: Generator) => nn.Module, batch = 64): () => number {
   const g = new Generator(1234);
-  const model = build(g);
+  const model = build(g).train();
   const sgd = new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
-  const x = randn([64, 1, 28, 28], { generator: g });
-  const y = trainingLabels(64);
+  const x = randn([batch, 1, 28, 28], { generator: g });
+  const y = trainingLabels(batch);
   return () => {
     sgd.zeroGrad();
     const loss = F.crossEntropy(model.forward(x), y);
@@ -93,6 +94,7 @@ async function main(): Promise<void> {
     W1: [() => trainingStep(lenet), 64],
     W2: [w2Step, 256],
     W5: [() => trainingStep((generator) => lenet5({ generator })), 64],
+    W6: [() => trainingStep((generator) => buildModel('resnet', { blocksPerStage: 3 }, generator), 128), 128],
   };
   const names = (args.get('workloads') ?? 'W1').split(',');
   const workloads = names.map((name): [string, () => () => number, number] => {

@@ -91,6 +91,20 @@ function cpuVectorFlags(): string {
   }
 }
 
+/**
+ * glibc's allocator settings every engine runs with (any already set in the environment win).
+ * By default glibc hands large freed blocks back to the system (munmap, or trimming the heap's
+ * top), so the next tensor of that size faults its pages in again: on the virtual machines we
+ * measure on, a page fault costs ~12 µs, 2,048 of them (an 8 MB tensor) 24 ms — more than the
+ * convolution that fills it. Which step pays depends on when each engine's garbage collector or
+ * allocator frees, so the same setting for all: keep freed memory, serve large blocks from the heap.
+ */
+const ALLOCATOR_ENV: Record<string, string> = {
+  MALLOC_TRIM_THRESHOLD_: process.env.MALLOC_TRIM_THRESHOLD_ ?? String(2 ** 30),
+  MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? String(2 ** 30),
+  MALLOC_TOP_PAD_: process.env.MALLOC_TOP_PAD_ ?? String(2 ** 28),
+};
+
 /** The environment that makes PyTorch load Debian's OpenBLAS (see OPENBLAS_DIR). */
 function openblasEnv(): Record<string, string> {
   return {
@@ -197,7 +211,11 @@ function runWorker(
   if (dataDir !== undefined) args.push('--data', dataDir);
   const fail = (reason: string): WorkerResult => ({ engine: engine.family, config: engine.id, workload, status: 'error', reason });
   return new Promise((done) => {
-    const child = spawn(engine.command[0], args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...engine.env } });
+    const child = spawn(engine.command[0], args, {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...ALLOCATOR_ENV, ...engine.env },
+    });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
@@ -366,6 +384,12 @@ async function main(): Promise<void> {
       `${loadAtStart.map((x) => x.toFixed(2)).join(', ')} (1, 5, 15 min)${loadAtStart[0] > 0.25 * threadsAll ? ' — **the machine was busy with other work: expect noisy, pessimistic numbers**' : ''}`,
     ],
     ['OS', `${osType()} ${release()} ${process.arch}`],
+    [
+      'allocator (every engine)',
+      `glibc ${Object.entries(ALLOCATOR_ENV)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')}: freed memory kept for reuse instead of returned to the system (see ALLOCATOR_ENV in bench/run.ts)`,
+    ],
     ['Node.js', `${process.version} (V8 ${process.versions.v8})`],
     ['convnet-ts', `${pkg.version} at ${gitCommit()}; backends: ${listBackends().join(', ')}`],
     ['TensorFlow.js', tfjs === null ? 'not installed' : `tfjs-core / tfjs-backend-cpu / tfjs-backend-wasm ${tfjs}`],
