@@ -88,6 +88,28 @@ export interface AdamStep {
 }
 
 /** Elementwise functions of one tensor; `alpha` is the negative slope of `leakyRelu`, the exponent of `powScalar`. */
+/**
+ * What a batch normalization pass applies after `z = (x − mean)·(invStd·weight) + bias` (rounded
+ * to the tensor's type): `a = z + residual` (the skip path of a residual unit, added in the
+ * tensor's type as `binary('add')`), then `y = relu(a)` when `relu` — the values of the separate
+ * ops, bit for bit. Its backward takes the output y for the relu's selection `y ≤ 0 ? 0 : dy`
+ * and writes that gradient, ∂L/∂residual, into `dresidual`.
+ */
+export interface BatchNormEpilogue {
+  /** Forward: `(N, C, L)` added after the affine, or null. */
+  residual: TypedArray | null;
+  /** Forward: apply the relu last; backward: select the gradient by the output `y` (given then). */
+  relu: boolean;
+}
+
+/** The backward pass's view of a `BatchNormEpilogue`. */
+export interface BatchNormEpilogueGrad {
+  /** The forward output `y` when the forward applied the relu, else null. */
+  y: TypedArray | null;
+  /** ∂L/∂residual out (`(N, C, L)`), or null when there was no residual or it needs no gradient. */
+  dresidual: TypedArray | null;
+}
+
 export type UnaryOp = 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'square' | 'relu' | 'leakyRelu' | 'sigmoid' | 'tanh' | 'powScalar';
 
 /** Elementwise functions of two broadcast tensors; comparisons give 1 or 0. */
@@ -306,13 +328,15 @@ export interface Backend {
   /**
    * Batch normalization's statistics over a tensor seen as `outer × size × inner` = `(N, C, L)`
    * (L = H·W, or 1): for each channel c, over its `M = N·L` values, `mean[c] = (1/M) Σ x` and the
-   * biased `variance[c] = (1/M) Σ (x − mean[c])²` (two passes, sums in float64 in memory order).
+   * biased `variance[c] = (1/M) Σ (x − mean[c])²` (two passes, sums in float64 in four partial
+   * sums — value i of each `L`-block into sum i mod 4, then `(s₀ + s₁) + (s₂ + s₃)` — on every backend).
    * mean and variance are `[C]`.
    */
   batchNormStats(x: TypedArray, split: AxisSplit, mean: TypedArray, variance: TypedArray): void;
   /**
    * Batch normalization's affine pass: `out = (x − mean[c])·(invStd[c]·weight[c]) + bias[c]`,
    * evaluated in float64 (weight null: 1, bias null: 0). x and out `(N, C, L)`, the rest `[C]`.
+   * With an `epilogue`, the residual and relu of `BatchNormEpilogue` follow in the same pass.
    */
   batchNorm(
     x: TypedArray,
@@ -322,13 +346,16 @@ export interface Backend {
     weight: TypedArray | null,
     bias: TypedArray | null,
     out: TypedArray,
+    epilogue?: BatchNormEpilogue,
   ): void;
   /**
    * Its backward pass, per channel c over its M values, with `x̂ = (x − mean[c])·invStd[c]` and
    * γ = weight[c] (1 when null): `dbias = Σ dy`, `dweight = Σ dy·x̂` (as `invStd·Σ dy·(x − mean)`),
    * and `dx = γ·invStd·(dy − Σdy/M − x̂·Σ(dy·x̂)/M)` when the statistics were the batch's
    * (`training`), `dx = γ·invStd·dy` when they were constants (the running statistics). Sums in
-   * float64, in memory order; each output skipped when null; dx is written, not added to.
+   * float64 in batchNormStats' order; each output skipped when null; dx is written, not added to.
+   * With an `epilogue` (the forward's), dy is first the relu's selection by the output y, and
+   * that gradient is also written to `dresidual`.
    */
   batchNormBackward(
     x: TypedArray,
@@ -341,6 +368,7 @@ export interface Backend {
     dx: TypedArray | null,
     dweight: TypedArray | null,
     dbias: TypedArray | null,
+    epilogue?: BatchNormEpilogueGrad,
   ): void;
 
   /** `log softmax` along the middle axis: `y_i = x_i − log Σ_j exp x_j`. */

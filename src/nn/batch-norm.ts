@@ -8,7 +8,7 @@
 import { ones, zeros } from '../tensor/creation.js';
 import { shapeStr } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { batchNorm } from '../ops/batch-norm.js';
+import { type BatchNormBlockEpilogue, batchNormBlock } from '../ops/batch-norm.js';
 import { checkPositiveInt } from '../geometry/options.js';
 import { checkOptions } from '../tensor/arguments.js';
 import { Module, type ModuleSpec } from './module.js';
@@ -72,6 +72,15 @@ abstract class BatchNormBase extends Module {
   protected abstract readonly ranks: Record<number, string>;
 
   forward(x: Tensor): Tensor {
+    return this.normalize(x, null);
+  }
+
+  /**
+   * `forward(x)`, then the epilogue — a residual added, the relu — in the same op
+   * (`batchNormBlock`): what `Sequential` runs for this layer followed by a `ReLU`, or closing a
+   * `Residual`'s body followed by a `ReLU`. Values and gradients are those of the separate layers.
+   */
+  normalize(x: Tensor, epilogue: BatchNormBlockEpilogue | null): Tensor {
     const layer = this.constructor.name;
     if (!(x.ndim in this.ranks)) {
       const expected = Object.values(this.ranks).join(' or ');
@@ -83,12 +92,21 @@ abstract class BatchNormBase extends Module {
     // as PyTorch: batch statistics in training, and in evaluation where there are no running ones
     const useBatch = this.training || this.runningMean === null;
     const running = this.training || !useBatch;
-    return batchNorm(x, running ? this.runningMean : null, running ? this.runningVar : null, this.weight, this.bias, {
+    const options = {
       training: useBatch,
       momentum: this.momentum,
       eps: this.eps,
       numBatchesTracked: this.training ? this.numBatchesTracked : null,
-    });
+    };
+    return batchNormBlock(
+      x,
+      running ? this.runningMean : null,
+      running ? this.runningVar : null,
+      this.weight,
+      this.bias,
+      options,
+      epilogue,
+    );
   }
 
   /** Zeroes γ (a residual block's last BN, so that the block starts as its skip path); returns this. */

@@ -2,6 +2,7 @@
 import { shapeStr, shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { add } from '../ops/elementwise.js';
+import { relu } from '../ops/activation.js';
 import { flatten } from '../ops/shape.js';
 import { convBlock, convSubsamplingBlock } from '../ops/fused-conv.js';
 import { linkMask } from '../ops/linked-conv.js';
@@ -10,6 +11,7 @@ import { type AnyModule, Module, type ModuleSpec, observingForwards, runAsLayer 
 import { Conv2d, LinkedConv2d } from './conv.js';
 import { ReLU, Sigmoid, Tanh } from './activation.js';
 import { MaxPool2d, Subsampling } from './pooling.js';
+import { BatchNorm1d, BatchNorm2d } from './batch-norm.js';
 
 /** Whether `m` is exactly an instance of `type` (a subclass may change what `forward` does). */
 function isExactly(m: Module | undefined, type: abstract new (...args: never[]) => Module): boolean {
@@ -71,6 +73,27 @@ function runBlock(block: ConvBlockLayers, layers: readonly Module[], x: Tensor):
   return convBlock(names, x, conv.weight, conv.bias, { ...conv.options, activation, maxPool: pool?.options ?? null }, mask);
 }
 
+/** `m` as a BatchNorm layer whose `forward` is the built-in one, or null. */
+function exactBatchNorm(m: Module | undefined): BatchNorm1d | BatchNorm2d | null {
+  return isExactly(m, BatchNorm1d) || isExactly(m, BatchNorm2d) ? (m as BatchNorm1d | BatchNorm2d) : null;
+}
+
+/**
+ * The layers a `Sequential` runs as one batch normalization op (`batchNormBlock`): a BatchNorm
+ * then a ReLU (`'bn-relu'`), or a `Residual` whose body is a `Sequential` ending in a BatchNorm,
+ * then a ReLU (`'residual-relu'`, the basic block of a ResNet). Null elsewhere.
+ */
+function normBlockAt(layers: readonly Module[], i: number): 'bn-relu' | 'residual-relu' | null {
+  if (!isExactly(layers[i + 1], ReLU)) return null;
+  if (exactBatchNorm(layers[i]) !== null) return 'bn-relu';
+  const unit = layers[i];
+  if (isExactly(unit, Residual) && isExactly((unit as Residual).body, Sequential)) {
+    const body = (unit as Residual).body as Sequential;
+    if (exactBatchNorm(body.layers.at(-1)) !== null) return 'residual-relu';
+  }
+  return null;
+}
+
 /** Where in nested `Sequential`s an error happened: the index path and the innermost layer. */
 const ERROR_LAYER = new WeakMap<Error, { message: string; path: number[]; layer: string }>();
 
@@ -97,7 +120,10 @@ function atLayer(e: unknown, index: number, layer: AnyModule): unknown {
  * A `Conv2d` or `LinkedConv2d` followed by a `ReLU`, `Tanh` or `Sigmoid` and/or a `MaxPool2d`
  * (or LeNet-5's `Subsampling`) runs as one convolution block op (as `F.fusedConv2d`), whose
  * values and gradients are those of the layers run one by one, bit for bit, but which a backend
- * computes without handing the full-resolution activations back and forth.
+ * computes without handing the full-resolution activations back and forth. Likewise a
+ * `BatchNorm1d`/`BatchNorm2d` followed by a `ReLU`, and a `Residual` whose body ends in a
+ * BatchNorm followed by a `ReLU` (a ResNet's basic block), run as one batch normalization op
+ * that adds the skip path and applies the relu in the same pass.
  *
  * An error in a layer gets the layer's index and description appended to its message:
  * `linear: input [2, 144] has 144 features but weight [2, 10] expects 10 (in layer 3: Linear(10, 2))`.
@@ -120,10 +146,27 @@ export class Sequential extends Module {
     this.layers = layers.map((m, i) => this.registerModule(String(i), m));
   }
   forward(x: Tensor): Tensor {
+    return this.run(x, 0, this.layers.length);
+  }
+
+  /** Layers `start` to `end − 1` applied to x (fused where `forward` fuses them). */
+  run(x: Tensor, start: number, end: number): Tensor {
     let y = x;
-    for (let i = 0; i < this.layers.length;) {
+    for (let i = start; i < end;) {
       const block = observingForwards() ? null : convBlockAt(this.layers, i);
-      if (block === null) {
+      const norm = observingForwards() || block !== null || i + 1 >= end ? null : normBlockAt(this.layers, i);
+      if (norm !== null) {
+        const layer = this.layers[i];
+        try {
+          y =
+            norm === 'bn-relu'
+              ? runAsLayer(layer, () => (layer as BatchNorm1d | BatchNorm2d).normalize(y, { residual: null, relu: true }))
+              : runAsLayer(layer, () => (layer as Residual).forwardThenRelu(y));
+        } catch (e) {
+          throw atLayer(e, i, layer);
+        }
+        i += 2;
+      } else if (block === null) {
         try {
           y = this.layers[i].forward(y);
         } catch (e) {
@@ -289,6 +332,16 @@ export class Identity extends Module {
   }
 }
 
+/** The error of a residual unit whose body output `fx` and skip path `skip` differ in shape. */
+function checkSkip(x: Tensor, fx: Tensor, skip: Tensor): void {
+  if (!shapesEqual(fx.shape, skip.shape)) {
+    throw new Error(
+      `Residual: the body maps ${shapeStr(x.shape)} to ${shapeStr(fx.shape)}, but the skip path gives ${shapeStr(skip.shape)}; ` +
+        "pass a projection that maps the input to the body's output shape",
+    );
+  }
+}
+
 /**
  * Residual unit (S15): `h(x) = x + f(x, θ)`, or `P(x) + f(x)` with a projection `P` (e.g. a
  * 1×1 convolution) when `f` changes the shape. Not limited to convolutions.
@@ -306,13 +359,28 @@ export class Residual extends Module {
   forward(x: Tensor): Tensor {
     const fx = this.body.forward(x);
     const skip = this.projection ? this.projection.forward(x) : x;
-    if (!shapesEqual(fx.shape, skip.shape)) {
-      throw new Error(
-        `Residual: the body maps ${shapeStr(x.shape)} to ${shapeStr(fx.shape)}, but the skip path gives ${shapeStr(skip.shape)}; ` +
-          "pass a projection that maps the input to the body's output shape",
-      );
-    }
+    checkSkip(x, fx, skip);
     return add(skip, fx);
+  }
+
+  /**
+   * `relu(forward(x))` where the body is a `Sequential` ending in a BatchNorm layer: the body's
+   * other layers, the skip path, then one op for the BatchNorm, the addition and the relu
+   * (`BatchNorm.normalize`) — what `Sequential` runs for this unit followed by a `ReLU`.
+   */
+  forwardThenRelu(x: Tensor): Tensor {
+    const body = this.body as Sequential;
+    const bn = body.layers[body.length - 1] as BatchNorm1d | BatchNorm2d;
+    const last = body.length - 1;
+    const h = runAsLayer(body, () => body.run(x, 0, last));
+    const skip = this.projection ? this.projection.forward(x) : x;
+    if (h.ndim < 2 || h.shape[1] !== bn.numFeatures || !shapesEqual(h.shape, skip.shape)) {
+      // the separate layers, for the errors they give
+      const fx = runAsLayer(body, () => body.run(h, last, last + 1));
+      checkSkip(x, fx, skip);
+      return relu(add(skip, fx));
+    }
+    return runAsLayer(body, () => runAsLayer(bn, () => bn.normalize(h, { residual: skip, relu: true })));
   }
   override spec(): ModuleSpec | null {
     const body = this.body.spec();

@@ -15,7 +15,7 @@
  * are the running statistics, constants of the graph.
  */
 import { type DType, type TypedArray, allocate } from '../tensor/dtype.js';
-import { shapeStr, sizeOf } from '../tensor/shape.js';
+import { shapeStr, shapesEqual, sizeOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { record } from '../autograd/engine.js';
 import type { AxisSplit } from '../backend/backend.js';
@@ -62,6 +62,36 @@ export function batchNorm(
   weight: Tensor | null = null,
   bias: Tensor | null = null,
   options: BatchNormOptions = {},
+): Tensor {
+  return batchNormBlock(x, runningMean, runningVar, weight, bias, options, null);
+}
+
+/** What `batchNormBlock` applies after the normalization: a residual added, then the relu. */
+export interface BatchNormBlockEpilogue {
+  /** Added after the affine, `(N, C, *)` as the input (a residual unit's skip path), or null. */
+  residual: Tensor | null;
+  /** Apply the relu last. */
+  relu: boolean;
+}
+
+/**
+ * `relu(batchNorm(x, …) + residual)` in one op (each step optional, `epilogue` null: none), with
+ * the values and gradients of `batchNorm`, `add` and `relu` run one after another, bit for bit:
+ * what `nn.Sequential` runs for a `BatchNorm` followed by a `ReLU`, and for a `Residual` whose
+ * body ends in a `BatchNorm` followed by a `ReLU` — without handing the intermediate tensors
+ * to the backend and back between the three ops. Recorded as `batchNorm`.
+ *
+ * @param residual (in `epilogue`) same shape and dtype as x; receives ∂L/∂y·relu′
+ * @returns `(N, C, *)`
+ */
+export function batchNormBlock(
+  x: Tensor,
+  runningMean: Tensor | null,
+  runningVar: Tensor | null,
+  weight: Tensor | null,
+  bias: Tensor | null,
+  options: BatchNormOptions,
+  epilogue: BatchNormBlockEpilogue | null,
 ): Tensor {
   const op = 'batchNorm';
   checkOptions(op, options, ['training', 'momentum', 'eps', 'numBatchesTracked']);
@@ -117,17 +147,29 @@ export function batchNorm(
     mean.set(running.mean.data);
     invStd = inverseStd(dtype, running.variance.data, eps);
   }
+  const residual = epilogue?.residual ?? null;
+  const relu = epilogue?.relu ?? false;
+  if (residual !== null) {
+    checkTensor(op, 'residual', residual);
+    if (!shapesEqual(residual.shape, x.shape) || residual.dtype !== dtype) {
+      throw new Error(`${op}: residual ${shapeStr(residual.shape)} ${residual.dtype} must match input ${shapeStr(x.shape)} ${dtype}`);
+    }
+  }
   const out = allocate(dtype, x.size);
-  backend.batchNorm(x.data, split, mean, invStd, weight?.data ?? null, bias?.data ?? null, out);
-  const inputs = [x, weight, bias].filter((t): t is Tensor => t !== null && t !== undefined);
+  const fused = residual !== null || relu ? { residual: residual?.data ?? null, relu } : undefined;
+  backend.batchNorm(x.data, split, mean, invStd, weight?.data ?? null, bias?.data ?? null, out, fused);
+  const inputs = [x, weight, bias, residual].filter((t): t is Tensor => t !== null && t !== undefined);
   return record(new Tensor(out, x.shape), op, inputs, (dy) => {
     const dx = x.requiresGrad ? allocate(dtype, x.size) : null;
     const dw = weight?.requiresGrad ? allocate(dtype, c) : null;
     const db = bias?.requiresGrad ? allocate(dtype, c) : null;
-    backendFor(dtype).batchNormBackward(x.data, dy.data, split, mean, invStd, weight?.data ?? null, training, dx, dw, db);
+    const dr = residual?.requiresGrad ? allocate(dtype, x.size) : null;
+    const grad = fused === undefined ? undefined : { y: relu ? out : null, dresidual: dr };
+    backendFor(dtype).batchNormBackward(x.data, dy.data, split, mean, invStd, weight?.data ?? null, training, dx, dw, db, grad);
     const grads: (Tensor | null)[] = [dx && new Tensor(dx, x.shape)];
     if (weight) grads.push(dw && new Tensor(dw, weight.shape));
     if (bias) grads.push(db && new Tensor(db, bias.shape));
+    if (residual) grads.push(dr && new Tensor(dr, x.shape));
     return grads;
   });
 }

@@ -20,6 +20,10 @@ const NONE: Omit<Fields, 'outer' | 'size' | 'inner'> = {
   dweight: 0,
   dbias: 0,
   training: 0,
+  residual: 0,
+  relu: 0,
+  y: 0,
+  dresidual: 0,
 };
 
 /** Runs `task` over the channels of `split`: splitting pays from some 30,000 elements per thread (as pooling). */
@@ -57,10 +61,12 @@ export function batchNorm(
   weight: Float32Array | null,
   bias: Float32Array | null,
   out: Float32Array,
+  epilogue?: { residual: Float32Array | null; relu: boolean },
 ): void {
   const { arena } = ctx;
   arena.scope(() => {
     const outp = arena.alloc(out.length * 4);
+    const residual = epilogue?.residual ?? null;
     run(ctx, 'batchNormTask', split, {
       x: arena.read(x),
       out: outp,
@@ -68,6 +74,8 @@ export function batchNorm(
       invStd: arena.read(invStd),
       weight: weight === null ? 0 : arena.read(weight),
       bias: bias === null ? 0 : arena.read(bias),
+      residual: residual === null ? 0 : arena.read(residual),
+      relu: epilogue?.relu === true ? 1 : 0,
     });
     arena.take(outp, out);
   });
@@ -86,9 +94,13 @@ export function batchNormBackward(
   dx: Float32Array | null,
   dweight: Float32Array | null,
   dbias: Float32Array | null,
+  epilogue?: { y: Float32Array | null; dresidual: Float32Array | null },
 ): void {
   const { arena } = ctx;
   arena.scope(() => {
+    const y = epilogue?.y ?? null;
+    const dresidual = epilogue?.dresidual ?? null;
+    const dresidualp = dresidual === null ? 0 : arena.alloc(dresidual.length * 4);
     const dxp = dx === null ? 0 : arena.alloc(dx.length * 4);
     const dweightp = dweight === null ? 0 : arena.alloc(dweight.length * 4);
     const dbiasp = dbias === null ? 0 : arena.alloc(dbias.length * 4);
@@ -102,7 +114,10 @@ export function batchNormBackward(
       dweight: dweightp,
       dbias: dbiasp,
       training: training ? 1 : 0,
+      y: y === null ? 0 : arena.read(y),
+      dresidual: dresidualp,
     });
+    if (dresidual !== null) arena.take(dresidualp, dresidual);
     if (dx !== null) arena.take(dxp, dx);
     if (dweight !== null) arena.take(dweightp, dweight);
     if (dbias !== null) arena.take(dbiasp, dbias);

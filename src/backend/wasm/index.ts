@@ -297,18 +297,32 @@ function backendOn(runtime: WasmRuntime, threads: number, options: WasmBackendOp
         batchNormStats(ctx, x, split, mean, variance);
       else refBackend.batchNormStats(x, split, mean, variance);
     },
-    batchNorm(x, split, mean, invStd, weight, bias, out) {
-      const f32 = (a: unknown): a is Float32Array => a instanceof Float32Array;
-      if (f32(x) && f32(mean) && f32(invStd) && (weight === null || f32(weight)) && (bias === null || f32(bias)) && f32(out))
-        batchNorm(ctx, x, split, mean, invStd, weight, bias, out);
-      else refBackend.batchNorm(x, split, mean, invStd, weight, bias, out);
-    },
-    batchNormBackward(x, dy, split, mean, invStd, weight, training, dx, dweight, dbias) {
+    batchNorm(x, split, mean, invStd, weight, bias, out, epilogue) {
       const f32 = (a: unknown): a is Float32Array => a instanceof Float32Array;
       const f32OrNull = (a: unknown): a is Float32Array | null => a === null || f32(a);
-      if (f32(x) && f32(dy) && f32(mean) && f32(invStd) && f32OrNull(weight) && f32OrNull(dx) && f32OrNull(dweight) && f32OrNull(dbias))
-        batchNormBackward(ctx, x, dy, split, mean, invStd, weight, training, dx, dweight, dbias);
-      else refBackend.batchNormBackward(x, dy, split, mean, invStd, weight, training, dx, dweight, dbias);
+      const residual = epilogue?.residual ?? null;
+      if (f32(x) && f32(mean) && f32(invStd) && f32OrNull(weight) && f32OrNull(bias) && f32(out) && f32OrNull(residual))
+        batchNorm(ctx, x, split, mean, invStd, weight, bias, out, { residual, relu: epilogue?.relu ?? false });
+      else refBackend.batchNorm(x, split, mean, invStd, weight, bias, out, epilogue);
+    },
+    batchNormBackward(x, dy, split, mean, invStd, weight, training, dx, dweight, dbias, epilogue) {
+      const f32 = (a: unknown): a is Float32Array => a instanceof Float32Array;
+      const f32OrNull = (a: unknown): a is Float32Array | null => a === null || f32(a);
+      const [y, dresidual] = [epilogue?.y ?? null, epilogue?.dresidual ?? null];
+      if (
+        f32(x) &&
+        f32(dy) &&
+        f32(mean) &&
+        f32(invStd) &&
+        f32OrNull(weight) &&
+        f32OrNull(dx) &&
+        f32OrNull(dweight) &&
+        f32OrNull(dbias) &&
+        f32OrNull(y) &&
+        f32OrNull(dresidual)
+      )
+        batchNormBackward(ctx, x, dy, split, mean, invStd, weight, training, dx, dweight, dbias, { y, dresidual });
+      else refBackend.batchNormBackward(x, dy, split, mean, invStd, weight, training, dx, dweight, dbias, epilogue);
     },
     logSoftmax(x, split, out) {
       if (x instanceof Float32Array && out instanceof Float32Array) logSoftmax(ctx, x, split, out);

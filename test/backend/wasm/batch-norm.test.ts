@@ -1,8 +1,8 @@
 /**
  * The wasm batch normalization kernels against the reference (see compare.ts): both evaluate the
  * same formulas in f64 with the sums in the same order, so they must agree exactly — on 2-D, 3-D
- * and 4-D layouts, with and without weight and bias, in training and evaluation, and with NaN and
- * ±∞ among the inputs.
+ * and 4-D layouts, with and without weight and bias, in training and evaluation, with the fused
+ * epilogue (residual added, relu) and its backward, and with NaN and ±∞ among the inputs.
  */
 import { it } from 'vitest';
 import type { AxisSplit } from '../../../src/backend/backend.js';
@@ -59,6 +59,30 @@ const tests: Record<KernelsOf<'batch-norm'>, KernelTests> = {
           expectSame(actual, expected, 'y');
         });
       }
+      for (const [residual, relu] of [
+        [true, true],
+        [true, false],
+        [false, true],
+      ]) {
+        it(`${label(s)} epilogue residual=${residual} relu=${relu}`, () => {
+          const g = seeded(`batchNorm epilogue ${label(s)} ${residual} ${relu}`);
+          const x = randomF32(s.outer * s.size * s.inner, g, 2);
+          const { mean, invStd } = stats(randomF32(x.length, g), s);
+          const [weight, bias] = [randomF32(s.size, g), randomF32(s.size, g)];
+          const epilogue = { residual: residual ? randomF32(x.length, g, 2) : null, relu };
+          const [actual, expected] = [new Float32Array(x.length), new Float32Array(x.length)];
+          wasm.batchNorm(x, s, mean, invStd, weight, bias, actual, epilogue);
+          refBackend.batchNorm(x, s, mean, invStd, weight, bias, expected, epilogue);
+          expectSame(actual, expected, 'y');
+          // and the separate ops: the affine, binary add, unary relu
+          const separate = new Float32Array(x.length);
+          refBackend.batchNorm(x, s, mean, invStd, weight, bias, separate);
+          if (epilogue.residual !== null)
+            refBackend.binary('add', separate, [x.length], epilogue.residual, [x.length], separate, [x.length]);
+          if (relu) refBackend.unary('relu', separate, separate, 0);
+          expectSame(actual, separate, 'separate ops');
+        });
+      }
     }
   },
   batchNormBackward(wasm) {
@@ -82,6 +106,26 @@ const tests: Record<KernelsOf<'batch-norm'>, KernelTests> = {
             const dxOnly = new Float32Array(x.length);
             wasm.batchNormBackward(x, dy, s, mean, invStd, weight, training, dxOnly, null, null);
             expectSame(dxOnly, expected[0], 'dx alone');
+            // with the epilogue's relu selection by the output y (some y ≤ 0, some NaN), with and without ∂L/∂residual
+            const y = randomF32(x.length, g, 2);
+            for (const withResidual of [true, false]) {
+              const [a, e] = [out(), out()];
+              const [dra, dre] = withResidual ? [new Float32Array(x.length), new Float32Array(x.length)] : [null, null];
+              wasm.batchNormBackward(x, dy, s, mean, invStd, weight, training, a[0], a[1], a[2], { y, dresidual: dra });
+              refBackend.batchNormBackward(x, dy, s, mean, invStd, weight, training, e[0], e[1], e[2], { y, dresidual: dre });
+              const selected = new Float32Array(x.length);
+              refBackend.unaryBackward('relu', y, y, dy, selected, 0);
+              const separate = out();
+              refBackend.batchNormBackward(x, selected, s, mean, invStd, weight, training, separate[0], separate[1], separate[2]);
+              for (const [k, name] of ['dx', 'dweight', 'dbias'].entries()) {
+                expectSame(a[k], e[k], `${name} with the relu`);
+                expectSame(a[k], separate[k], `${name} = the separate ops'`);
+              }
+              if (dra !== null && dre !== null) {
+                expectSame(dra, dre, 'dresidual');
+                expectSame(dra, selected, 'dresidual = the relu gradient');
+              }
+            }
           });
         }
       }

@@ -204,6 +204,14 @@ export const enum BatchNormDesc {
   dbias,
   /** Backward: 1 when the statistics were the batch's, 0 when constants. */
   training,
+  /** Forward: `(N, C, L)` added after the affine (in f32), or 0. */
+  residual,
+  /** Forward: 1 to apply the relu last. */
+  relu,
+  /** Backward: the forward's output, whose relu selects dy (`y ≤ 0 ? 0 : dy`), or 0. */
+  y,
+  /** Backward: where that selected gradient (∂L/∂residual) goes, or 0. */
+  dresidual,
 }
 
 /** The unary elementwise kernels' op codes (elementwise.ts), named as the Backend contract's `UnaryOp`. */
