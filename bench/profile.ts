@@ -1,12 +1,13 @@
 /**
  * Where a training step's time goes on the wasm backend (not part of the benchmark tables): the
  * median step time of W1 (modern LeNet-5 training, batch 64), W2 (its inference, batch 256),
- * W5 (classic LeNet-5 training, batch 64) or W6 (ResNet-20 training, batch 128) per thread count
+ * W5 (classic LeNet-5 training, batch 64), W6 (ResNet-20 training, batch 128), or the `resnet8` or
+ * `vgg6` preset's training step (batch 128) per thread count
  * and, with `--breakdown`, the time spent
  * inside each Backend kernel (by kernel and shape), the rest being JavaScript: ops, autograd, the
  * optimizer, copies.
  *
- *   npm run bench:profile -- [--workloads W1,W2,W5,W6] [--threads 1,2] [--runs 200] [--breakdown]
+ *   npm run bench:profile -- [--workloads W1,W2,W5,W6,resnet8,vgg6] [--threads 1,2] [--runs 200] [--breakdown]
  *
  * The kernels are timed by wrapping the methods of the selected backend object, which the public
  * API does not hand out: this one script imports the backend registry from dist/ directly.
@@ -95,6 +96,8 @@ async function main(): Promise<void> {
     W2: [w2Step, 256],
     W5: [() => trainingStep((generator) => lenet5({ generator })), 64],
     W6: [() => trainingStep((generator) => buildModel('resnet', { blocksPerStage: 3 }, generator), 128), 128],
+    resnet8: [() => trainingStep((generator) => buildModel('resnet', { blocksPerStage: 1 }, generator), 128), 128],
+    vgg6: [() => trainingStep((generator) => buildModel('vgg', {}, generator), 128), 128],
   };
   const names = (args.get('workloads') ?? 'W1').split(',');
   const workloads = names.map((name): [string, () => () => number, number] => {

@@ -99,6 +99,29 @@ class ResNet(nn.Module):
         return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
 
 
+class VGG(nn.Module):
+    """convnet-ts's `vgg6` preset: two stages of two 3x3 conv -> BN -> ReLU, each closed by a 2x2
+    max pooling (32 and 64 channels), then dropout, linear to 128 -> BN -> ReLU, dropout, linear."""
+    def __init__(self, widths=(32, 64), hidden=128, dropout=0.25, in_channels=1, classes=10, size=28):
+        super().__init__()
+        layers, cin = [], in_channels
+        for w in widths:
+            for _ in range(2):
+                layers += [nn.Conv2d(cin, w, 3, 1, 1, bias=False), nn.BatchNorm2d(w), nn.ReLU()]
+                cin = w
+            layers.append(nn.MaxPool2d(2))
+            size //= 2
+        layers += [nn.Flatten(), nn.Dropout(dropout), nn.Linear(cin * size * size, hidden, bias=False), nn.BatchNorm1d(hidden),
+                   nn.ReLU(), nn.Dropout(dropout), nn.Linear(hidden, classes)]
+        self.layers = nn.Sequential(*layers)
+        for m in self.modules():
+            if isinstance(m, nn.Conv2d):
+                nn.init.kaiming_normal_(m.weight, mode='fan_out', nonlinearity='relu')
+
+    def forward(self, x):
+        return self.layers(x)
+
+
 def augment(x, pad, flip, generator):
     n, _, h, w = x.shape
     padded = F.pad(x, (pad, pad, pad, pad))
@@ -116,7 +139,7 @@ def augment(x, pad, flip, generator):
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--data', default='/usr/share/datasets/fashion-mnist')
-    p.add_argument('--model', choices=['resnet8', 'resnet20'], default='resnet8')
+    p.add_argument('--model', choices=['resnet8', 'resnet20', 'vgg6'], default='resnet8')
     p.add_argument('--epochs', type=int, default=15)
     p.add_argument('--batch-size', type=int, default=128)
     p.add_argument('--lr', type=float, default=0.1)
@@ -136,7 +159,7 @@ def main():
     mean, std = train_x.mean().item(), train_x.std().item()
     train_x, test_x = (train_x - mean) / std, (test_x - mean) / std
 
-    model = ResNet(1 if args.model == 'resnet8' else 3)
+    model = VGG() if args.model == 'vgg6' else ResNet(1 if args.model == 'resnet8' else 3)
     decay = [q for q in model.parameters() if q.ndim > 1]
     no_decay = [q for q in model.parameters() if q.ndim <= 1]
     opt = torch.optim.SGD([{'params': decay, 'weight_decay': args.weight_decay}, {'params': no_decay, 'weight_decay': 0}],

@@ -100,6 +100,7 @@ export * as optim from './optim/index.js';
 export * as data from './data/index.js';
 export { lenet5, type LeNet5Options } from './models/lenet5.js';
 export { resnet, ZeroPadShortcut, type ResNetOptions, type ResNetShortcut } from './models/resnet.js';
+export { vgg, VGG_LIMITS, type VggOptions } from './models/vgg.js';
 export {
   ARCHITECTURES,
   MODEL_PRESETS,

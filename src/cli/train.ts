@@ -44,12 +44,12 @@ export const trainSpec: CommandSpec = {
       default: 'the bundled digits',
     },
     epochs: { type: 'string', short: 'e', value: 'N', help: 'passes over the training data', default: '15' },
-    'batch-size': { type: 'string', short: 'b', value: 'N', help: 'images per mini-batch', default: '64 (resnet: 128)' },
+    'batch-size': { type: 'string', short: 'b', value: 'N', help: 'images per mini-batch', default: '64 (resnet, vgg: 128)' },
     lr: {
       type: 'string',
       value: 'RATE',
       help: 'initial (onecycle: peak) learning rate',
-      default: '0.05 (sgd), 0.001 (adam, adamw); resnet: 0.1',
+      default: '0.05 (sgd), 0.001 (adam, adamw); resnet, vgg: 0.1',
     },
     momentum: { type: 'string', value: 'BETA', help: 'SGD momentum', default: '0.9' },
     'weight-decay': { type: 'string', value: 'L2', help: 'weight decay (decoupled for adamw)', default: '0.0005 (adamw: 0.05)' },
@@ -57,23 +57,23 @@ export const trainSpec: CommandSpec = {
       type: 'string',
       value: 'on|off',
       help: 'apply weight decay to BatchNorm weights and biases too',
-      default: 'on (resnet: off)',
+      default: 'on (resnet, vgg: off)',
     },
     optimizer: { type: 'string', value: 'NAME', help: 'sgd, adam or adamw', default: 'sgd' },
     schedule: {
       type: 'string',
       value: 'NAME',
       help: 'learning-rate schedule: cosine, step, none, onecycle or warmup-cosine',
-      default: 'cosine (resnet: onecycle)',
+      default: 'cosine (resnet, vgg: onecycle)',
     },
     'warmup-epochs': { type: 'string', value: 'N', help: 'epochs of linear warmup for warmup-cosine', default: '1' },
-    'label-smoothing': { type: 'string', value: 'EPS', help: 'label smoothing of the cross-entropy', default: '0 (resnet: 0.1)' },
-    augment: { type: 'string', value: 'PIXELS', help: 'random shifts of up to this many pixels (0: off)', default: '2 (resnet: 0)' },
+    'label-smoothing': { type: 'string', value: 'EPS', help: 'label smoothing of the cross-entropy', default: '0 (resnet, vgg: 0.1)' },
+    augment: { type: 'string', value: 'PIXELS', help: 'random shifts of up to this many pixels (0: off)', default: '2 (resnet, vgg: 0)' },
     crop: {
       type: 'string',
       value: 'PIXELS',
       help: 'random crop after zero padding of this many pixels per side (0: off)',
-      default: '0 (resnet: 2)',
+      default: '0 (resnet, vgg: 2)',
     },
     flip: { type: 'string', value: 'on|off', help: 'random horizontal flips', default: 'on for Fashion-MNIST, off for digits' },
     seed: { type: 'string', short: 's', value: 'N', help: 'seed of initialization, shuffling and augmentation', default: '0' },
@@ -434,7 +434,7 @@ function resumedRun(
   return { resumeFrom: loaded.checkpoint, values };
 }
 
-/** The training recipe's defaults for an architecture: LeNet-5's as before; the ResNets' as in bench/torch_fashion.py. */
+/** The training recipe's defaults for an architecture: LeNet-5's as before; the BN networks' (ResNets, VGG) as in bench/torch_fashion.py. */
 function recipeDefaults(architecture: string): {
   batchSize: number;
   lr: number;
@@ -444,7 +444,7 @@ function recipeDefaults(architecture: string): {
   augmentShift: number;
   augmentCrop: number;
 } {
-  if (architecture === 'resnet') {
+  if (architecture === 'resnet' || architecture === 'vgg') {
     return { batchSize: 128, lr: 0.1, schedule: 'onecycle', labelSmoothing: 0.1, decayNormBias: 'off', augmentShift: 0, augmentCrop: 2 };
   }
   return { batchSize: 64, lr: 0.05, schedule: 'cosine', labelSmoothing: 0, decayNormBias: 'on', augmentShift: 2, augmentCrop: 0 };

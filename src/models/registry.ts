@@ -6,6 +6,7 @@ import type { Generator } from '../tensor/random.js';
 import type { AnyModule } from '../nn/module.js';
 import { lenet5 } from './lenet5.js';
 import { type ResNetOptions, resnet } from './resnet.js';
+import { type VggOptions, vgg } from './vgg.js';
 
 /** A buildable architecture: how to build it, and (where known) its input and classes. */
 export interface CustomArchitecture {
@@ -36,6 +37,12 @@ export const ARCHITECTURES: Record<string, Architecture> = {
     build: (options, generator) => resnet({ ...(options as ResNetOptions), generator }),
     description: 'CIFAR-style ResNet (2016): 3 stages of 16/32/64 channels, basic blocks with BatchNorm, depth 6n + 2',
   },
+  vgg: {
+    inputShape: [1, 28, 28],
+    classes: 10,
+    build: (options, generator) => vgg({ ...(options as VggOptions), generator }),
+    description: 'small VGG-style CNN with BatchNorm: 2 stages of two 3×3 conv → BN → ReLU and a max pool, a 128-wide hidden layer',
+  },
 };
 
 /** CLI model names: each is an architecture with options. */
@@ -44,6 +51,7 @@ export const MODEL_PRESETS: Record<string, { architecture: string; options: Reco
   'lenet5-modern': { architecture: 'lenet5', options: { modern: true } },
   resnet8: { architecture: 'resnet', options: { blocksPerStage: 1 } },
   resnet20: { architecture: 'resnet', options: { blocksPerStage: 3 } },
+  vgg6: { architecture: 'vgg', options: {} },
 };
 
 /** The architecture and options each model built by `buildModel` came from. */

@@ -233,6 +233,11 @@ describe.skipIf(ort === null)(
         () => resnet({ blocksPerStage: 3, inChannels: 3, shortcut: 'projection', generator: new Generator(5) }),
         [3, 32, 32],
       ],
+      [
+        'vgg6 x=[1,28,28] (BatchNorm1d in the head, dropout), random BN statistics',
+        () => buildModel('vgg', {}, new Generator(6)),
+        [1, 28, 28],
+      ],
     ];
     it.each(presets)('%s', async (name, build, shape) => {
       const model = build();

@@ -65,6 +65,7 @@ const PRESETS: [string, () => AnyModule, number[]][] = [
     () => resnet({ blocksPerStage: 3, inChannels: 3, shortcut: 'projection', generator: new Generator(5) }),
     [3, 32, 32],
   ],
+  ['vgg6 x=[1,28,28] (BatchNorm1d in the head, dropout), random BN statistics', () => buildModel('vgg', {}, new Generator(6)), [1, 28, 28]],
 ];
 
 const LAYERS: [string, () => AnyModule, number[]][] = [
