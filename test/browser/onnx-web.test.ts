@@ -4,8 +4,9 @@
  * vite and served by `scripts/playground-serve.mjs` (cross-origin isolated, strict CSP). The page
  * exports a seeded lenet5-modern with `exportOnnx`, runs it with onnxruntime-web's wasm execution
  * provider and on convnet-ts's wasm backend, on the same 256 digits; the test checks that both ran,
- * that the outputs agree within 1e-4 of the largest |y|, that every request stayed on the page's
- * origin, and that the console stayed clean. Machines without Chromium skip it, saying why.
+ * that the outputs agree within 1e-4 of the largest |y|, that `exportOnnx` and `importOnnx` work in
+ * the page under its CSP (no 'unsafe-eval'): the same bytes as the build's export, the same outputs
+ * after import — that every request stayed on the page's origin, and that the console stayed clean. Machines without Chromium skip it, saying why.
  */
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -66,6 +67,9 @@ describe.skipIf(!existsSync(CHROMIUM))(
       expect(maxAbs).toBeGreaterThan(0);
       expect(await num('max-diff')).toBeLessThanOrEqual(1e-4 * maxAbs);
       expect(await num('agree')).toBe(256);
+      // exportOnnx and importOnnx under the page's CSP: the build's bytes exactly, and the same logits back
+      expect(await status.getAttribute('data-export-same')).toBe('true');
+      expect(await num('import-max-diff')).toBe(0);
       // the page shows both outputs and the timings
       expect(await page.locator('#outputs tbody tr').count()).toBe(8);
       expect(await page.locator('#timings tbody').textContent()).toMatch(/ONNX Runtime Web.*ms.*convnet-ts.*ms/s);
