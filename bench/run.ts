@@ -101,7 +101,7 @@ function cpuVectorFlags(): string {
  */
 const ALLOCATOR_ENV: Record<string, string> = {
   MALLOC_TRIM_THRESHOLD_: process.env.MALLOC_TRIM_THRESHOLD_ ?? String(2 ** 30),
-  MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? String(2 ** 30),
+  MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? String(2 ** 25), // glibc's largest (32 MiB on 64-bit)
   MALLOC_TOP_PAD_: process.env.MALLOC_TOP_PAD_ ?? String(2 ** 28),
 };
 

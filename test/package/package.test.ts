@@ -87,7 +87,13 @@ describe('the package installed from its tarball', () => {
     expect(r.code, r.out).toBe(0);
     expect(r.out.trim()).toMatch(/^30 (wasm|ref) 10000$/);
     if (process.env.CONVNET_ALLOW_NO_WASM !== '1') expect(r.out).toContain(' wasm ');
-    const version = run(join(app, 'node_modules', '.bin', 'convnet'), ['--version'], app);
+    const bin = join(app, 'node_modules', '.bin', 'convnet');
+    // the binary starts Node with glibc's allocator keeping freed memory (as `npm run train` does)
+    const shebang = readFileSync(bin, 'utf8').split('\n')[0];
+    const scriptEnv = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.train;
+    expect(shebang).toMatch(/^#!\/usr\/bin\/env -S (MALLOC_\w+_=\d+ )+node$/);
+    for (const setting of shebang.match(/MALLOC_\w+_=\d+/g) ?? []) expect(scriptEnv).toContain(setting);
+    const version = run(bin, ['--version'], app);
     expect(version.code, version.out).toBe(0);
     expect(version.out.trim()).toBe(PKG.version);
   });
