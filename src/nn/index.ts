@@ -14,6 +14,7 @@ export { BatchNorm1d, BatchNorm2d, type BatchNormLayerOptions } from './batch-no
 export { foldBatchNorm } from './fold.js';
 export { ReLU, LeakyReLU, Tanh, Sigmoid } from './activation.js';
 export { Dropout, Dropout2d } from './dropout.js';
+export { Normalize } from './normalize.js';
 export { Sequential, ModuleList, ModuleDict, Flatten, Identity, Residual } from './container.js';
 export { buildModule, moduleSpec, BUILT_IN_MODULES } from './spec.js';
 export { summary, summaryRows, type SummaryRow } from './summary.js';

@@ -21,6 +21,7 @@ import { BatchNorm1d, BatchNorm2d, type BatchNormLayerOptions } from './batch-no
 import { LeakyReLU, ReLU, Sigmoid, Tanh } from './activation.js';
 import { Dropout, Dropout2d } from './dropout.js';
 import { Flatten, Identity, ModuleDict, ModuleList, Residual, Sequential } from './container.js';
+import { Normalize } from './normalize.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the arguments come from JSON, checked by the constructors */
 type Build = (args: any[], children: AnyModule[] | Record<string, AnyModule | null>) => AnyModule;
@@ -44,6 +45,7 @@ const BUILDERS: Record<string, Build> = {
   Dropout: ([p, opt]) => new Dropout(p as number | undefined, opt as object | undefined),
   Dropout2d: ([p]) => new Dropout2d(p as number | undefined),
   Identity: () => new Identity(),
+  Normalize: ([mean, std]) => new Normalize(mean as number | number[], std as number | number[]),
   Flatten: ([start, end]) => new Flatten(start as number | undefined, end as number | undefined),
   Sequential: (_args, children) => new Sequential(...(children as Module[])),
   ModuleList: (_args, children) => new ModuleList(children as AnyModule[]),

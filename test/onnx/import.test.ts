@@ -6,7 +6,7 @@
  * unsupported graph is one error that lists every node it concerns.
  */
 import { describe, expect, it } from 'vitest';
-import { F, Generator, nn, optim, tensor } from '../../src/index.js';
+import { F, Generator, getBackend, nn, optim, tensor } from '../../src/index.js';
 import type { AnyModule } from '../../src/nn/module.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
 import { resnet } from '../../src/models/resnet.js';
@@ -15,6 +15,7 @@ import { exportOnnx } from '../../src/io/onnx/export.js';
 import { importOnnx } from '../../src/io/onnx/import.js';
 import { encodeModelProto, decodeModelProto } from '../../src/io/onnx/schema.js';
 import { expectAgreement, libraryForward, ort, ortMissing, randomInput, randomizeVectors } from './ort.js';
+import { describeEachBackend } from '../helpers.js';
 
 /** The largest |a − b| over two outputs of the same shape. */
 function maxDiff(a: Tensor, b: Tensor): number {
@@ -124,6 +125,31 @@ const LAYERS: [string, () => AnyModule, number[]][] = [
     [2, 6, 6],
   ],
   ['Linear on (N,C,H,W) (MatMul + Add) x=[2,3,5]', () => new nn.Linear(5, 4, { generator: g }), [2, 3, 5]],
+  // ceil mode, which exportOnnx writes as padding at the end (and, for an average counting its padding, a Pad node first)
+  ['MaxPool2d x=[2,8,8] k=3 stride=2 ceilMode', () => new nn.MaxPool2d(3, { stride: 2, ceilMode: true }), [2, 8, 8]],
+  ['MaxPool2d x=[2,9,7] k=2 stride=2 padding=1 ceilMode', () => new nn.MaxPool2d(2, { stride: 2, padding: 1, ceilMode: true }), [2, 9, 7]],
+  [
+    'AvgPool2d x=[2,8,8] k=3 stride=2 padding=1 ceilMode countIncludePad=true',
+    () => new nn.AvgPool2d(3, { stride: 2, padding: 1, ceilMode: true }),
+    [2, 8, 8],
+  ],
+  [
+    'AvgPool2d x=[2,8,8] k=3 stride=2 padding=1 ceilMode countIncludePad=false',
+    () => new nn.AvgPool2d(3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false }),
+    [2, 8, 8],
+  ],
+  ['AvgPool2d x=[2,7,7] k=2 stride=2 ceilMode', () => new nn.AvgPool2d(2, { stride: 2, ceilMode: true }), [2, 7, 7]],
+  [
+    'Normalize (per channel) → Conv2d → MaxPool2d ceilMode x=[3,7,7]',
+    () =>
+      new nn.Sequential(
+        new nn.Normalize([0.5, 0.25, -1], [2, 0.5, 3]),
+        new nn.Conv2d(3, 2, 3, { padding: 1, generator: g }),
+        new nn.MaxPool2d(2, { ceilMode: true }),
+      ),
+    [3, 7, 7],
+  ],
+  ['Normalize (one mean and std) x=[1,4,4]', () => new nn.Normalize(0.1307, 0.3081), [1, 4, 4]],
   [
     'Dropout, Identity (nothing) around a Conv2d x=[2,5,5]',
     () => new nn.Sequential(new nn.Dropout(0.5), new nn.Conv2d(2, 2, 3, { generator: g }), new nn.Identity()),
@@ -131,8 +157,9 @@ const LAYERS: [string, () => AnyModule, number[]][] = [
   ],
 ];
 
-describe('importOnnx(exportOnnx(model)): the model presets and layer kinds come back', () => {
-  it.each([...PRESETS, ...LAYERS])('%s', async (name, build, shape) => {
+/** The presets on the default backend; the layer kinds on every backend (the imported layers run on each). */
+describeEachBackend('importOnnx(exportOnnx(model)): the model presets and layer kinds come back', (backend) => {
+  it.each(backend === getBackend() || backend === 'wasm' ? [...PRESETS, ...LAYERS] : LAYERS)('%s', async (name, build, shape) => {
     const model = build();
     randomizeVectors(model);
     const { bytes, imported, diff } = roundTrip(model, shape);
@@ -141,6 +168,20 @@ describe('importOnnx(exportOnnx(model)): the model presets and layer kinds come 
     expect(params(imported)).toBe(params(model));
     if (ort !== null) await expectAgreement(bytes, imported, randomInput(2, shape, 5));
     if (PRESETS.some(([n]) => n === name)) console.log(`${name}: max |imported − original| = ${diff.toExponential(2)}`);
+  });
+});
+
+describe('importOnnx: a folded normalization comes back as a Normalize layer', () => {
+  it('exportOnnx(…, { foldNormalization }) imported takes raw pixels and computes what the model computes on normalized ones', () => {
+    const model = buildModel('lenet5', { modern: true }, new Generator(2)).eval();
+    const normalization = { mean: 0.1307, std: 0.3081 };
+    const imported = importOnnx(exportOnnx(model, { inputShape: [1, 28, 28], normalization, foldNormalization: true }));
+    expect(imported.at(0)).toBeInstanceOf(nn.Normalize);
+    // the file's float32 constants
+    expect(imported.at(0).describe()).toBe(`Normalize(mean=${Math.fround(0.1307)}, std=${Math.fround(0.3081)})`);
+    const raw = randomInput(3, [1, 28, 28], 4);
+    const want = libraryForward(model, raw.sub(normalization.mean).div(normalization.std));
+    expect(Array.from(libraryForward(imported, raw).data)).toEqual(Array.from(want.data));
   });
 });
 
@@ -180,6 +221,21 @@ describe('importOnnx: what it cannot import', () => {
     expect(() => importOnnx(encodeModelProto(proto))).toThrow(
       /importOnnx: 3 unsupported nodes or attributes: Conv '0\/Conv': auto_pad SAME_UPPER.*; Softplus '1\/Relu': no mapping to a layer; Erf 'extra': no mapping/,
     );
+  });
+
+  it('padding larger at the end on an input whose size the graph leaves open is a clear error', () => {
+    const proto = decodeModelProto(exportOnnx(new nn.MaxPool2d(3, { stride: 2, ceilMode: true }), { inputShape: [1, 8, 8] }));
+    const dims = proto.graph.input[0].type.tensorType.shape.dim;
+    dims[2] = { dimParam: 'H' };
+    expect(() => importOnnx(encodeModelProto(proto))).toThrow(
+      /MaxPool '.*': more padding at the end than at the start, on an input whose height and width the graph does not fix/,
+    );
+  });
+
+  it('a Sub that is no normalization, a lone Div: named', () => {
+    const proto = decodeModelProto(exportOnnx(new nn.Normalize(0.5, 2), { inputShape: [1, 3, 3] }));
+    proto.graph.node[1].opType = 'Mul'; // Sub → Mul: the Sub is no longer followed by a Div
+    expect(() => importOnnx(encodeModelProto(proto))).toThrow(/Sub '.*': not a normalization/);
   });
 
   it('a non-4-D input and garbage bytes are clear errors', () => {

@@ -86,6 +86,8 @@ const ATTRIBUTES: Record<string, string[]> = {
   Identity: [],
   Add: [],
   Mul: [],
+  Sub: [],
+  Div: [],
   Pad: ['mode'],
   Constant: ['value'],
 };

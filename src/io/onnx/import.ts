@@ -14,6 +14,7 @@
  * | ConvTranspose (pads, output_padding, strides, dilations, group) | ConvTranspose2d |
  * | Gemm (transB 0 or 1, alpha = beta = 1), MatMul (+ Add of a constant) | Linear |
  * | MaxPool, AveragePool (pads symmetric, count_include_pad, ceil_mode) | MaxPool2d, AvgPool2d |
+ * | MaxPool, AveragePool with more padding at the end (how exportOnnx writes ceil mode) | MaxPool2d, AvgPool2d with ceilMode |
  * | MaxPool or AveragePool → Mul (C, 1, 1) → Add (C, 1, 1) [→ Relu, Tanh, Sigmoid] | Subsampling |
  * | GlobalAveragePool | AdaptiveAvgPool2d(1) |
  * | Relu, LeakyRelu, Tanh, Sigmoid | ReLU, LeakyReLU, Tanh, Sigmoid |
@@ -23,12 +24,15 @@
  * | [AveragePool kernel 1, stride s →] Pad of the channel axis (zeros) | ZeroPadShortcut |
  * | Pad of H and W (zeros, symmetric) → AveragePool (PyTorch's count_include_pad) | AvgPool2d |
  * | Dropout, Identity | nothing |
+ * | Sub (constant mean) → Div (constant std), scalars or (C, 1, 1) | Normalize (exportOnnx's folded normalization) |
  *
  * Constants come from initializers or `Constant` nodes. Anything else (an operator, an attribute
  * such as `auto_pad` other than NOTSET, an input that is not 4-D) is one error that lists every
  * node it concerns, by operator and name. Browser-safe: bytes in, module out.
  */
 import { shapeStr } from '../../tensor/shape.js';
+import { zeros } from '../../tensor/creation.js';
+import { noGrad } from '../../autograd/engine.js';
 import type { Module } from '../../nn/module.js';
 import { Conv2d, ConvTranspose2d } from '../../nn/conv.js';
 import { Linear } from '../../nn/linear.js';
@@ -37,6 +41,7 @@ import { BatchNorm1d, BatchNorm2d } from '../../nn/batch-norm.js';
 import { LeakyReLU, ReLU, Sigmoid, Tanh } from '../../nn/activation.js';
 import { Flatten, Residual, Sequential } from '../../nn/container.js';
 import { ZeroPadShortcut } from '../../models/resnet.js';
+import { Normalize } from '../../nn/normalize.js';
 import { DataType, type NodeProto, decodeModelProto } from './schema.js';
 import { Attributes, type Constant, Graph, IMPORTABLE_OPERATORS, fill, nodeName, nodeProblems, transpose2d } from './import-graph.js';
 
@@ -45,6 +50,18 @@ interface Matched {
   layer: Module | null;
   nodes: NodeProto[];
   rank: number;
+}
+
+/** The output shape of `layer` (without the batch axis) for inputs of `shape`, by running it once on zeros; null when unknown. */
+function probeShape(layer: Module, shape: number[] | null): number[] | null {
+  if (shape === null) return null;
+  const training = layer.training;
+  layer.eval(); // BatchNorm on one value per channel needs its running statistics
+  try {
+    return noGrad(() => layer.forward(zeros([1, ...shape]))).shape.slice(1);
+  } finally {
+    layer.train(training);
+  }
 }
 
 /** ONNX pads `[top, left, bottom, right]` as the library's padding: `[ph, pw]`, or `[top, bottom, left, right]`. */
@@ -112,7 +129,7 @@ function channelPad(g: Graph, n: NodeProto): number | null {
  * `Pad` of the spatial axes with zeros, the same before and after, then an `AveragePool` without
  * pads: an average pooling that counts its padding (how PyTorch exports `count_include_pad=True`).
  */
-function paddedAvgPool(g: Graph, n: NodeProto): Matched | null {
+function paddedAvgPool(g: Graph, n: NodeProto, shape: number[] | null): Matched | null {
   const pads = g.constant(n, 1);
   const value = g.constant(n, 2);
   const pool = g.soleNext(n, ['AveragePool']);
@@ -121,16 +138,60 @@ function paddedAvgPool(g: Graph, n: NodeProto): Matched | null {
   const [n0, c0, top, left, n1, c1, bottom, right] = pads.values;
   const a = new Attributes(pool);
   if (n0 !== 0 || c0 !== 0 || n1 !== 0 || c1 !== 0 || top !== bottom || left !== right) return null;
-  if (a.ints('pads', [0, 0, 0, 0]).some((p) => p !== 0) || a.int('ceil_mode', 0) !== 0) return null;
+  const inner = a.ints('pads', [0, 0, 0, 0]);
+  if (inner[0] !== 0 || inner[1] !== 0 || a.int('ceil_mode', 0) !== 0 || a.int('count_include_pad', 0) !== 0) return null;
+  const kernel = a.ints('kernel_shape', []) as [number, number];
   const options = {
     stride: a.ints('strides', [1, 1]) as [number, number],
     padding: [top, left] as [number, number],
     countIncludePad: true,
   };
-  return { layer: new AvgPool2d(a.ints('kernel_shape', []) as [number, number], options), nodes: [n, pool], rank: 4 };
+  if (inner[2] === 0 && inner[3] === 0) return { layer: new AvgPool2d(kernel, options), nodes: [n, pool], rank: 4 };
+  // uncounted padding at the end only: how exportOnnx writes a ceil-mode average that counts its declared padding
+  const layer = ceilModePool(g, pool, 'avg', kernel, options, [top + inner[2], left + inner[3]], shape);
+  return layer === null ? null : { layer, nodes: [n, pool], rank: 4 };
 }
 
-function poolLayer(g: Graph, n: NodeProto, a: Attributes): Matched {
+/**
+ * The ceil-mode pooling that the ONNX pooling `n` computes with end padding `end` (`[bottom,
+ * right]`, beyond the declared `options.padding`) — the way exportOnnx writes ceil mode — or null
+ * (with a note in `g.unsupported` when the input's size is unknown). The end padding cannot change
+ * a value (−∞ for max; uncounted for average), so the two agree exactly when they give the same
+ * output size, which is checked on the input's `shape`.
+ */
+function ceilModePool(
+  g: Graph,
+  n: NodeProto,
+  kind: 'max' | 'avg',
+  kernel: [number, number],
+  options: { stride: [number, number]; padding: [number, number]; countIncludePad?: boolean },
+  end: [number, number],
+  shape: number[] | null,
+): MaxPool2d | AvgPool2d | null {
+  if (shape === null || shape.length !== 3) {
+    g.unsupported.push(
+      `${nodeName(n)}: more padding at the end than at the start, on an input whose height and width the graph does not fix`,
+    );
+    return null;
+  }
+  const { countIncludePad, ...common } = options;
+  const layer =
+    kind === 'max'
+      ? new MaxPool2d(kernel, { ...common, ceilMode: true })
+      : new AvgPool2d(kernel, { ...common, countIncludePad, ceilMode: true });
+  const [, h, w] = shape;
+  const onnx = [0, 1].map((i) => Math.floor(([h, w][i] + options.padding[i] + end[i] - kernel[i]) / options.stride[i]) + 1);
+  const ours = probeShape(layer, shape) as number[];
+  if (ours[1] !== onnx[0] || ours[2] !== onnx[1]) {
+    g.unsupported.push(
+      `${nodeName(n)}: pads ${JSON.stringify([...options.padding, ...end])} on a ${h}×${w} input (padding larger at the end is imported only as ceil mode, which gives ${ours[1]}×${ours[2]} here, not ${onnx[0]}×${onnx[1]})`,
+    );
+    return null;
+  }
+  return layer;
+}
+
+function poolLayer(g: Graph, n: NodeProto, a: Attributes, shape: number[] | null): Matched {
   const kernel = a.ints('kernel_shape', []) as [number, number];
   const stride = a.ints('strides', [1, 1]) as [number, number];
   const pads = a.ints('pads', [0, 0, 0, 0]);
@@ -153,14 +214,45 @@ function poolLayer(g: Graph, n: NodeProto, a: Attributes): Matched {
     fill(layer.bias, b, `${nodeName(add)}'s bias`);
     return { layer, nodes: next === null ? [n, mul, add] : [n, mul, add, next], rank: 4 };
   }
+  const countPad = a.int('count_include_pad', 0) === 1;
+  if (
+    (pads[0] !== pads[2] || pads[1] !== pads[3]) &&
+    a.int('ceil_mode', 0) === 0 &&
+    pads[2] >= pads[0] &&
+    pads[3] >= pads[1] &&
+    !countPad
+  ) {
+    const options = { stride, padding: [pads[0], pads[1]] as [number, number], countIncludePad: false };
+    const layer = ceilModePool(g, n, isMax ? 'max' : 'avg', kernel, options, [pads[2], pads[3]], shape);
+    return { layer, nodes: [n], rank: 4 };
+  }
   if (pads[0] !== pads[2] || pads[1] !== pads[3]) {
     g.unsupported.push(`${nodeName(n)}: pads ${JSON.stringify(pads)} differ at the start and the end (pooling pads are symmetric)`);
   }
   const options = { stride, padding: [pads[0], pads[1]] as [number, number], ceilMode: a.int('ceil_mode', 0) === 1 };
-  const layer = isMax
-    ? new MaxPool2d(kernel, options)
-    : new AvgPool2d(kernel, { ...options, countIncludePad: a.int('count_include_pad', 0) === 1 });
+  const layer = isMax ? new MaxPool2d(kernel, options) : new AvgPool2d(kernel, { ...options, countIncludePad: countPad });
   return { layer, nodes: [n], rank: 4 };
+}
+
+/** `Sub(x, mean)` → `Div(·, std)` with scalar or per-channel `(C, 1, 1)` constants: a Normalize layer (as exportOnnx's folded normalization), or null. */
+function normalizeLayer(g: Graph, n: NodeProto, shape: number[] | null): Matched | null {
+  const div = g.soleNext(n, ['Div']);
+  if (div === null || n.input[0] === div.input[1]) return null;
+  const mean = g.constant(n, 1);
+  const std = g.constant(div, 1);
+  if (mean === null || std === null || div.input[0] !== n.output[0]) return null;
+  const perChannel = (c: Constant): boolean => c.dims.length >= 2 && c.dims.slice(c.dims.length === 4 ? 2 : 1).every((d) => d === 1);
+  const values = (c: Constant): number | number[] | null =>
+    c.values.length === 1 && c.dims.every((d) => d === 1) ? c.values[0] : perChannel(c) ? [...c.values] : null;
+  const [m, s] = [values(mean), values(std)];
+  if (m === null || s === null) return null;
+  const channels = [m, s].find((v): v is number[] => Array.isArray(v))?.length ?? null;
+  if (channels !== null && shape !== null && shape[0] !== channels) return null;
+  try {
+    return { layer: new Normalize(m, s), nodes: [n, div], rank: 4 };
+  } catch {
+    return null; // a std below the library's smallest, or values that do not match
+  }
 }
 
 function batchNormLayer(g: Graph, n: NodeProto, a: Attributes, rank: number): Module {
@@ -175,7 +267,7 @@ function batchNormLayer(g: Graph, n: NodeProto, a: Attributes, rank: number): Mo
 }
 
 /** The layer that node `n` (and, for a pattern, the nodes after it) computes on an input of rank `rank`. */
-function match(g: Graph, n: NodeProto, rank: number): Matched {
+function match(g: Graph, n: NodeProto, rank: number, shape: number[] | null): Matched {
   const a = new Attributes(n);
   const one = (layer: Module | null, outRank = rank): Matched => ({ layer, nodes: [n], rank: outRank });
   const needs4d = ['Conv', 'ConvTranspose', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'Pad'];
@@ -194,7 +286,7 @@ function match(g: Graph, n: NodeProto, rank: number): Matched {
     }
     case 'MaxPool':
     case 'AveragePool':
-      return poolLayer(g, n, a);
+      return poolLayer(g, n, a, shape);
     case 'GlobalAveragePool':
       return one(new AdaptiveAvgPool2d(1));
     case 'Relu':
@@ -224,8 +316,16 @@ function match(g: Graph, n: NodeProto, rank: number): Matched {
     case 'Dropout':
     case 'Identity':
       return one(null);
+    case 'Sub': {
+      const normalized = normalizeLayer(g, n, shape);
+      if (normalized !== null) return normalized;
+      g.unsupported.push(
+        `${nodeName(n)}: not a normalization (Sub of a constant mean, then Div by a constant std; scalars or one per channel)`,
+      );
+      return one(null);
+    }
     case 'Pad': {
-      const pooled = paddedAvgPool(g, n);
+      const pooled = paddedAvgPool(g, n, shape);
       if (pooled !== null) return pooled;
       const extra = channelPad(g, n);
       if (extra === null)
@@ -246,30 +346,37 @@ interface Chain {
   layers: Module[];
   end: string;
   rank: number;
+  /** The shape of `end` without the batch axis, where the graph fixes the input's (else null). */
+  shape: number[] | null;
   join: NodeProto | null;
 }
 
 /**
- * The layers from value `v` on (through `first` when given), until the graph's end or a residual
- * `Add` (a join). A fork into two paths that join at one `Add` is a `Residual`: the path with
- * more layers is the body, the other the projection (none when it is `v` itself).
+ * The layers from value `v` (of rank `rank`, `shape` without the batch axis or null) on (through
+ * `first` when given), until the graph's end or a residual `Add` (a join). A fork into two paths
+ * that join at one `Add` is a `Residual`: the path with more layers is the body, the other the
+ * projection (none when it is `v` itself).
  */
-function walk(g: Graph, v: string, rank: number, first: NodeProto | null): Chain {
+function walk(g: Graph, v: string, rank: number, shape: number[] | null, first: NodeProto | null): Chain {
   const layers: Module[] = [];
   let value = v;
   let r = rank;
+  let s = shape;
   let forced = first;
   for (;;) {
     const users = forced !== null ? [forced] : g.usersOf(value);
     forced = null;
-    if (users.length === 0) return { layers, end: value, rank: r, join: null };
+    if (users.length === 0) return { layers, end: value, rank: r, shape: s, join: null };
     if (users.length === 1) {
       const n = users[0];
-      if (g.isJoin(n)) return { layers, end: value, rank: r, join: n };
+      if (g.isJoin(n)) return { layers, end: value, rank: r, shape: s, join: n };
       if (g.visited.has(n)) throw new Error(`importOnnx: ${nodeName(n)} is reached twice (the graph is not a chain of residual units)`);
-      const m = match(g, n, r);
+      const m = match(g, n, r, s);
       for (const used of m.nodes) g.visited.add(used);
-      if (m.layer !== null) layers.push(m.layer);
+      if (m.layer !== null) {
+        layers.push(m.layer);
+        s = g.unsupported.length > 0 ? null : probeShape(m.layer, s);
+      }
       value = (m.nodes.at(-1) as NodeProto).output[0];
       r = m.rank;
       continue;
@@ -279,7 +386,7 @@ function walk(g: Graph, v: string, rank: number, first: NodeProto | null): Chain
         `importOnnx: value '${value}' feeds ${users.length} nodes (${users.map(nodeName).join(', ')}); only a two-way residual fork is supported`,
       );
     }
-    const [a, b] = users.map((u) => walk(g, value, r, u));
+    const [a, b] = users.map((u) => walk(g, value, r, s, u));
     if (a.join === null || a.join !== b.join) {
       throw new Error(`importOnnx: the two paths from '${value}' do not meet at one Add (the graph is not a chain of residual units)`);
     }
@@ -289,6 +396,7 @@ function walk(g: Graph, v: string, rank: number, first: NodeProto | null): Chain
     g.visited.add(a.join);
     value = a.join.output[0];
     r = body.rank;
+    s = body.shape;
   }
 }
 
@@ -332,7 +440,10 @@ export function importOnnx(bytes: Uint8Array): Sequential {
     );
   };
   if (problems.length > 0) fail(problems);
-  const chain = walk(g, inputs[0].name, 4, null);
+  // the input's (C, H, W) where the graph fixes them (the batch may be dynamic): pooling checks sizes on it
+  const fixed = dims.slice(1).map((d) => ('dimValue' in d && Number(d.dimValue) > 0 ? Number(d.dimValue) : null));
+  const shape = fixed.length === 3 && fixed.every((d) => d !== null) ? (fixed as number[]) : null;
+  const chain = walk(g, inputs[0].name, 4, shape, null);
   if (chain.join !== null)
     throw new Error(`importOnnx: ${nodeName(chain.join)} adds a value that does not fork from its other input's path`);
   const output = graphProto.output[0].name;

@@ -20,6 +20,7 @@
  * | Sequential | its layers in order |
  * | ZeroPadShortcut | AveragePool (kernel 1, stride s) → Pad (the channel axis) |
  * | Dropout, Dropout2d, Identity | nothing (identity); a classic-mode Dropout: Mul by 1 − p |
+ * | Normalize | Sub (mean) → Div (std), scalars or (C, 1, 1) |
  *
  * Layers are matched by exact class: a subclass, or a module of one's own, may compute something
  * else in its `forward`, and is reported as unsupported (so is true convolution, `F.convolve2d`,
@@ -39,6 +40,7 @@ import { BatchNorm1d, BatchNorm2d } from '../../nn/batch-norm.js';
 import { LeakyReLU, ReLU, Sigmoid, Tanh } from '../../nn/activation.js';
 import { Dropout, Dropout2d } from '../../nn/dropout.js';
 import { Flatten, Identity, Residual, Sequential } from '../../nn/container.js';
+import { Normalize } from '../../nn/normalize.js';
 import { ZeroPadShortcut } from '../../models/resnet.js';
 import { type Attribute, type GraphBuilder, float, int, ints } from './graph.js';
 
@@ -293,6 +295,18 @@ function dropout(m: Dropout, path: string, x: Value, ctx: EmitContext): Value {
   return { name: ctx.graph.node('Mul', [x.name, keep], under(path, 'Mul', '/')), probe: probeOf(m, x) };
 }
 
+/** `(x − mean)/std` as `Sub` then `Div`, with scalar or `(C, 1, …, 1)` constants. */
+function normalize(m: Normalize, path: string, x: Value, ctx: EmitContext): Value {
+  const probe = probeOf(m, x);
+  const c = m.channels;
+  const dims = c === null ? [] : [c, ...new Array<number>(x.probe.ndim - 2).fill(1)];
+  const values = (v: number | number[]): number[] => (Array.isArray(v) ? v : c === null ? [v] : new Array<number>(c).fill(v));
+  const mean = ctx.graph.float32(under(path, 'mean'), dims, values(m.mean));
+  const std = ctx.graph.float32(under(path, 'std'), dims, values(m.std));
+  const centred = ctx.graph.node('Sub', [x.name, mean], under(path, 'Sub', '/'));
+  return { name: ctx.graph.node('Div', [centred, std], under(path, 'Div', '/')), probe };
+}
+
 function leakyRelu(m: LeakyReLU, path: string, x: Value, ctx: EmitContext): Value {
   const name = ctx.graph.node('LeakyRelu', [x.name], under(path, 'LeakyRelu', '/'), { alpha: float(m.negativeSlope) });
   return { name, probe: probeOf(m, x) };
@@ -326,6 +340,7 @@ const EMITTERS = new Map<unknown, Emitter<never>>([
   [Dropout, dropout],
   [Dropout2d, identity],
   [ZeroPadShortcut, zeroPadShortcut],
+  [Normalize, normalize],
 ]);
 
 /** The class names of the layers that export, for messages. */
