@@ -61,7 +61,7 @@ export class StopSignals {
 
 /**
  * For the tests only: when the environment variable `name` (`CONVNET_TEST_DELAY_LOAD_MS`,
- * `CONVNET_TEST_DELAY_SAVE_MS`) holds a number of milliseconds, says so on stderr (the marker a
+ * `CONVNET_TEST_DELAY_SAVE_MS`, `CONVNET_TEST_DELAY_BATCH_MS`) holds a number of milliseconds, says so on stderr (the marker a
  * test waits for before it sends a signal) and blocks for that long, as the synchronous load or save
  * it stands beside would. Nothing happens when the variable is unset.
  */

@@ -110,8 +110,9 @@ export const trainSpec: CommandSpec = {
     'Ctrl-C (SIGINT) or SIGTERM stops training after the current batch and saves the model trained so far;',
     'while the data loads it stops before training and writes nothing; during a save it lets the save finish.',
     'If the loss turns NaN or infinite, training stops and the output file is not written (nor overwritten).',
-    'With --checkpoint-dir, the last complete epoch is always in the directory: --resume DIR continues',
-    'from it with the same options, and ends with the same weights and metrics as an uninterrupted run.',
+    'With --checkpoint-dir, a checkpoint is written after every epoch and when Ctrl-C stops an epoch in its',
+    'middle: --resume DIR continues from it (with the next batch) with the same options, and ends with the',
+    'same weights and metrics as an uninterrupted run.',
     '',
     'Exit status:',
     '  0    trained and saved',
@@ -221,7 +222,13 @@ export async function runTrain(given: Record<string, string | boolean | undefine
         `${config.optimizer === 'sgd' ? ` momentum ${config.momentum}` : ''}, weight decay ${config.weightDecay}, ${config.schedule} schedule, ` +
         `${augmentationText(config)}, seed ${config.seed}, backend ${backend}${backend === 'wasm' ? ` (${plural(getNumThreads(), 'thread')})` : ''}\n`,
     );
-    if (resumeFrom !== undefined) out.write(`resuming after epoch ${resumeFrom.epoch} from ${resumeDir}\n`);
+    if (resumeFrom !== undefined) {
+      const where =
+        resumeFrom.partial === undefined
+          ? `after epoch ${resumeFrom.epoch}`
+          : `epoch ${resumeFrom.epoch + 1} after batch ${resumeFrom.partial.batch}`;
+      out.write(`resuming ${where} from ${resumeDir}\n`);
+    }
 
     phase = 'train';
     const started = performance.now();
@@ -245,6 +252,7 @@ export async function runTrain(given: Record<string, string | boolean | undefine
       },
     });
     let result: FitResult;
+    let stoppedAt: string | null = null;
     try {
       result = await fit(
         model,
@@ -252,7 +260,10 @@ export async function runTrain(given: Record<string, string | boolean | undefine
         data.heldOut,
         { ...config, normalization, resumeFrom },
         {
-          onBatch: (p) => bar.update(p),
+          onBatch: (p) => {
+            bar.update(p);
+            testDelay('CONVNET_TEST_DELAY_BATCH_MS', `batch ${p.batch} of epoch ${p.epoch}`);
+          },
           onEpoch: (e, state) => {
             bar.clear();
             lastAccuracy = e.heldOut?.accuracy ?? null;
@@ -268,6 +279,15 @@ export async function runTrain(given: Record<string, string | boolean | undefine
             if (checkpointDir !== undefined) saveCheckpoint(checkpointDir, state.checkpoint(), { args: recorded });
           },
           shouldStop: () => signals.stopRequested,
+          // Ctrl-C in the middle of an epoch: a checkpoint from which --resume continues with the next batch
+          onStop: (state) => {
+            if (checkpointDir === undefined) return;
+            const checkpoint = state.checkpoint();
+            if (checkpoint.partial === undefined) return; // the epoch had just ended: its checkpoint is written
+            bar.clear();
+            saveCheckpoint(checkpointDir, checkpoint, { args: recorded });
+            stoppedAt = `epoch ${checkpoint.epoch + 1}, batch ${checkpoint.partial.batch}`;
+          },
         },
       );
     } catch (e) {
@@ -296,7 +316,8 @@ export async function runTrain(given: Record<string, string | boolean | undefine
     const seconds = (performance.now() - started) / 1000;
     await signals.settle();
     if (result.stopped || signals.stopRequested) {
-      out.write(`interrupted after ${plural(result.epochs.length, 'complete epoch')}; saved the model to ${output}\n`);
+      const kept = stoppedAt === null ? '' : `; a checkpoint of ${stoppedAt} is in ${checkpointDir} (--resume ${checkpointDir} continues)`;
+      out.write(`interrupted after ${plural(result.epochs.length, 'complete epoch')}; saved the model to ${output}${kept}\n`);
       return EXIT_INTERRUPTED;
     }
     const saved = [output, metricsPath, plotPath].filter((f) => f !== undefined).join(', ');

@@ -68,18 +68,32 @@ export class DataLoader implements Iterable<Batch> {
   }
 
   *[Symbol.iterator](): Iterator<Batch> {
+    yield* this.pass(this.order(), 0);
+  }
+
+  /** The order of one pass over the dataset: a permutation drawn from the generator when shuffling, else 0, 1, …, n − 1. */
+  order(): Int32Array {
+    const n = this.dataset.n;
+    if (this.shuffle) return this.generator.permutation(n);
+    const order = new Int32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    return order;
+  }
+
+  /**
+   * The batches of one pass in `order` (from `order()`), from batch `start` on: what iterating the
+   * loader yields, split so that a pass interrupted after `start` batches can continue (`fit`'s
+   * mid-epoch checkpoints keep the order and the generator's state).
+   */
+  *pass(order: Int32Array, start: number): IterableIterator<Batch> {
     const ds = this.dataset;
     const { channels: c, height: h, width: w } = ds;
     const per = c * h * w;
-    let order: Int32Array;
-    if (this.shuffle) {
-      order = this.generator.permutation(ds.n);
-    } else {
-      order = new Int32Array(ds.n);
-      for (let i = 0; i < ds.n; i++) order[i] = i;
-    }
+    if (order.length !== ds.n) throw new Error(`DataLoader.pass: order has ${order.length} indices for ${ds.n} samples`);
     const batches = this.length;
-    for (let k = 0; k < batches; k++) {
+    if (!Number.isInteger(start) || start < 0 || start > batches)
+      throw new Error(`DataLoader.pass: start must be a batch index in [0, ${batches}], got ${start}`);
+    for (let k = start; k < batches; k++) {
       const indices = order.slice(k * this.batchSize, Math.min((k + 1) * this.batchSize, ds.n));
       const b = indices.length;
       const images = new Float32Array(b * per);

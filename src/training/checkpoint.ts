@@ -7,11 +7,13 @@
  * The format, in a directory of its own:
  * - `epoch-K.safetensors` — every typed array of the checkpoint as a flat tensor, named by its path
  *   in the checkpoint with `/` between the keys (`model/0.weight`, `optimizer/state/3/momentumBuffer`);
+ *   `epoch-K-batch-B.safetensors` for a checkpoint written in the middle of epoch K + 1, after B
+ *   of its batches (an interrupted run: `FitCheckpoint.partial`, with the epoch's data order);
  * - `checkpoint.json` — the rest as JSON, each typed array replaced by `{"$tensor": NAME}`, with
  *   `"tensors": "epoch-K.safetensors"` naming the file that holds them.
  *
  * A save writes the tensors file, then `checkpoint.json`, each atomically (a temporary file
- * renamed), then removes older `epoch-*.safetensors`: a crash at any point leaves a directory whose
+ * renamed), then removes the other `epoch-*.safetensors`: a crash at any point leaves a directory whose
  * `checkpoint.json` names a complete tensors file — the new checkpoint or the one before.
  */
 import fs from 'node:fs';
@@ -23,6 +25,9 @@ import { errorMessage, readFileBytes, writeFileAtomic } from '../data/files.js';
 
 /** The name of a checkpoint directory's JSON file. */
 export const CHECKPOINT_FILE = 'checkpoint.json';
+
+/** The names of a checkpoint's tensors files. */
+const TENSORS_FILE = /^epoch-\d+(-batch-\d+)?\.safetensors$/;
 
 type Typed = Float32Array | Float64Array | Int32Array;
 
@@ -70,16 +75,23 @@ export function saveCheckpoint(dir: string, checkpoint: FitCheckpoint, extra: Re
   fs.mkdirSync(dir, { recursive: true });
   const tensors: Record<string, Tensor> = {};
   const data = extract(checkpoint, [], tensors);
-  const file = `epoch-${checkpoint.epoch}.safetensors`;
+  const file =
+    checkpoint.partial === undefined
+      ? `epoch-${checkpoint.epoch}.safetensors`
+      : `epoch-${checkpoint.epoch}-batch-${checkpoint.partial.batch}.safetensors`;
   writeFileAtomic(
     join(dir, file),
-    encodeSafetensors(tensors, { format: 'convnet-ts checkpoint', epoch: String(checkpoint.epoch) }),
+    encodeSafetensors(tensors, {
+      format: 'convnet-ts checkpoint',
+      epoch: String(checkpoint.epoch),
+      ...(checkpoint.partial === undefined ? {} : { batch: String(checkpoint.partial.batch) }),
+    }),
     'checkpoint',
   );
   const json = JSON.stringify({ format: 'convnet-ts checkpoint', version: 1, tensors: file, checkpoint: data, extra });
   writeFileAtomic(join(dir, CHECKPOINT_FILE), new TextEncoder().encode(`${json}\n`), 'checkpoint');
   for (const name of fs.readdirSync(dir)) {
-    if (/^epoch-\d+\.safetensors$/.test(name) && name !== file) fs.rmSync(join(dir, name), { force: true });
+    if (TENSORS_FILE.test(name) && name !== file) fs.rmSync(join(dir, name), { force: true });
   }
   return join(dir, file);
 }
@@ -101,7 +113,7 @@ export function loadCheckpoint(dir: string): { checkpoint: FitCheckpoint; extra:
   if (parsed === null || typeof parsed !== 'object' || parsed.format !== 'convnet-ts checkpoint' || parsed.version !== 1) {
     throw new Error(`loadCheckpoint: ${jsonPath} is not a convnet-ts checkpoint of version 1`);
   }
-  if (typeof parsed.tensors !== 'string' || !/^epoch-\d+\.safetensors$/.test(parsed.tensors)) {
+  if (typeof parsed.tensors !== 'string' || !TENSORS_FILE.test(parsed.tensors)) {
     throw new Error(`loadCheckpoint: ${jsonPath} names no tensors file (got ${JSON.stringify(parsed.tensors)})`);
   }
   const tensorPath = join(dir, parsed.tensors);

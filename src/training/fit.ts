@@ -195,6 +195,23 @@ export interface FitCheckpoint {
   defaultGenerator: GeneratorState;
   /** The results of the epochs so far (the resumed run's `FitResult.epochs` starts with them). */
   epochs: EpochResult[];
+  /**
+   * Where an interrupted epoch (`epoch + 1`) stopped, for a checkpoint written then (`onStop`):
+   * the batches done, the epoch's data order, the running loss sum and count, its learning rate
+   * and seconds so far. `generator` is then the state after those batches. Absent after a
+   * complete epoch.
+   */
+  partial?: PartialEpoch;
+}
+
+/** An epoch stopped after `batch` batches (see `FitCheckpoint.partial`). */
+export interface PartialEpoch {
+  batch: number;
+  order: Int32Array;
+  lossSum: number;
+  seen: number;
+  lr: number;
+  seconds: number;
 }
 
 /** What `onEpoch` gets besides the results: the objects `fit` trains with, and a checkpoint. */
@@ -222,6 +239,11 @@ export interface FitHooks {
   onEpoch?: (e: EpochResult, state: FitState) => void;
   /** Checked after every batch: return true to stop (after the current batch) — e.g. on Ctrl-C. */
   shouldStop?: () => boolean;
+  /**
+   * When `shouldStop` stopped training: the state (`state.checkpoint()` continues from the batch
+   * after the last one done, in the same epoch — a mid-epoch checkpoint).
+   */
+  onStop?: (state: FitState) => void;
 }
 
 /** What `fit` returns. */
@@ -229,6 +251,16 @@ export interface FitResult {
   epochs: EpochResult[];
   /** True when `shouldStop` ended training early. */
   stopped: boolean;
+}
+
+/** Throws unless `p` is a mid-epoch position in a pass of `batches` batches over `n` samples. */
+function checkPartial(p: PartialEpoch, n: number, batches: number): void {
+  if (!(p.order instanceof Int32Array) || p.order.length !== n) {
+    throw new Error(`fit: resumeFrom.partial.order must hold the ${n} indices of the training data, got ${p.order?.length}`);
+  }
+  if (!Number.isInteger(p.batch) || p.batch < 1 || p.batch >= batches) {
+    throw new Error(`fit: resumeFrom.partial.batch must be in [1, ${batches - 1}], got ${p.batch}`);
+  }
 }
 
 function makeOptimizer(model: Module, c: CompleteFitConfig): Optimizer {
@@ -336,7 +368,8 @@ function yieldToEventLoop(): Promise<void> {
  * (when given) after each. `options` may set any of `FitConfig`'s fields; the others take
  * `FIT_DEFAULTS`. With `resumeFrom` (a `FitCheckpoint` from `onEpoch`'s `state.checkpoint()`),
  * the model, optimizer, scheduler and generators are restored and training continues with the
- * next epoch; the returned epochs include the checkpoint's. The work is synchronous per batch;
+ * next epoch — or, from `onStop`'s (training stopped by `shouldStop` in the middle of an epoch),
+ * with the next batch of that epoch, in its data order; the returned epochs include the checkpoint's. The work is synchronous per batch;
  * between batches the event loop runs, so `shouldStop` can react to signals. A batch whose loss
  * is not finite stops training with a `DivergedError` naming the epoch, the batch and the layer
  * where the NaN or infinity started; the weights are left as they were before that batch.
@@ -370,7 +403,13 @@ export async function fit(
     results.push(...resumeFrom.epochs);
     firstEpoch = resumeFrom.epoch + 1;
   }
-  const state = (epoch: number): FitState => ({
+  let partial: PartialEpoch | undefined = resumeFrom?.partial;
+  if (partial !== undefined) {
+    if (firstEpoch > config.epochs)
+      throw new Error(`fit: resumeFrom stopped in epoch ${firstEpoch}, but this run has ${config.epochs} epochs`);
+    checkPartial(partial, train.n, loader.length);
+  }
+  const state = (epoch: number, stoppedAt?: PartialEpoch): FitState => ({
     model,
     optimizer,
     scheduler,
@@ -387,21 +426,26 @@ export async function fit(
       generator: generator.getState(),
       defaultGenerator: defaultGenerator.getState(),
       epochs: results.map((r) => ({ ...r })),
+      ...(stoppedAt === undefined ? {} : { partial: { ...stoppedAt, order: stoppedAt.order.slice() } }),
     }),
   });
-  const totalBatches = loader.length * (config.epochs - firstEpoch + 1);
+  const totalBatches = loader.length * (config.epochs - firstEpoch + 1) - (partial?.batch ?? 0);
   const start = performance.now();
   let batchesDone = 0;
   let imagesDone = 0;
   for (let epoch = firstEpoch; epoch <= config.epochs; epoch++) {
     model.train();
-    const epochStart = performance.now();
-    const lr = optimizer.lr;
-    let lossSum = 0;
-    let seen = 0;
-    let batch = 0;
+    // an epoch resumed in its middle: its order, batches done, running loss, lr and time so far
+    const resumed = partial;
+    partial = undefined;
+    const epochStart = performance.now() - (resumed?.seconds ?? 0) * 1000;
+    const lr = resumed?.lr ?? optimizer.lr;
+    let lossSum = resumed?.lossSum ?? 0;
+    let seen = resumed?.seen ?? 0;
+    let batch = resumed?.batch ?? 0;
     let stopped = false;
-    for (const { x, y } of loader) {
+    const order = resumed?.order ?? loader.order();
+    for (const { x, y } of loader.pass(order, batch)) {
       optimizer.zeroGrad();
       const loss = crossEntropy(model.forward(x), y, { labelSmoothing: config.labelSmoothing });
       if (!Number.isFinite(loss.item())) throw divergence(model, x, y, loss.item(), epoch, batch + 1, config.labelSmoothing);
@@ -434,7 +478,11 @@ export async function fit(
         break;
       }
     }
-    if (stopped) return { epochs: results, stopped: true };
+    if (stopped && batch < loader.length) {
+      const seconds = (performance.now() - epochStart) / 1000;
+      hooks.onStop?.(state(epoch - 1, { batch, order, lossSum, seen, lr, seconds }));
+      return { epochs: results, stopped: true };
+    }
     if (!perBatch) scheduler?.step();
     const heldOutEval = heldOut ? evaluate(model, heldOut, config.normalization) : null;
     const result: EpochResult = {
@@ -446,6 +494,11 @@ export async function fit(
     };
     results.push(result);
     hooks.onEpoch?.(result, state(epoch));
+    // stopped after the epoch's last batch: the epoch is complete, and so is its checkpoint
+    if (stopped) {
+      hooks.onStop?.(state(epoch));
+      return { epochs: results, stopped: true };
+    }
   }
   return { epochs: results, stopped: false };
 }

@@ -1,7 +1,8 @@
 /**
- * `convnet train --checkpoint-dir` and `--resume`, as subprocesses: a run interrupted (SIGINT) after
- * its first epoch and resumed from its checkpoint directory ends with a model file identical byte
- * for byte to the uninterrupted run's, and the same metrics; `--resume` takes the run's options
+ * `convnet train --checkpoint-dir` and `--resume`, as subprocesses: a run interrupted (SIGINT) in
+ * the middle of its second epoch writes a checkpoint there, and resumed from its checkpoint
+ * directory ends with a model file identical byte for byte to the uninterrupted run's, and the same
+ * metrics; `--resume` takes the run's options
  * from the checkpoint and refuses others; the directory holds one complete checkpoint at a time.
  * And `saveCheckpoint`/`loadCheckpoint` directly: every typed array back with its type, and a crash
  * between the two files of a save leaves the previous checkpoint readable.
@@ -53,25 +54,40 @@ describe('convnet train --checkpoint-dir / --resume', () => {
     expect(full.code, full.stderr).toBe(0);
     expect(readdirSync(join(dir, 'full-ck')).sort()).toEqual(['checkpoint.json', 'epoch-3.safetensors']);
 
-    // the same run, stopped by Ctrl-C as soon as its first epoch is reported
+    // the same run, stopped by Ctrl-C in the middle of its second epoch (384 images, batch 64: 6 batches an epoch)
     const child = spawn(
       process.execPath,
       [MAIN, 'train', ...RUN, '--label-smoothing', '0.1', '-o', 'part.safetensors', '--checkpoint-dir', 'ck', '--log', 'part.jsonl'],
-      { cwd: dir },
+      // each batch says so on stderr and holds the run for 30 ms: the signal lands during batch 2 of epoch 2
+      { cwd: dir, env: { ...process.env, CONVNET_TEST_DELAY_BATCH_MS: '30' } },
     );
     let stdout = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += String(d);
-      if (/^epoch 1\/3 {2}train/m.test(stdout)) child.kill('SIGINT');
+    let stderr = '';
+    let sent = false;
+    child.stdout.on('data', (d: Buffer) => (stdout += String(d)));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += String(d);
+      if (!sent && stderr.includes('batch 2 of epoch 2 (held')) {
+        sent = true;
+        child.kill('SIGINT');
+      }
     });
     const code = await new Promise<number | null>((done) => child.on('exit', done));
     expect(code, stdout).toBe(130);
-    const saved = JSON.parse(readFileSync(join(dir, 'ck', 'checkpoint.json'), 'utf8')) as { checkpoint: FitCheckpoint };
-    expect(saved.checkpoint.epoch).toBeLessThan(3);
+    const saved = JSON.parse(readFileSync(join(dir, 'ck', 'checkpoint.json'), 'utf8')) as {
+      checkpoint: { epoch: number; partial?: { batch: number } };
+      tensors: string;
+    };
+    expect(saved.checkpoint.epoch).toBe(1);
+    const batch = saved.checkpoint.partial?.batch;
+    expect(batch, stdout).toBe(2);
+    expect(saved.tensors).toBe(`epoch-1-batch-${batch}.safetensors`);
+    expect(stdout).toMatch(new RegExp(`a checkpoint of epoch 2, batch ${batch} is in ck \\(--resume ck continues\\)`));
+    expect(readdirSync(join(dir, 'ck')).sort()).toEqual(['checkpoint.json', `epoch-1-batch-${batch}.safetensors`]);
 
     const resumed = cli('train', '--resume', 'ck', '-o', 'resumed.safetensors');
     expect(resumed.code, resumed.stderr).toBe(0);
-    expect(resumed.stdout).toMatch(new RegExp(`resuming after epoch ${saved.checkpoint.epoch} from ck`));
+    expect(resumed.stdout).toMatch(new RegExp(`resuming epoch 2 after batch ${batch} from ck`));
     expect(readFileSync(join(dir, 'resumed.safetensors')).equals(readFileSync(join(dir, 'full.safetensors')))).toBe(true);
     // the log named in the first run is written on, with every epoch
     expect(metricsWithoutTimes(join(dir, 'part.jsonl'))).toEqual(metricsWithoutTimes(join(dir, 'full.jsonl')));

@@ -137,6 +137,33 @@ describe('fit: resumeFrom a checkpoint of onEpoch = the uninterrupted run', () =
     }, 120_000);
   }
 
+  it('stopped in the middle of an epoch (shouldStop), onStop’s checkpoint continues with the next batch = the uninterrupted run', async () => {
+    const config: Partial<FitConfig> = { epochs: 2, batchSize: 16, seed: 4, schedule: 'onecycle', augmentCrop: 2, augmentFlip: true };
+    const model = lenet5({ modern: true, generator: new Generator(6) });
+    const full = await fit(model, tiny.train, tiny.heldOut, config);
+    const metrics = (r: typeof full): unknown[] => r.epochs.map((e) => [e.epoch, e.trainLoss, e.lr, e.heldOut?.loss, e.heldOut?.accuracy]);
+    // 96 images, batch 16: 6 batches an epoch; stop after batch 3 of epoch 1, and after batch 2 of epoch 2
+    for (const stopAt of [3, 6 + 2]) {
+      const first = lenet5({ modern: true, generator: new Generator(6) });
+      let batches = 0;
+      let stopped: FitCheckpoint | null = null;
+      const part = await fit(first, tiny.train, tiny.heldOut, config, {
+        onBatch: () => batches++,
+        shouldStop: () => batches === stopAt,
+        onStop: (state) => (stopped = structuredClone(state.checkpoint())),
+      });
+      expect(part.stopped).toBe(true);
+      const checkpoint = stopped as FitCheckpoint | null;
+      expect(checkpoint?.epoch).toBe(Math.floor(stopAt / 6));
+      expect(checkpoint?.partial?.batch).toBe(stopAt % 6);
+      expect(checkpoint?.partial?.order).toHaveLength(96);
+      const fresh = lenet5({ modern: true, generator: new Generator(99) });
+      const resumed = await fit(fresh, tiny.train, tiny.heldOut, { ...config, resumeFrom: checkpoint as FitCheckpoint });
+      expect(metrics(resumed)).toEqual(metrics(full));
+      expect(weights(fresh), `stopped after batch ${stopAt}`).toEqual(weights(model));
+    }
+  }, 120_000);
+
   it('a checkpoint of another config is refused, naming the option', async () => {
     const checkpoints: FitCheckpoint[] = [];
     const config: Partial<FitConfig> = { epochs: 2, batchSize: 48, schedule: 'onecycle' };
