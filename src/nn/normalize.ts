@@ -12,7 +12,9 @@ import { Tensor } from '../tensor/tensor.js';
 import { shapeStr } from '../tensor/shape.js';
 import { div, sub } from '../ops/elementwise.js';
 import { Module, type ModuleSpec } from './module.js';
-import { MIN_STD } from '../data/normalization.js';
+
+/** The smallest std: below it inputs blow up (the value of data/normalization.ts's MIN_STD, which sits a layer above). */
+const MIN_STD = 1e-8;
 
 /** `(x − mean)/std`, per channel or for all (see the file's header). Shape: any `(N, C, *)` (any shape with numbers), unchanged. */
 export class Normalize extends Module {

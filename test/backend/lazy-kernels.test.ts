@@ -5,7 +5,7 @@
  * `.wasm` files beside src/backend/wasm/module.ts synchronously, so that `setBackend('wasm')` and the
  * first op need no `await` and never import the base64 module.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -24,7 +24,9 @@ function staticImports(entry: string): Set<string> {
     const text = readFileSync(file, 'utf8');
     for (const m of text.matchAll(/^(?:import|export)\s(?:type\s)?[^;]*?\sfrom\s+'(\.[^']+)'/gm)) {
       if (/^(?:import|export)\s+type\s/.test(m[0])) continue; // erased at compile time
-      visit(join(dirname(file), m[1].replace(/\.js$/, '.ts')));
+      // a .ts source, or a generated .js file kept as JavaScript (the ONNX coders)
+      const ts = join(dirname(file), m[1].replace(/\.js$/, '.ts'));
+      visit(existsSync(ts) ? ts : join(dirname(file), m[1]));
     }
   };
   visit(entry);

@@ -41,7 +41,7 @@ describe('model files', () => {
       /^model file: weights do not fit architecture 'lenet5': state does not match the model: missing 2\.weight, 2\.bias, 5\.weight, 5\.bias$/,
     );
     expect(() => decodeModel(encodeSafetensors(modern.stateDict(), metadata({ architecture: 'vgg16' })))).toThrow(
-      "model file: unknown architecture 'vgg16' (known: lenet5, resnet); a custom model must be registered with registerArchitecture('vgg16', build) in this program",
+      "model file: unknown architecture 'vgg16' (known: lenet5, resnet, vgg); a custom model must be registered with registerArchitecture('vgg16', build) in this program",
     );
     expect(() => decodeModel(encodeSafetensors({ w: tensor([1]) }))).toThrow(
       "model file: metadata has no 'architecture' (a file of weights alone? load it with loadSafetensors and model.loadStateDict)",
