@@ -9,21 +9,9 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import {
-  F,
-  Generator,
-  MODEL_PRESETS,
-  buildModel,
-  decodeModel,
-  decodeSafetensors,
-  encodeModel,
-  nn,
-  noGrad,
-  randn,
-  tensor,
-  vgg,
-} from '../../src/index.js';
+import { F, Generator, MODEL_PRESETS, buildModel, decodeSafetensors, nn, noGrad, randn, tensor, vgg } from '../../src/index.js';
 import { describeEachBackend, expectClose, fromJson } from '../helpers.js';
+import { expectFoldsBatchNorm, expectModelFileRoundTrip } from './preset-checks.js';
 
 interface Json {
   shape: number[];
@@ -98,28 +86,8 @@ describeEachBackend('vgg6 with PyTorch-trained weights', () => {
     expectClose(m.stateDict()['1.running_mean'], fixture.runningMeanAfter, 1e-5, 1e-6, 'running mean');
   });
 
-  it('folds the convolutions’ BN for inference, with the same output', () => {
-    const m = load().eval();
-    const folded = nn.foldBatchNorm(m);
-    expect(folded.namedModules().some(([, mod]) => mod instanceof nn.BatchNorm2d)).toBe(false);
-    const x = fromJson(fixture.input);
-    expectClose(
-      noGrad(() => folded.forward(x)),
-      noGrad(() => m.forward(x)),
-      1e-4,
-      1e-5,
-      'folded',
-    );
-  });
+  it('folds the convolutions’ BN for inference, with the same output', () => expectFoldsBatchNorm(load(), fromJson(fixture.input)));
 
-  it('saves and loads as a model file, buffers and outputs equal', () => {
-    const m = buildModel('vgg', MODEL_PRESETS.vgg6.options);
-    m.loadStateDict(torchState);
-    const { model } = decodeModel(encodeModel(m));
-    const a = m.stateDict();
-    const b = model.stateDict();
-    for (const name of Object.keys(a)) expect(Array.from(b[name].data), name).toEqual(Array.from(a[name].data));
-    const x = fromJson(fixture.input);
-    expect(Array.from(noGrad(() => model.eval().forward(x)).data)).toEqual(Array.from(noGrad(() => m.eval().forward(x)).data));
-  });
+  it('saves and loads as a model file, buffers and outputs equal', () =>
+    expectModelFileRoundTrip('vgg6', torchState, fromJson(fixture.input)));
 });
