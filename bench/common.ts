@@ -360,3 +360,22 @@ export function randomFloats(n: number, seed: number): Float32Array {
 export function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
+
+/** The flags that decide how fast vector code can be (Linux /proc/cpuinfo), e.g. `avx2 fma avx512f`. */
+const VECTOR_FLAGS = /^(sse4_[12]|avx|avx2|fma|f16c|avx512.*|avx_vnni|amx.*)$/;
+
+/** The CPU's vector flags (those of VECTOR_FLAGS), for every benchmark report. */
+export function cpuVectorFlags(): string {
+  try {
+    const line = readFileSync('/proc/cpuinfo', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('flags'));
+    const flags = (line?.split(':')[1] ?? '')
+      .trim()
+      .split(/\s+/)
+      .filter((f) => VECTOR_FLAGS.test(f));
+    return flags.length > 0 ? flags.join(' ') : 'none of SSE4/AVX/AVX-512/FMA reported';
+  } catch {
+    return 'unknown (no /proc/cpuinfo)';
+  }
+}

@@ -15,7 +15,6 @@
  * (its async call overhead included, as a user sees it). Prints a Markdown table and the machine.
  */
 import { availableParallelism, cpus, loadavg } from 'node:os';
-import { readFileSync } from 'node:fs';
 import { InferenceSession, Tensor as OrtTensor, env as ortEnv } from 'onnxruntime-node';
 import {
   Generator,
@@ -31,7 +30,7 @@ import {
   setNumThreads,
 } from 'convnet-ts';
 import { exportOnnx } from 'convnet-ts/onnx';
-import { parseArgs, stats } from './common.js';
+import { cpuVectorFlags, parseArgs, stats } from './common.js';
 
 const MODELS = ['lenet5', 'lenet5-modern'] as const;
 const BATCHES = [1, 256] as const;
@@ -48,24 +47,6 @@ interface Engine {
   /** One forward pass on the prepared input of the current batch; resolves when the output is there. */
   run: () => number | Promise<number>;
   prepare: (x: Tensor) => void;
-}
-
-/** The same flag filter as bench/run.ts: the flags that decide how fast vector code can be. */
-const VECTOR_FLAGS = /^(sse4_[12]|avx|avx2|fma|f16c|avx512.*|avx_vnni|amx.*)$/;
-
-function cpuVectorFlags(): string {
-  try {
-    const line = readFileSync('/proc/cpuinfo', 'utf8')
-      .split('\n')
-      .find((l) => l.startsWith('flags'));
-    const flags = (line?.split(':')[1] ?? '')
-      .trim()
-      .split(/\s+/)
-      .filter((f) => VECTOR_FLAGS.test(f));
-    return flags.length > 0 ? flags.join(' ') : 'none of SSE4/AVX/AVX-512/FMA reported';
-  } catch {
-    return 'unknown (no /proc/cpuinfo)';
-  }
 }
 
 /**

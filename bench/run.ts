@@ -31,6 +31,7 @@ import {
   parseArgs,
 } from './common.js';
 import { type EngineRow, fmt, headline, renderMarkdown, resultKey } from './report.js';
+import { cpuVectorFlags } from './common.js';
 
 /** The repository root (this file runs as build/bench/run.js). */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -71,24 +72,6 @@ function probeTorch(env: Record<string, string> = {}): TorchProbe {
   }
   const [version, blas] = r.stdout.trim().split('\n');
   return { version, blas: blas ?? 'unknown' };
-}
-
-/** The flags that decide how fast vector code can be (Linux /proc/cpuinfo), e.g. `avx2 fma avx512f`. */
-const VECTOR_FLAGS = /^(sse4_[12]|avx|avx2|fma|f16c|avx512.*|avx_vnni|amx.*)$/;
-
-function cpuVectorFlags(): string {
-  try {
-    const line = readFileSync('/proc/cpuinfo', 'utf8')
-      .split('\n')
-      .find((l) => l.startsWith('flags'));
-    const flags = (line?.split(':')[1] ?? '')
-      .trim()
-      .split(/\s+/)
-      .filter((f) => VECTOR_FLAGS.test(f));
-    return flags.length > 0 ? flags.join(' ') : 'none of SSE4/AVX/AVX-512/FMA reported';
-  } catch {
-    return 'unknown (no /proc/cpuinfo)';
-  }
 }
 
 /**

@@ -9,9 +9,9 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { F, Generator, MODEL_PRESETS, buildModel, decodeSafetensors, nn, noGrad, randn, tensor, vgg } from '../../src/index.js';
-import { describeEachBackend, expectClose, fromJson } from '../helpers.js';
-import { expectFoldsBatchNorm, expectModelFileRoundTrip } from './preset-checks.js';
+import { Generator, MODEL_PRESETS, buildModel, decodeSafetensors, nn, noGrad, randn, vgg } from '../../src/index.js';
+import { describeEachBackend, fromJson } from '../helpers.js';
+import { expectEvalOutput, expectFoldsBatchNorm, expectModelFileRoundTrip, expectTrainStep } from './preset-checks.js';
 
 interface Json {
   shape: number[];
@@ -63,28 +63,9 @@ describeEachBackend('vgg6 with PyTorch-trained weights', () => {
     return m;
   };
 
-  it("gives PyTorch's eval output", () => {
-    const m = load().eval();
-    expectClose(
-      noGrad(() => m.forward(fromJson(fixture.input))),
-      fixture.evalOutput,
-      1e-4,
-      1e-5,
-      'eval output',
-    );
-  });
+  it("gives PyTorch's eval output", () => expectEvalOutput(load(), fixture));
 
-  it("gives PyTorch's train-mode output, loss, gradients and running statistics (dropout 0)", () => {
-    const m = load(0).train();
-    const out = m.forward(fromJson(fixture.input));
-    expectClose(out, fixture.trainOutput, 1e-4, 1e-5, 'train output');
-    const loss = F.crossEntropy(out, tensor(fixture.labels, { dtype: 'int32' }));
-    expect(loss.item()).toBeCloseTo(fixture.trainLoss, 5);
-    loss.backward();
-    const params = Object.fromEntries(m.namedParameters());
-    for (const [name, g] of Object.entries(fixture.grads)) expectClose(params[name].grad, g, 1e-3, 1e-5, `grad of ${name}`);
-    expectClose(m.stateDict()['1.running_mean'], fixture.runningMeanAfter, 1e-5, 1e-6, 'running mean');
-  });
+  it("gives PyTorch's train-mode output, loss, gradients and running statistics (dropout 0)", () => expectTrainStep(load(0), fixture));
 
   it('folds the convolutions’ BN for inference, with the same output', () => expectFoldsBatchNorm(load(), fromJson(fixture.input)));
 
