@@ -298,6 +298,9 @@ export function conv2dBackwardWeightAt(ctx: WasmContext, xp: number, dyp: number
   return result;
 }
 
+/** Scratch bytes of one chunk of the direct weight-gradient kernel: its 8 vector accumulators (two whole cache lines). */
+const DIRECT_WEIGHT_SCRATCH = 8 * 16;
+
 /** `conv2dBackwardWeightAt` by the direct kernel: chunks split the images into partial sums. */
 function directWeightGradient(ctx: WasmContext, xp: number, dyp: number, g: ConvGeometry): number {
   const { arena, kernels } = ctx;
@@ -312,6 +315,9 @@ function directWeightGradient(ctx: WasmContext, xp: number, dyp: number, g: Conv
       x: xp,
       biasOrDy: dyp,
       partials: arena.alloc(len * 4 * chunks),
+      // each chunk's 2 × 4 vector accumulators
+      scratch: arena.alloc(DIRECT_WEIGHT_SCRATCH * chunks),
+      scratchStride: DIRECT_WEIGHT_SCRATCH,
       padded: padded ? arena.alloc(g.n * g.cIn * planeBytes) : 0,
     };
     const desc = descriptor(ctx, g, o);
