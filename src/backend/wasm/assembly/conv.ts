@@ -14,7 +14,7 @@
  *
  * with W_g `[cOutG × Kc]`, `Kc = cInG·kh·kw`, P = hOut·wOut output positions per image.
  */
-import { INIT_ACCUMULATE, INIT_BIAS, INIT_ZERO, microKernel, packA, packAStrided, packBPanel, packedABytes } from './gemm';
+import { INIT_ACCUMULATE, INIT_BIAS, INIT_ZERO, microKernel, microKernelTaps, packA, packAStrided, packBPanel, packedABytes } from './gemm';
 import {
   CONTIGUOUS_IN,
   ONE_IMAGE,
@@ -146,14 +146,21 @@ export function convForwardTask(desc: usize, chunk: i32, chunks: i32): void {
     const j0 = (u - g * panels) * NR;
     const cols = min(NR, columns - j0);
     const flags = columnLanes(laneIn, laneOut, j0, cols, p, wOut, sh, sw, wp, cIn * plane, cOut * p);
-    packColPanel(bPanel, x + ((<usize>(g * cInG * plane)) << 2), table, laneIn, (flags & CONTIGUOUS_IN) != 0, kc);
+    const xg = x + ((<usize>(g * cInG * plane)) << 2);
+    // a contiguous panel is read where it lies, not packed (see microKernelTaps)
+    const inPlace = (flags & CONTIGUOUS_IN) != 0;
+    if (!inPlace) packColPanel(bPanel, xg, table, laneIn, kc);
     const ag = packed + <usize>g * groupBytes;
     for (let i0 = 0; i0 < cOutG; i0 += MR) {
       const rows = min(MR, cOutG - i0);
       const a = ag + ((<usize>(i0 * kc)) << 2);
       const rowBase = out + ((<usize>((g * cOutG + i0) * p)) << 2);
       const b = bias + ((<usize>(g * cOutG + i0)) << 2);
-      if (flags & ONE_IMAGE) {
+      if (inPlace) {
+        // contiguous panels lie in one image row
+        const c = rowBase + ((<usize>load<i32>(laneOut)) << 2);
+        microKernelTaps(a, xg + ((<usize>load<i32>(laneIn)) << 2), table, kc, c, (<usize>p) << 2, rows, cols, init, b);
+      } else if (flags & ONE_IMAGE) {
         microKernel(a, bPanel, kc, rowBase + ((<usize>load<i32>(laneOut)) << 2), (<usize>p) << 2, rows, cols, init, b);
       } else {
         microKernel(a, bPanel, kc, tile, NR << 2, rows, NR, accumulate ? INIT_ZERO : init, b);

@@ -131,6 +131,65 @@ export function microKernel(ap: usize, bp: usize, k: i32, c: usize, ldc: usize, 
   if (mr > 3) storeRow(c + 3 * ldc, c30, c31, nr, accumulate);
 }
 
+/**
+ * `microKernel` with the B panel read where it lies instead of packed: step t's NR values are the
+ * NR consecutive floats at `x + 4·table[t]` (a convolution's contiguous column panel: `x` the
+ * panel's first window in the padded input, `table` the taps' offsets — see im2col.ts). The same
+ * products in the same order as packing the panel first and calling `microKernel`, without the
+ * packing pass: for a layer with few output channels a packed panel is used by only a few tiles,
+ * and packing it costs as much as a quarter of the multiplications.
+ */
+export function microKernelTaps(
+  ap: usize,
+  x: usize,
+  table: usize,
+  k: i32,
+  c: usize,
+  ldc: usize,
+  mr: i32,
+  nr: i32,
+  init: i32,
+  bias: usize,
+): void {
+  let c00 = f32x4.splat(0);
+  let c10 = f32x4.splat(0);
+  let c20 = f32x4.splat(0);
+  let c30 = f32x4.splat(0);
+  if (init == INIT_BIAS) {
+    c00 = v128.load32_splat(bias);
+    if (mr > 1) c10 = v128.load32_splat(bias, 4);
+    if (mr > 2) c20 = v128.load32_splat(bias, 8);
+    if (mr > 3) c30 = v128.load32_splat(bias, 12);
+  }
+  let c01 = c00;
+  let c11 = c10;
+  let c21 = c20;
+  let c31 = c30;
+  for (let i = 0; i < k; i++) {
+    const bp = x + ((<usize>load<i32>(table + ((<usize>i) << 2))) << 2);
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    let a = v128.load32_splat(ap);
+    c00 = madd(a, b0, c00);
+    c01 = madd(a, b1, c01);
+    a = v128.load32_splat(ap, 4);
+    c10 = madd(a, b0, c10);
+    c11 = madd(a, b1, c11);
+    a = v128.load32_splat(ap, 8);
+    c20 = madd(a, b0, c20);
+    c21 = madd(a, b1, c21);
+    a = v128.load32_splat(ap, 12);
+    c30 = madd(a, b0, c30);
+    c31 = madd(a, b1, c31);
+    ap += 16;
+  }
+  const accumulate = init == INIT_ACCUMULATE;
+  storeRow(c, c00, c01, nr, accumulate);
+  if (mr > 1) storeRow(c + ldc, c10, c11, nr, accumulate);
+  if (mr > 2) storeRow(c + 2 * ldc, c20, c21, nr, accumulate);
+  if (mr > 3) storeRow(c + 3 * ldc, c30, c31, nr, accumulate);
+}
+
 /** Bytes of `m` rows packed into MR-row panels over `k` steps. */
 export function packedABytes(m: i32, k: i32): usize {
   return <usize>(((m + MR - 1) / MR) * MR) * <usize>k * 4;

@@ -171,20 +171,12 @@ export function storeTile(tile: usize, out: usize, laneOut: usize, rows: i32, co
 }
 
 /**
- * One Kc × NR panel of `col` (forward B operand): for every tap, the NR values of the panel's
- * columns. `xp` is the group's first padded channel, `idx` the lanes' input offsets.
+ * One Kc × NR panel of `col` (forward B operand) gathered lane by lane: for every tap, the NR
+ * values of the panel's columns. `xp` is the group's first padded channel, `idx` the lanes' input
+ * offsets. (A panel whose lanes are consecutive input values is not packed: the micro-kernel
+ * reads it in place, see gemm.ts `microKernelTaps`.)
  */
-export function packColPanel(dst: usize, xp: usize, table: usize, idx: usize, contiguous: bool, kc: i32): void {
-  if (contiguous) {
-    const base = xp + ((<usize>load<i32>(idx)) << 2);
-    for (let t = 0; t < kc; t++) {
-      const src = base + ((<usize>load<i32>(table + ((<usize>t) << 2))) << 2);
-      v128.store(dst, v128.load(src));
-      v128.store(dst, v128.load(src, 16), 16);
-      dst += NR << 2;
-    }
-    return;
-  }
+export function packColPanel(dst: usize, xp: usize, table: usize, idx: usize, kc: i32): void {
   const o0 = xp + ((<usize>load<i32>(idx)) << 2);
   const o1 = xp + ((<usize>load<i32>(idx, 4)) << 2);
   const o2 = xp + ((<usize>load<i32>(idx, 8)) << 2);
