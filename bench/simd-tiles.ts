@@ -11,9 +11,9 @@
  * multiply-adds, and prints each one's GFLOP/s on one thread. On x64 V8 allocates 16 SIMD
  * registers (one kept as scratch) and schedules loads early, so a tile whose accumulators,
  * operands and early loads exceed them spills to the stack every step: measured on an AMD EPYC
- * (Zen 5) VM under Node 20, 4 × 8 (8 accumulators) 46–48 GFLOP/s, 5 × 8 (10) 19, 4 × 12 and
- * 6 × 8 (12) 25; chains only: 8 chains 48, 12 chains 54 (so 8 accumulators reach ~90 % of the
- * core's fused multiply-add throughput).
+ * (Zen 5) VM under Node 20, 4 × 8 (8 accumulators) 46–48 GFLOP/s, 5 × 8 (10) 19–20, 4 × 12,
+ * 6 × 8 and 2 × 24 (12) 22–26; chains only: 8 chains 46–48, 12 chains 52–54 (so 8 accumulators
+ * reach ~90 % of the core's fused multiply-add throughput).
  */
 import asc from 'assemblyscript/asc';
 import { setFlagsFromString } from 'node:v8';
