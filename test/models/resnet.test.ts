@@ -12,21 +12,10 @@ import { describe, expect, it } from 'vitest';
 import { Generator, MODEL_PRESETS, buildModel, decodeSafetensors, nn, noGrad, randn } from '../../src/index.js';
 import { resnet } from '../../src/models/resnet.js';
 import { describeEachBackend, fromJson } from '../helpers.js';
-import { expectEvalOutput, expectFoldsBatchNorm, expectModelFileRoundTrip, expectTrainStep } from './preset-checks.js';
+import { expectEvalOutput, expectFoldsBatchNorm, expectModelFileRoundTrip, expectTrainStep, type PresetFixture } from './preset-checks.js';
 
-interface Json {
-  shape: number[];
-  data: number[];
-}
 const DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'resnet');
-const fixture = JSON.parse(readFileSync(join(DIR, 'resnet8.json'), 'utf8')) as {
-  input: Json;
-  labels: number[];
-  evalOutput: Json;
-  trainOutput: Json;
-  trainLoss: number;
-  grads: Record<string, Json>;
-  runningMeanAfter: Json;
+const fixture = JSON.parse(readFileSync(join(DIR, 'resnet8.json'), 'utf8')) as PresetFixture & {
   counts: Record<string, number>;
   names: string[];
   projectionNames: string[];
